@@ -1,0 +1,22 @@
+"""The append-only audit log: every state change writes one event."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from .models import AuditEvent, HumanTask, Person, ProcessInstance
+
+
+def record(session: Session, actor: Person | None, action: str, at: datetime, *, summary: str = "",
+           instance: ProcessInstance | None = None, task: HumanTask | None = None, object_type: str = "",
+           object_id: str | int = "", before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None) -> AuditEvent:
+    """Add one audit event to the session (the caller's transaction commits it)."""
+    event = AuditEvent(at=at, actor_id=actor.id if actor else None, action=action,
+                       instance_id=instance.id if instance else None, task_id=task.id if task else None,
+                       object_type=object_type, object_id=str(object_id), summary=summary[:500],
+                       before=before, after=after)
+    session.add(event)
+    return event

@@ -1,0 +1,45 @@
+"""Database plumbing for the Flask-free side: engines, sessions, schema creation."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import Base
+
+
+def default_database_url(instance_dir: str | Path) -> str:
+    """`DATABASE_URL` from the environment, else the SQLite file under `instance_dir`."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    Path(instance_dir).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(instance_dir).resolve() / 'spiral.sqlite'}"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an SQLAlchemy engine; SQLite gets foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory whose objects survive commit (views render after the service commits)."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table that does not exist yet."""
+    Base.metadata.create_all(engine)

@@ -1,0 +1,87 @@
+"""Deploying BPMN files as versioned process definitions."""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from . import audit, settings
+from .access import is_quality_office
+from .bpmn import LoadedProcess, load_process
+from .errors import InvalidProcess, NotAllowed, NotFound, Problem
+from .models import Person, ProcessDefinition
+from .routing import role_exists
+
+
+def deploy(session: Session, actor: Person | None, files: list[tuple[str, bytes]], now: datetime,
+           comment: str = "") -> list[ProcessDefinition]:
+    """Validate every file, then deploy each as a new version (unchanged files keep theirs).
+
+    Raises InvalidProcess listing every problem of every file; nothing is deployed then.
+    """
+    if not is_quality_office(session, actor):
+        raise NotAllowed("只有质量管理办公室可以部署流程")
+    known_role = role_exists(session)
+    forms = settings.get().forms
+    loaded: list[tuple[str, LoadedProcess]] = []
+    problems: list[Problem] = []
+    for filename, data in files:
+        try:
+            loaded.append((filename, load_process(data, filename, role_exists=known_role,
+                                                  form_exists=forms.exists)))
+        except InvalidProcess as exc:
+            problems.extend(exc.problems)
+    ids = [p.process_id for _, p in loaded]
+    for dup in {i for i in ids if ids.count(i) > 1}:
+        problems.append(Problem(f"多个文件包含同一个流程 id “{dup}”"))
+    if problems:
+        raise InvalidProcess(problems)
+    deployed = [_store(session, actor, filename, process, now, comment) for filename, process in loaded]
+    session.commit()
+    return deployed
+
+
+def _store(session: Session, actor: Person | None, filename: str, process: LoadedProcess, now: datetime,
+           comment: str) -> ProcessDefinition:
+    sha = hashlib.sha256(process.xml.encode("utf-8")).hexdigest()
+    latest = latest_definition(session, process.process_id, required=False)
+    if latest is not None and latest.sha256 == sha:
+        return latest
+    version = (session.scalar(select(func.max(ProcessDefinition.version))
+                              .where(ProcessDefinition.process_id == process.process_id)) or 0) + 1
+    definition = ProcessDefinition(process_id=process.process_id, name=process.name, version=version,
+                                   level=process.meta.get("level", ""), filename=filename, xml=process.xml,
+                                   sha256=sha, meta=process.meta, deployed_at=now,
+                                   deployed_by_id=actor.id if actor else None, comment=comment[:500])
+    session.add(definition)
+    session.flush()
+    audit.record(session, actor, "process.deployed", now, object_type="process_definition",
+                 object_id=definition.id, summary=f"部署流程“{process.name}”（{process.process_id}）第 {version} 版",
+                 after={"process_id": process.process_id, "version": version, "sha256": sha,
+                        "warnings": [str(w) for w in process.warnings]})
+    return definition
+
+
+def latest_definition(session: Session, process_id: str, required: bool = True) -> ProcessDefinition | None:
+    """The newest version of a process; raises NotFound when required and there is none."""
+    definition = session.scalars(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+                                 .order_by(ProcessDefinition.version.desc()).limit(1)).first()
+    if definition is None and required:
+        raise NotFound(f"没有已部署的流程“{process_id}”")
+    return definition
+
+
+def latest_definitions(session: Session) -> list[ProcessDefinition]:
+    """The newest version of every deployed process, by name."""
+    newest = (select(ProcessDefinition.process_id, func.max(ProcessDefinition.version).label("v"))
+              .group_by(ProcessDefinition.process_id).subquery())
+    query = select(ProcessDefinition).join(newest, (ProcessDefinition.process_id == newest.c.process_id)
+                                           & (ProcessDefinition.version == newest.c.v))
+    return list(session.scalars(query.order_by(ProcessDefinition.process_id)))
+
+
+def loaded_for(definition: ProcessDefinition) -> LoadedProcess:
+    """The cached parsed spec of a definition version."""
+    return settings.get().runtime.loaded(definition.id, definition.sha256, definition.xml, definition.filename)

@@ -1,0 +1,80 @@
+"""Spiral's one exception tree.
+
+    SpiralError
+     ├── NotFound          a task, instance, person, subject or process does not exist
+     ├── NotAllowed        the actor may not do this
+     ├── Conflict          someone else changed it first (task already done, stale version)
+     ├── InvalidInput      a wrong form value, a file too large; carries per-field errors
+     ├── InvalidProcess    a BPMN file that cannot be deployed; carries a list of Problems
+     └── ScriptError       an expression or script failed or was refused by the sandbox
+
+Each message is a sentence the user can act on; `web/` maps the classes to HTTP statuses once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class SpiralError(Exception):
+    """Base of every error Spiral raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(SpiralError):
+    """The thing asked for does not exist."""
+
+
+class NotAllowed(SpiralError):
+    """The acting person has no right to do this."""
+
+
+class Conflict(SpiralError):
+    """The state changed under the actor (e.g. the task was completed by someone else)."""
+
+
+class InvalidInput(SpiralError):
+    """Input failed validation; `errors` maps field paths to messages."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a process file, located as precisely as we can."""
+
+    message: str
+    file: str = ""
+    line: int | None = None
+    element_id: str = ""
+    element_name: str = ""
+
+    def __str__(self) -> str:
+        where = self.file or "BPMN"
+        if self.line:
+            where += f":{self.line}"
+        if self.element_id:
+            where += f" <{self.element_id}"
+            where += f" {self.element_name}>" if self.element_name else ">"
+        return f"{where}: {self.message}"
+
+
+class InvalidProcess(SpiralError):
+    """A process definition cannot be deployed; `problems` lists every reason."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class ScriptError(SpiralError):
+    """A BPMN expression or script failed, or the sandbox refused it."""
+
+    def __init__(self, message: str, *, task: str = "", line: int | None = None) -> None:
+        super().__init__(message)
+        self.task = task
+        self.line = line

@@ -1,0 +1,119 @@
+"""SpiffWorkflow behind one small object: specs cached per definition, state saved without the spec."""
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from .bpmn import LoadedProcess, load_process
+from .errors import ScriptError, SpiralError
+from .sandbox import make_script_engine
+
+STATE_KEY = "serializer_version"
+
+
+class _StateOnlyConverter(BpmnWorkflowConverter):
+    """Writes a workflow without its spec; restores it onto a spec we already hold."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None) -> BpmnWorkflow:
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+class Runtime:
+    """Runs workflows: build from a definition, step, and (de)serialize their state."""
+
+    def __init__(self) -> None:
+        config = dict(SPIFF_CONFIG)
+        config[BpmnWorkflow] = _StateOnlyConverter
+        self.registry = BpmnWorkflowSerializer.configure(config)
+        self.serializer = BpmnWorkflowSerializer(self.registry)
+        self.script_engine = make_script_engine()
+        self._specs: dict[tuple[int, str], LoadedProcess] = {}
+
+    def loaded(self, definition_id: int, sha256: str, xml: str, filename: str) -> LoadedProcess:
+        """The parsed process for one definition version, parsed once per process lifetime."""
+        key = (definition_id, sha256)
+        if key not in self._specs:
+            self._specs[key] = load_process(xml, filename, role_exists=lambda _: True,
+                                            form_exists=lambda _: True)
+        return self._specs[key]
+
+    def new_workflow(self, loaded: LoadedProcess, data: dict[str, Any]) -> BpmnWorkflow:
+        """A fresh workflow of `loaded` with initial data, run until it waits for people."""
+        workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine)
+        workflow.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        self.advance(workflow)
+        return workflow
+
+    def advance(self, workflow: BpmnWorkflow) -> None:
+        """Run every automatic step; a failing script becomes a ScriptError naming its task and line."""
+        try:
+            workflow.refresh_waiting_tasks()
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as exc:
+            raise _script_error(exc) from exc
+
+    def complete(self, workflow: BpmnWorkflow, task: Task, data: dict[str, Any]) -> None:
+        """Merge `data` into a ready user task, complete it and advance the workflow."""
+        task.data.update(data)
+        try:
+            task.run()
+        except SpiffWorkflowException as exc:
+            raise _script_error(exc) from exc
+        self.advance(workflow)
+
+    def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        """The workflow's own state as a JSON-able dict (no spec)."""
+        dct = self.serializer.to_dict(workflow)
+        dct[STATE_KEY] = self.serializer.VERSION
+        return dct
+
+    def load(self, loaded: LoadedProcess, state: dict[str, Any]) -> BpmnWorkflow:
+        """Rebuild a workflow from its saved state and the cached spec."""
+        dct = dict(state)
+        dct.pop(STATE_KEY, None)
+        workflow = self.registry.restore(dct, spec=loaded.spec, subprocess_specs=loaded.subprocess_specs)
+        workflow.script_engine = self.script_engine
+        return workflow
+
+    @staticmethod
+    def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
+        """Ready manual tasks, in a stable order."""
+        return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+    @staticmethod
+    def find_task(workflow: BpmnWorkflow, spiff_task_id: str) -> Task | None:
+        """The task with this id, or None."""
+        return workflow.get_task_from_id(UUID(spiff_task_id))
+
+
+def _script_error(exc: SpiffWorkflowException) -> SpiralError:
+    task = getattr(exc, "task", None)
+    task_name = getattr(getattr(task, "task_spec", None), "bpmn_name", None) or \
+        getattr(getattr(task, "task_spec", None), "name", "") or ""
+    line = getattr(exc, "line_number", None) or None
+    cause = exc.__cause__ or exc
+    detail = getattr(cause, "message", None) or str(cause)
+    where = f"“{task_name}”" if task_name else "流程"
+    return ScriptError(f"{where}中的表达式或脚本执行失败：{detail}", task=task_name, line=line)

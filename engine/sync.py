@@ -1,0 +1,83 @@
+"""Mirror a workflow's ready manual tasks into the `human_task` table after every engine step."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from . import audit
+from .deadlines import compute_due
+from .models import HumanTask, Person, ProcessInstance, TaskCandidate
+from .routing import route_task
+from .runtime import Runtime
+
+
+def _due(meta: dict[str, Any], created: datetime) -> datetime | None:
+    if meta.get("due"):
+        return compute_due(created, meta["due"], meta.get("due_calendar", ""))
+    if meta.get("due_date"):
+        try:
+            return datetime.fromisoformat(meta["due_date"].strip("'\""))
+        except ValueError:
+            return None
+    return None
+
+
+def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, meta: dict[str, Any],
+               actor: Person | None, now: datetime) -> list[HumanTask]:
+    """Create rows for newly ready tasks, cancel rows whose task left the ready state; return new rows."""
+    ready = {str(t.id): t for t in Runtime.ready_user_tasks(workflow)}
+    open_rows = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                             HumanTask.status == "open")))
+    for row in open_rows:
+        if row.spiff_task_id not in ready:
+            row.status = "cancelled"
+            row.completed_at = now
+            audit.record(session, actor, "task.cancelled", now, instance=instance, task=row,
+                         summary=f"任务“{row.title}”已不再需要办理")
+    known = {row.spiff_task_id for row in open_rows}
+    created = []
+    for spiff_id, task in ready.items():
+        if spiff_id in known:
+            continue
+        task_meta = meta["tasks"].get(task.task_spec.bpmn_id, {})
+        route = route_task(session, task_meta, instance.subject, task.data, now)
+        row = HumanTask(instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=task.task_spec.bpmn_id,
+                        title=(task_meta.get("name") or task.task_spec.bpmn_name or task.task_spec.bpmn_id)[:200],
+                        stage=task_meta.get("stage", ""), role_name=route.role_name[:100],
+                        scope_unit_id=route.scope_unit_id, assignee_id=route.assignee_id,
+                        unroutable=route.unroutable, form_id=task_meta.get("form", ""), status="open",
+                        created_at=now, due_at=_due(task_meta, now), data={})
+        session.add(row)
+        session.flush()
+        for person_id in route.candidate_ids:
+            session.add(TaskCandidate(task_id=row.id, person_id=person_id))
+        audit.record(session, actor, "task.created", now, instance=instance, task=row,
+                     summary=f"任务“{row.title}”已派发" + ("（无法路由，转质量办）：" + route.reason
+                                                          if route.unroutable else ""),
+                     after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
+                            "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None})
+        created.append(row)
+    _update_progress(session, instance, workflow, meta, now)
+    return created
+
+
+def _update_progress(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+                     meta: dict[str, Any], now: datetime) -> None:
+    stages = [meta["tasks"].get(t.task_spec.bpmn_id, {}).get("stage", "")
+              for t in Runtime.ready_user_tasks(workflow)]
+    stages = [s for s in stages if s]
+    done_rows = session.scalars(select(HumanTask.stage).where(HumanTask.instance_id == instance.id,
+                                                              HumanTask.status == "done")).all()
+    done = [s for s in dict.fromkeys(done_rows) if s and s not in stages]
+    instance.stages_done = done
+    if stages:
+        instance.current_stage = stages[0]
+    if workflow.is_completed() and instance.status == "running":
+        instance.status = "completed"
+        instance.completed_at = now
+        instance.current_stage = ""
+        instance.stages_done = list(dict.fromkeys(done_rows))

@@ -1,0 +1,218 @@
+"""Claiming and completing tasks, and commenting on them: the staff's use cases."""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from forms import check_upload, validate_submission
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.util.task import TaskState
+
+from . import audit, settings
+from .access import can_view_instance, is_candidate
+from .definitions import loaded_for
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
+from .models import Comment, Evidence, HumanTask, Person, ProcessInstance
+from .sync import sync_tasks
+
+
+@dataclass
+class Upload:
+    """A file a person attached to a filepicker field."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def get_task(session: Session, task_id: int) -> HumanTask:
+    """The task with this id; raises NotFound."""
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"任务 #{task_id} 不存在")
+    return task
+
+
+def _refuse_finished(task: HumanTask) -> None:
+    if task.status == "done":
+        who = task.completed_by.name if task.completed_by else "系统"
+        when = task.completed_at.strftime("%Y-%m-%d %H:%M") if task.completed_at else ""
+        raise Conflict(f"该任务已由{who}于 {when} 办理完成，无需再次提交")
+    if task.status != "open":
+        raise Conflict("该任务已取消，无需办理")
+
+
+def _ensure_actor_may_act(session: Session, actor: Person, task: HumanTask) -> bool:
+    """True if the actor must claim first; raises when they may not act at all."""
+    if task.assignee_id == actor.id:
+        return False
+    if task.assignee_id is None and is_candidate(session, actor, task):
+        return True
+    if task.assignee_id is not None and is_candidate(session, actor, task):
+        raise Conflict(f"该任务已由{task.assignee.name}认领")
+    raise NotAllowed("这不是您的任务")
+
+
+def claim_task(session: Session, actor: Person, task_id: int, now: datetime) -> HumanTask:
+    """Claim a task offered to the actor's role; raises Conflict if someone claimed it first."""
+    task = get_task(session, task_id)
+    _refuse_finished(task)
+    if task.assignee_id == actor.id:
+        return task
+    if not is_candidate(session, actor, task):
+        raise NotAllowed("您不是该任务的候选办理人，不能认领")
+    _claim(session, actor, task, now)
+    session.commit()
+    return task
+
+
+def _claim(session: Session, actor: Person, task: HumanTask, now: datetime) -> None:
+    result = session.execute(update(HumanTask).where(HumanTask.id == task.id, HumanTask.assignee_id.is_(None),
+                                                     HumanTask.status == "open")
+                             .values(assignee_id=actor.id).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        session.rollback()
+        session.refresh(task)
+        _refuse_finished(task)
+        raise Conflict(f"该任务已由{task.assignee.name if task.assignee else '他人'}认领")
+    session.refresh(task)
+    audit.record(session, actor, "task.claimed", now, instance=task.instance, task=task,
+                 summary=f"{actor.name}认领了任务“{task.title}”")
+
+
+def complete_task(session: Session, actor: Person, task_id: int, data: dict[str, Any], now: datetime,
+                  uploads: list[Upload] | None = None, locale: str = "zh_CN") -> HumanTask:
+    """Validate the form, store evidence, complete the task, advance the cycle and commit.
+
+    A candidate claims the task first. Raises NotFound, NotAllowed, Conflict (done by someone else),
+    InvalidInput (per-field errors; nothing changed), ScriptError (the cycle records an incident).
+    """
+    task = get_task(session, task_id)
+    _refuse_finished(task)
+    must_claim = _ensure_actor_may_act(session, actor, task)
+    clean = _validated(task, data, uploads or [], locale)
+    instance = task.instance
+    loaded = loaded_for(instance.definition)
+    runtime = settings.get().runtime
+    workflow = runtime.load(loaded, instance.state)
+    spiff_task = runtime.find_task(workflow, task.spiff_task_id)
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise Conflict("该任务在流程中已不处于待办状态，请刷新页面")
+    if must_claim:
+        _claim(session, actor, task, now)
+    clean.update(_store_uploads(session, actor, task, uploads or [], now, clean))
+    try:
+        runtime.complete(workflow, spiff_task, clean)
+    except ScriptError as exc:
+        session.rollback()
+        _record_incident(session, actor, task, exc, now)
+        raise
+    before = {"status": task.status}
+    task.status, task.completed_at, task.completed_by_id, task.data = "done", now, actor.id, clean
+    instance.state = runtime.dump(workflow)
+    audit.record(session, actor, "task.completed", now, instance=instance, task=task,
+                 summary=f"{actor.name}完成了任务“{task.title}”", before=before,
+                 after={"status": "done", "data": clean})
+    sync_tasks(session, instance, workflow, loaded.meta, actor, now)
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        session.refresh(task)
+        _refuse_finished(task)
+        raise Conflict("该周期刚被他人更新，请刷新后重试") from exc
+    return task
+
+
+def _validated(task: HumanTask, data: dict[str, Any], uploads: list[Upload], locale: str) -> dict[str, Any]:
+    if not task.form_id:
+        return {}
+    form = settings.get().forms.get(task.form_id)
+    errors: dict[str, str] = {}
+    limit = settings.get().max_upload_mb
+    for upload in uploads:
+        problem = check_upload(form, upload.field, upload.filename, len(upload.data), upload.content_type,
+                               default_max_mb=limit, locale=locale)
+        if problem:
+            errors.setdefault(upload.field, problem)
+    provided = dict(data)
+    for upload in uploads:  # a required filepicker is satisfied by a file uploaded with this submission
+        provided.setdefault(upload.field, [])
+        provided[upload.field] = list(provided[upload.field]) + [
+            {"evidence_id": 0, "filename": upload.filename, "size": len(upload.data),
+             "content_type": upload.content_type}]
+    clean, field_errors = validate_submission(form, provided, locale)
+    errors = {**field_errors, **errors}
+    if errors:
+        raise InvalidInput("表单有误，请按提示修改后再提交" if not locale.startswith("en")
+                           else "Please correct the highlighted fields.", errors)
+    for upload_field in {u.field for u in uploads}:
+        clean[upload_field] = [ref for ref in clean.get(upload_field, []) if ref.get("evidence_id")]
+    return clean
+
+
+_UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+
+
+def _store_uploads(session: Session, actor: Person, task: HumanTask, uploads: list[Upload], now: datetime,
+                   clean: dict[str, Any]) -> dict[str, Any]:
+    added: dict[str, list[dict[str, Any]]] = {}
+    folder = Path(settings.get().upload_dir) / str(task.instance_id)
+    for upload in uploads:
+        digest = hashlib.sha256(upload.data).hexdigest()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{digest[:16]}-{_UNSAFE.sub('_', upload.filename)[-100:]}"
+        path.write_bytes(upload.data)
+        evidence = Evidence(task_id=task.id, instance_id=task.instance_id, field_key=upload.field,
+                            filename=upload.filename[:255], content_type=upload.content_type[:100],
+                            size=len(upload.data), sha256=digest, stored_path=str(path),
+                            uploaded_by_id=actor.id, uploaded_at=now)
+        session.add(evidence)
+        session.flush()
+        audit.record(session, actor, "evidence.uploaded", now, instance=task.instance, task=task,
+                     summary=f"上传佐证材料“{upload.filename}”", object_type="evidence", object_id=evidence.id)
+        added.setdefault(upload.field, list(clean.get(upload.field, []))).append(
+            {"evidence_id": evidence.id, "filename": evidence.filename, "size": evidence.size,
+             "content_type": evidence.content_type})
+    return added
+
+
+def _record_incident(session: Session, actor: Person, task: HumanTask, exc: ScriptError, now: datetime) -> None:
+    instance = task.instance
+    instance.incident = exc.message
+    audit.record(session, actor, "instance.incident", now, instance=instance, task=task, summary=exc.message)
+    session.commit()
+
+
+def add_comment(session: Session, actor: Person, task_id: int, body: str, now: datetime) -> Comment:
+    """Leave a comment on a task; raises InvalidInput when empty or too long."""
+    task = get_task(session, task_id)
+    if not can_view_instance(session, actor, task.instance):
+        raise NotAllowed("您无权查看该任务")
+    body = body.strip()
+    if not body or len(body) > 2000:
+        raise InvalidInput("评论不能为空，且不超过 2000 字", {"body": "评论不能为空，且不超过 2000 字"})
+    comment = Comment(task_id=task.id, author_id=actor.id, at=now, body=body)
+    session.add(comment)
+    session.flush()
+    audit.record(session, actor, "task.commented", now, instance=task.instance, task=task,
+                 summary=f"{actor.name}发表了评论", after={"body": body})
+    session.commit()
+    return comment
+
+
+def get_evidence(session: Session, actor: Person, evidence_id: int) -> Evidence:
+    """An evidence file the actor may see; raises NotFound or NotAllowed."""
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound("文件不存在")
+    if not can_view_instance(session, actor, session.get(ProcessInstance, evidence.instance_id)):
+        raise NotAllowed("您无权查看该文件")
+    return evidence

@@ -1,0 +1,106 @@
+"""Find form definitions (forms/<id>.form) on disk and keep the parsed ones."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+
+from .definition import FormDef, parse_definition
+from .errors import FormDefinitionError, FormNotFound
+
+SUFFIX = ".form"
+MAX_BYTES = 2 * 1024 * 1024
+# Ids become file names: no separators, no leading dot, so a request can never leave the directory.
+ID_RE = re.compile(r"^[A-Za-z0-9_\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*$")
+
+
+class FormRegistry:
+    """The form definitions of one directory, parsed on first use and re-read when the file changes."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self._cache: dict[str, tuple[tuple[int, int], FormDef]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, form_id: str) -> FormDef:
+        """The form with this id (file stem, else JSON "id"); raises FormNotFound, FormDefinitionError."""
+        path = self._path(form_id)
+        if path is None:
+            path = self._path_by_json_id(form_id)
+        if path is None:
+            raise FormNotFound(form_id, str(self.directory))
+        return self._load(path)
+
+    def exists(self, form_id: str) -> bool:
+        """True if a definition file for this id exists (it is not parsed)."""
+        return self._path(form_id) is not None or self._path_by_json_id(form_id) is not None
+
+    def ids(self) -> list[str]:
+        """Ids of all definitions in the directory, sorted."""
+        if not self.directory.is_dir():
+            return []
+        paths = self.directory.glob(f"*{SUFFIX}")
+        return sorted(p.stem for p in paths if p.is_file() and ID_RE.match(p.stem))
+
+    def load_text(self, text: str | bytes, source: str = "<text>") -> FormDef:
+        """Parse a definition that is not on disk (an upload, a studio draft); raises FormDefinitionError."""
+        raw = _decode(text, source)
+        form_id = str(raw.get("id") or "") if isinstance(raw, dict) else ""
+        return parse_definition(raw, source, form_id or Path(source).stem.strip("<>") or "form")
+
+    def _path(self, form_id: str) -> Path | None:
+        if not isinstance(form_id, str) or not ID_RE.match(form_id):
+            return None
+        path = self.directory / f"{form_id}{SUFFIX}"
+        return path if path.is_file() else None
+
+    def _path_by_json_id(self, form_id: str) -> Path | None:
+        # Camunda's formRef names the JSON "id", which need not match the file name.
+        for stem in self.ids():
+            try:
+                form = self._load(self.directory / f"{stem}{SUFFIX}")
+            except FormDefinitionError:
+                continue
+            if form.raw.get("id") == form_id:
+                return self.directory / f"{stem}{SUFFIX}"
+        return None
+
+    def _load(self, path: Path) -> FormDef:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = self._cache.get(path.stem)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        if stat.st_size > MAX_BYTES:
+            raise FormDefinitionError(str(path), f"file is larger than {MAX_BYTES // 1024} KB")
+        form = parse_definition(_decode(path.read_bytes(), str(path)), str(path), path.stem)
+        with self._lock:
+            self._cache[path.stem] = (stamp, form)
+        return form
+
+
+def _decode(text: str | bytes, source: str) -> object:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FormDefinitionError(source, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormDefinitionError(
+            source, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+
+
+_default: FormRegistry | None = None
+
+
+def default_registry() -> FormRegistry:
+    """The registry over the package's own directory, where the shipped *.form files live."""
+    global _default
+    if _default is None:
+        _default = FormRegistry(Path(__file__).parent)
+    return _default

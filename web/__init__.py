@@ -1,0 +1,114 @@
+"""Spiral's Flask front end: create_app() wires the engine, the extensions and the blueprints."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+import engine.settings
+import forms
+from engine.models import Person
+
+from .extensions import babel, csrf, db, login_manager
+from .i18n import LANGUAGES, compile_catalogs, select_locale
+
+__all__ = ["create_app"]
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides defaults (tests pass a temporary database and a fixed clock)."""
+    app = Flask(__name__, instance_path=os.environ.get("SPIRAL_INSTANCE", str(Path.cwd() / "instance")),
+                instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY") or _instance_secret(app.instance_path),
+        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'spiral.sqlite'}",
+        SQLALCHEMY_ENGINE_OPTIONS={},
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        TIMEZONE="Asia/Shanghai",
+        MAX_UPLOAD_MB=20,
+        UPLOAD_DIR=str(Path(app.instance_path) / "uploads"),
+        SCHEDULER_ENABLED=False,
+        TICK_SECONDS=60,
+        SPIRAL_NOW=None,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    if config:
+        app.config.update(config)
+    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 5) * 1024 * 1024
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
+    engine.settings.configure(upload_dir=Path(app.config["UPLOAD_DIR"]),
+                              max_upload_mb=app.config["MAX_UPLOAD_MB"])
+    compile_catalogs()
+    _init_extensions(app)
+    _register_blueprints(app)
+    _jinja(app)
+    from . import cli, errors
+    errors.register(app)
+    cli.register(app)
+    if app.config["SCHEDULER_ENABLED"]:
+        from .scheduler import start_scheduler
+        start_scheduler(app)
+    return app
+
+
+def _instance_secret(instance_path: str) -> str:
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(os.urandom(32).hex())
+    return path.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> Person | None:
+        person = db.session.get(Person, int(user_id))
+        return person if person is not None and person.active else None
+
+    from sqlalchemy import event
+    with app.app_context():
+        if db.engine.url.get_backend_name() == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_connect)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.routes import bp as auth_bp
+    from .cycles.routes import bp as cycles_bp
+    from .inbox.routes import bp as inbox_bp
+    from .studio.routes import bp as studio_bp
+    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp):
+        app.register_blueprint(blueprint)
+
+    @app.get("/")
+    def index():  # type: ignore[no-untyped-def]
+        return redirect(url_for("inbox.index"))
+
+
+def _jinja(app: Flask) -> None:
+    forms_templates = Path(forms.__file__).parent / "templates"
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(Path(__file__).parent / "templates")),
+                                     FileSystemLoader(str(forms_templates))])
+    from . import views_helpers
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, **views_helpers.template_globals())
+    app.jinja_env.filters.update(views_helpers.template_filters())
+    app.context_processor(views_helpers.context)

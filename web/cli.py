@@ -1,0 +1,241 @@
+"""The `spiral` command line: the same engine services as the pages, for the shell."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from engine.db import create_schema
+from engine.errors import InvalidInput, InvalidProcess, SpiralError
+
+from .extensions import db
+
+
+def _now(value: str | None) -> datetime:
+    if not value:
+        from . import clock
+        return clock.now()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"--now 应为 ISO 时间，例如 2025-09-26T10:00：{value}") from exc
+    return parsed.replace(tzinfo=None)
+
+
+def _json_arg(value: str | None) -> dict[str, Any]:
+    if not value:
+        return {}
+    try:
+        data = json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"--data 不是合法的 JSON：{exc.msg}（第 {exc.pos + 1} 个字符）") from exc
+    if not isinstance(data, dict):
+        raise click.BadParameter("--data 应为 JSON 对象，例如 {\"decision\": \"approve\"}")
+    return data
+
+
+def _person(username: str):  # type: ignore[no-untyped-def]
+    from engine.errors import NotFound
+    from engine.queries import find_person
+    person = find_person(db.session, username)
+    if person is None:
+        raise NotFound(f"找不到用户“{username}”（可用 spiral people 查看）")
+    return person
+
+
+def _print(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo("  ".join(str(row.get(c) if row.get(c) is not None else "—") for c in columns))
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db() -> None:
+    """Create the database tables (safe to run twice)."""
+    create_schema(db.engine)
+    click.echo(f"数据库已就绪：{db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds data.")
+@click.option("--now", "now_text", help="Seed as if it were this time (ISO).")
+@with_appcontext
+def demo(if_empty: bool, now_text: str | None) -> None:
+    """Seed the demo school (units, people, processes, cycles in flight)."""
+    from engine.demo import DEMO_PASSWORD, is_seeded, seed_demo
+    create_schema(db.engine)
+    if is_seeded(db.session):
+        if if_empty:
+            click.echo("数据库已有数据，跳过示例数据。")
+            return
+        raise click.ClickException("数据库已有数据；示例数据只能导入空数据库")
+    counts = seed_demo(db.session, _now(now_text))
+    click.echo(f"示例学校已导入：{counts['units']} 个单位，{counts['people']} 人，{counts['subjects']} 个诊改对象，"
+               f"{counts['open_tasks']} 个待办任务。所有示例账号的密码：{DEMO_PASSWORD}")
+
+
+@click.command("deploy")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--comment", default="", help="What changed in this version.")
+@with_appcontext
+def deploy_cmd(files: tuple[str, ...], comment: str) -> None:
+    """Validate and deploy BPMN files (nothing is deployed if one has a problem)."""
+    from engine.definitions import deploy
+    create_schema(db.engine)
+    try:
+        deployed = deploy(db.session, None, [(Path(f).name, Path(f).read_bytes()) for f in files], _now(None),
+                          comment)
+    except InvalidProcess as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"未部署：发现 {len(exc.problems)} 个问题") from exc
+    for d in deployed:
+        click.echo(f"{d.process_id}  v{d.version}  {d.name}")
+
+
+@click.command("start")
+@click.argument("process_id")
+@click.option("--subject", required=True, help="Subject code (see `spiral subjects`).")
+@click.option("--period", required=True, help="2025-2026 or 2025-2026-1.")
+@click.option("--data", "data_text", help="Start-form data as a JSON object.")
+@click.option("--now", "now_text", help="When it happens (ISO); default now.")
+@with_appcontext
+def start(process_id: str, subject: str, period: str, data_text: str | None, now_text: str | None) -> None:
+    """Start a cycle of PROCESS_ID for a subject and period."""
+    from engine.cycles import start_cycle
+    instance = start_cycle(db.session, None, process_id, subject, period, _now(now_text), _json_arg(data_text))
+    click.echo(f"已启动周期 #{instance.id}：{instance.subject.name} {instance.period}")
+
+
+@click.command("subjects")
+@click.option("--level", type=click.Choice(["school", "major", "course", "teacher", "student"]))
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def subjects_cmd(level: str | None, as_json: bool) -> None:
+    """List subjects of cycles."""
+    from engine.queries import subjects
+    rows = [{"code": s.code, "name": s.name, "level": s.level, "unit": s.unit.name}
+            for s in subjects(db.session, level)]
+    _print(rows, as_json, ["code", "level", "name", "unit"])
+
+
+@click.command("people")
+@click.option("--role", help="Only people holding this role (code or name).")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def people_cmd(role: str | None, as_json: bool) -> None:
+    """List people and the roles they hold."""
+    from engine.queries import people
+    rows = [{"username": p.username, "name": p.name,
+             "roles": [{"role": h.role.name, "unit": h.unit.name} for h in p.holdings]}
+            for p in people(db.session, role)]
+    if as_json:
+        _print(rows, True, [])
+        return
+    for row in rows:
+        roles = "，".join(f"{r['role']}@{r['unit']}" for r in row["roles"])
+        click.echo(f"{row['username']}  {row['name']}  {roles}")
+
+
+@click.command("tasks")
+@click.option("--user", "username", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def tasks_cmd(username: str, as_json: bool) -> None:
+    """List what a person can act on (assigned or claimable)."""
+    from engine.queries import actionable_tasks, task_to_dict
+    rows = [task_to_dict(t) for t in actionable_tasks(db.session, _person(username))]
+    _print(rows, as_json, ["id", "title", "subject_name", "stage", "assignee", "due"])
+
+
+@click.command("complete")
+@click.argument("task_id", type=int)
+@click.option("--user", "username", required=True)
+@click.option("--data", "data_text", default="{}", help="Form data as a JSON object.")
+@click.option("--now", "now_text", help="When it happens (ISO); default now.")
+@with_appcontext
+def complete(task_id: int, username: str, data_text: str, now_text: str | None) -> None:
+    """Complete TASK_ID as a user (a candidate claims it first)."""
+    from engine.tasks import complete_task
+    from engine.queries import instance_tasks
+    task = complete_task(db.session, _person(username), task_id, _json_arg(data_text), _now(now_text))
+    click.echo(f"已完成任务 #{task.id}“{task.title}”")
+    for nxt in instance_tasks(db.session, task.instance):
+        if nxt.status == "open":
+            who = nxt.assignee.username if nxt.assignee else "候选：" + ",".join(p.username for p in nxt.candidates)
+            click.echo(f"下一步 #{nxt.id}“{nxt.title}” → {who}")
+    if task.instance.status == "completed":
+        click.echo("该诊改周期已完成")
+
+
+@click.command("tick")
+@click.option("--now", "now_text", help="Run the tick as of this time (ISO); default now.")
+@with_appcontext
+def tick(now_text: str | None) -> None:
+    """Run one scheduler tick: fire due BPMN timers."""
+    from engine.timers import run_tick
+    result = run_tick(db.session, _now(now_text))
+    click.echo(f"tick 完成：触发 {result['timers']} 个到期定时器，检查 {result['checked']} 个周期")
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def run(host: str, port: int) -> None:
+    """Serve the app with the scheduler running (what `make run` calls)."""
+    from waitress import serve
+    from . import create_app
+    app = create_app({"SCHEDULER_ENABLED": True})
+    click.echo(f"Spiral 已启动：http://{host}:{port}  （Ctrl+C 退出）")
+    serve(app, host=host, port=port, threads=8)
+
+
+COMMANDS = [init_db, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, complete, tick]
+
+
+def register(app: Flask) -> None:
+    """Add Spiral's commands to `flask`/`spiral`."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+class _SpiralGroup(FlaskGroup):
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("standalone_mode", True)
+        try:
+            return super().main(*args, standalone_mode=False, **{k: v for k, v in kwargs.items()
+                                                                 if k != "standalone_mode"})
+        except InvalidInput as exc:
+            details = "；".join(f"{k}: {v}" for k, v in exc.errors.items())
+            click.echo(f"错误：{exc.message}" + (f"（{details}）" if details else ""), err=True)
+        except SpiralError as exc:
+            click.echo(f"错误：{exc.message}", err=True)
+        except click.exceptions.Abort:
+            click.echo("已取消", err=True)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except Exception as exc:  # noqa: BLE001 - the shell gets one line, never a traceback
+            click.echo(f"错误：{type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+
+
+def _create_app() -> Flask:
+    from . import create_app
+    return create_app()
+
+
+main = _SpiralGroup(create_app=_create_app, add_default_commands=False, add_version_option=False,
+                    help="Spiral 诊改工作流引擎")
+main.add_command(run)

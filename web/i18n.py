@@ -1,0 +1,36 @@
+"""Language choice (zh_CN default, en available) and on-demand compilation of the catalogs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, request, session
+from flask_login import current_user
+
+LANGUAGES = {"zh_CN": "中文", "en": "English"}
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def select_locale() -> str:
+    """The session's choice, else the user's setting, else zh_CN (never the browser's guess)."""
+    chosen = session.get("locale")
+    if chosen in LANGUAGES:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
+        return current_user.locale
+    if request and request.args.get("lang") in LANGUAGES:
+        return request.args["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compile_catalogs() -> None:
+    """Compile every messages.po whose .mo is missing or older (so a fresh clone just works)."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)

@@ -1,0 +1,140 @@
+"""The staff's inbox and task page: read instructions, fill the form, attach evidence, complete."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file, url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+import engine.settings
+from engine.access import can_view_instance, is_candidate
+from engine.cycles import timeline
+from engine.definitions import loaded_for
+from engine.errors import Conflict, InvalidInput, NotAllowed
+from engine.instructions import render_instructions
+from engine.models import Comment, Evidence
+from engine.queries import INBOX_VIEWS, inbox, inbox_counts, unit_path
+from engine.tasks import Upload, add_comment, claim_task, complete_task, get_evidence, get_task
+from forms import parse_form_post
+
+from .. import clock
+from ..extensions import db
+
+bp = Blueprint("inbox", __name__)
+
+
+@bp.get("/inbox")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    view = request.args.get("view", "mine")
+    if view not in INBOX_VIEWS:
+        view = "mine"
+    now = clock.now()
+    tasks = inbox(db.session, current_user, view, now)
+    counts = inbox_counts(db.session, current_user, now)
+    if view == "mine" and not tasks and counts["claimable"]:
+        flash(_("您有可认领的任务，请查看“待认领”。"), "info")
+    return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS)
+
+
+def _form_of(task: Any) -> Any:
+    return engine.settings.get().forms.get(task.form_id) if task.form_id else None
+
+
+def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+                 extra_rows: dict[str, int] | None = None, status: int = 200, error: str = ""):  # type: ignore[no-untyped-def]
+    instance = task.instance
+    if not can_view_instance(db.session, current_user, instance):
+        raise NotAllowed(_("您无权查看该任务。"))
+    meta = loaded_for(instance.definition).meta
+    task_meta = meta["tasks"].get(task.bpmn_id, {})
+    data = dict(task.data or {})
+    if task.status == "open":  # a task sees what earlier steps wrote (e.g. the answers it is asked to revise)
+        inherited = instance.state.get("tasks", {}).get(task.spiff_task_id, {}).get("data", {})
+        data = {**inherited, **data}
+    context = {"subject_name": instance.subject.name, "period": instance.period, **data}
+    instructions = render_instructions(task_meta.get("instructions", ""), context)
+    comments = db.session.query(Comment).filter_by(task_id=task.id).order_by(Comment.id).all()
+    evidence = db.session.query(Evidence).filter_by(instance_id=instance.id).order_by(Evidence.id).all()
+    can_act = task.status == "open" and (task.assignee_id == current_user.id or (
+        task.assignee_id is None and is_candidate(db.session, current_user, task)))
+    return render_template(
+        "inbox/task.html", task=task, instance=instance, form=_form_of(task),
+        values=values if values is not None else data, errors=errors or {},
+        extra_rows=extra_rows or {}, instructions=instructions, comments=comments, evidence=evidence,
+        events=timeline(db.session, instance), can_act=can_act, error=error, vocabulary=meta.get("vocabulary"),
+        scope=unit_path(db.session, task.scope_unit_id), readonly=task.status != "open" or not can_act,
+    ), status
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def show(task_id: int):  # type: ignore[no-untyped-def]
+    return _render_task(get_task(db.session, task_id))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id: int):  # type: ignore[no-untyped-def]
+    try:
+        claim_task(db.session, current_user, task_id, clock.now())
+    except Conflict as exc:
+        db.session.rollback()
+        return _render_task(get_task(db.session, task_id), status=409, error=exc.message)
+    flash(_("已认领，任务已移入“我的待办”。"), "success")
+    return redirect(url_for("inbox.show", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/complete")
+@login_required
+def complete(task_id: int):  # type: ignore[no-untyped-def]
+    task = get_task(db.session, task_id)
+    form = _form_of(task)
+    values = parse_form_post(form, request.form) if form else {}
+    if form is not None:
+        for key in form.file_fields:  # keep the files already attached when the form is shown again
+            kept = [ref for ref in (task.data or {}).get(key, [])]
+            if kept:
+                values[key] = kept
+    row_action = request.form.get("_add_row") or request.form.get("_remove_row")
+    if form is not None and row_action:
+        extra = {request.form["_add_row"]: 1} if request.form.get("_add_row") else {}
+        return _render_task(task, values=values, extra_rows=extra)
+    uploads = [Upload(key, f.filename or "file", f.mimetype or "application/octet-stream", f.read())
+               for key in (form.file_fields if form else ()) for f in request.files.getlist(key) if f.filename]
+    try:
+        complete_task(db.session, current_user, task_id, values, clock.now(), uploads=uploads,
+                      locale=str(get_locale()))
+    except InvalidInput as exc:
+        db.session.rollback()
+        return _render_task(get_task(db.session, task_id), values=values, errors=exc.errors, status=422,
+                            error=exc.message)
+    except Conflict as exc:
+        db.session.rollback()
+        return _render_task(get_task(db.session, task_id), status=409, error=exc.message)
+    flash(_("已提交：“%(title)s”。流程已流转到下一步。", title=task.title), "success")
+    return redirect(url_for("inbox.index"))
+
+
+@bp.post("/tasks/<int:task_id>/comments")
+@login_required
+def comment(task_id: int):  # type: ignore[no-untyped-def]
+    try:
+        add_comment(db.session, current_user, task_id, request.form.get("body", ""), clock.now())
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("inbox.show", task_id=task_id) + "#comments")
+
+
+@bp.get("/evidence/<int:evidence_id>")
+@login_required
+def evidence(evidence_id: int):  # type: ignore[no-untyped-def]
+    item: Evidence = get_evidence(db.session, current_user, evidence_id)
+    try:
+        return send_file(item.stored_path, mimetype=item.content_type, as_attachment=True,
+                         download_name=item.filename)
+    except FileNotFoundError:
+        abort(404)

@@ -1,0 +1,65 @@
+"""Small helpers the templates share: stage labels, dates, due-state classes."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import get_locale
+from flask_login import current_user
+
+from engine.stages import DEFAULT_STAGES, EN_LABELS
+
+from . import clock
+
+ZH_LABELS = dict(DEFAULT_STAGES)
+
+
+def stage_label(code: str, vocabulary: list[dict[str, str]] | None = None) -> str:
+    """A stage's label in the current language (the process's own label first)."""
+    if str(get_locale()).startswith("en") and code in EN_LABELS:
+        return EN_LABELS[code]
+    for item in vocabulary or []:
+        if item.get("code") == code:
+            return item.get("label", code)
+    return ZH_LABELS.get(code, code)
+
+
+def fmt_dt(value: datetime | None, with_time: bool = True) -> str:
+    """2026-11-23 14:05 (or the date only)."""
+    if value is None:
+        return "—"
+    return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def due_class(task: Any) -> str:
+    """CSS class for a task's due state: overdue (red), soon (amber) or ok."""
+    if task.due_at is None or task.status != "open":
+        return ""
+    now = clock.now()
+    if task.due_at < now:
+        return "overdue"
+    if task.due_at <= now + timedelta(days=3):
+        return "soon"
+    return "ok"
+
+
+def template_globals() -> dict[str, Any]:
+    """Functions every template may call."""
+    return {"stage_label": stage_label, "due_class": due_class}
+
+
+def template_filters() -> dict[str, Any]:
+    """Filters every template may use."""
+    return {"dt": fmt_dt, "date": lambda v: fmt_dt(v, False)}
+
+
+def context() -> dict[str, Any]:
+    """Per-request template context: the current language, the inbox badge count."""
+    from engine.queries import inbox_counts
+    from .extensions import db
+    from engine.access import is_quality_office
+    counts, quality_office = {}, False
+    if getattr(current_user, "is_authenticated", False):
+        counts = inbox_counts(db.session, current_user, clock.now())
+        quality_office = is_quality_office(db.session, current_user)
+    return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office}
