@@ -1,0 +1,31 @@
+# Spiral — everything you need is a target here.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-fast e2e demo lint clean setup
+
+setup: $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## make run: set up, create and seed the demo database when empty, serve http://127.0.0.1:5000
+run: setup
+	$(BIN)/spiral init-db
+	$(BIN)/spiral demo --if-empty
+	$(BIN)/spiral run
+
+## make test: set up and run the whole suite (engine, processes, web, real browser)
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not e2e"
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
