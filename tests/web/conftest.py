@@ -1,0 +1,157 @@
+"""Helpers for the web stories: start and drive cycles with engine calls, post forms as a browser would,
+and look at pages through lxml."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import lxml.html
+import pytest
+from sqlalchemy import select
+
+import engine.settings
+from engine.cycles import start_cycle
+from engine.models import HumanTask
+from engine.sample import sample_answers, sample_uploads
+from engine.tasks import complete_task
+
+PERIOD = "2025-2026-1"
+SAMPLE_PDF_NAME = "教案.pdf"
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """What a test needs to know about a task row, read in its own app context."""
+
+    id: int
+    title: str
+    status: str
+    stage: str
+    form_id: str | None
+    assignee: str | None
+    candidates: tuple[str, ...]
+    completed_by: str | None
+
+
+def html_post(form: Any, answers: dict[str, Any]) -> dict[str, Any]:
+    """The fields a browser posts for `answers` in `form` (see forms/templates/forms/macros.html)."""
+    posted: dict[str, Any] = {}
+
+    def put(prefix: str, components: Any, values: dict[str, Any]) -> None:
+        for component in components:
+            if component.key is None or component.key not in values:
+                continue
+            name, value = prefix + component.key, values[component.key]
+            if component.type == "dynamiclist":
+                posted[f"{name}-_rows"] = str(len(value))
+                for i, row in enumerate(value):
+                    put(f"{name}-{i}-", component.children, row)
+            elif component.type == "checkbox":
+                if value:
+                    posted[name] = "on"
+            elif isinstance(value, list):
+                posted[name] = [str(v) for v in value]
+            else:
+                posted[name] = str(value)
+
+    put("", form.fields, answers)
+    return posted
+
+
+def page(response: Any) -> Any:
+    """The response body as an lxml tree (xpath works on it)."""
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+class Spiral:
+    """The school seen from the tests: start cycles, move them on, read task rows, log people in."""
+
+    def __init__(self, app: Any) -> None:
+        from web.extensions import db
+        self.app, self._db = app, db
+
+    def now(self) -> datetime:
+        return datetime.fromisoformat(self.app.config["SPIRAL_NOW"])
+
+    def start(self, subject: str = "C-WDYY", process_id: str = "course_cycle") -> int:
+        with self.app.app_context():
+            return start_cycle(self._db.session, None, process_id, subject, PERIOD, self.now()).id
+
+    def tasks(self, instance_id: int, status: str | None = "open") -> list[TaskRow]:
+        with self.app.app_context():
+            query = select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.id)
+            if status:
+                query = query.where(HumanTask.status == status)
+            return [self._row(t) for t in self._db.session.scalars(query)]
+
+    def task(self, task_id: int) -> TaskRow:
+        with self.app.app_context():
+            return self._row(self._db.session.get(HumanTask, task_id))
+
+    def open_task(self, instance_id: int, title: str) -> TaskRow:
+        (found,) = [t for t in self.tasks(instance_id) if t.title == title]
+        return found
+
+    def advance_to(self, instance_id: int, title: str) -> TaskRow:
+        """Complete the cycle's open tasks with sample answers (approving reviews) until `title` is open."""
+        with self.app.app_context():
+            session, at = self._db.session, self.now()
+            for _ in range(20):
+                task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                               HumanTask.status == "open")
+                                       .order_by(HumanTask.id)).first()
+                assert task is not None, f"the cycle ended before “{title}”"
+                if task.title == title:
+                    return self._row(task)
+                form = engine.settings.get().forms.get(task.form_id)
+                at += timedelta(hours=1)
+                complete_task(session, task.assignee or task.candidates[0], task.id,
+                              sample_answers(form, {"decision": "approve"}), at, uploads=sample_uploads(form))
+        raise AssertionError(f"“{title}” never came")
+
+    def answers(self, form_id: str, **choices: Any) -> dict[str, Any]:
+        """Valid answers to a form, as the browser would post them."""
+        form = engine.settings.get().forms.get(form_id)
+        return html_post(form, sample_answers(form, choices))
+
+    def client_for(self, username: str) -> Any:
+        client = self.app.test_client()
+        response = client.post("/login", data={"username": username, "password": "demo123"})
+        assert response.status_code == 302, f"{username} could not log in"
+        return client
+
+    @staticmethod
+    def _row(task: HumanTask) -> TaskRow:
+        return TaskRow(task.id, task.title, task.status, task.stage, task.form_id,
+                       task.assignee.username if task.assignee else None,
+                       tuple(p.username for p in task.candidates),
+                       task.completed_by.username if task.completed_by else None)
+
+
+@pytest.fixture
+def spiral(app) -> Spiral:
+    return Spiral(app)
+
+
+@pytest.fixture
+def goal_task(spiral) -> TaskRow:
+    """网店运营's course cycle just started: 陈晓雨 holds 制定课程建设目标."""
+    return spiral.open_task(spiral.start("C-WDYY"), "制定课程建设目标")
+
+
+@pytest.fixture
+def implement_task(spiral) -> TaskRow:
+    """网店运营's cycle driven to 实施教学并上传佐证, offered to 陈晓雨 and 王芳."""
+    return spiral.advance_to(spiral.start("C-WDYY"), "实施教学并上传佐证")
+
+
+@pytest.fixture
+def small_uploads(app):
+    """Uploads are capped at 1 MB for the test; the previous limit comes back afterwards."""
+    previous = app.config["MAX_UPLOAD_MB"], engine.settings.get().max_upload_mb
+    app.config["MAX_UPLOAD_MB"] = 1
+    engine.settings.configure(max_upload_mb=1)
+    yield 1
+    app.config["MAX_UPLOAD_MB"] = previous[0]
+    engine.settings.configure(max_upload_mb=previous[1])

@@ -1,0 +1,48 @@
+"""The inbox: a course lead sees the goal task after a cycle starts; tabs; overdue tasks stand out."""
+from __future__ import annotations
+
+import pytest
+
+from engine.queries import INBOX_VIEWS
+
+from conftest import page
+
+
+def test_course_lead_sees_goal_task_after_cycle_start(spiral, goal_task, auth, client):
+    auth.login("chenxiaoyu")
+
+    body = client.get("/inbox").get_data(as_text=True)
+
+    assert "制定课程建设目标" in body
+    assert "网店运营" in body
+    assert f"/tasks/{goal_task.id}" in body
+
+
+def test_another_course_lead_does_not_see_that_goal_task(goal_task, auth, client):
+    auth.login("lijun")
+
+    assert f"/tasks/{goal_task.id}" not in client.get("/inbox").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("view", INBOX_VIEWS)
+def test_every_inbox_tab_answers(goal_task, auth, client, view):
+    auth.login("chenxiaoyu")
+
+    assert client.get(f"/inbox?view={view}").status_code == 200
+
+
+def test_task_past_its_deadline_shows_in_the_overdue_tab_in_red(app, goal_task, auth, client):
+    auth.login("chenxiaoyu")
+    app.config["SPIRAL_NOW"] = "2025-10-20T10:00"  # the goal task was due 2025-10-16
+
+    tree = page(client.get("/inbox?view=overdue"))
+
+    (row,) = tree.xpath(f'//tr[.//a[@href="/tasks/{goal_task.id}"]]')
+    assert "overdue" in row.get("class").split()
+    assert "已逾期" in row.text_content()
+
+
+def test_task_within_its_deadline_is_not_overdue(goal_task, auth, client):
+    auth.login("chenxiaoyu")
+
+    assert f"/tasks/{goal_task.id}" not in client.get("/inbox?view=overdue").get_data(as_text=True)
