@@ -89,6 +89,14 @@ def _start_form_data(form_id: str, data: dict[str, Any], locale: str) -> dict[st
     return clean
 
 
+def current_period(now: datetime) -> tuple[str, str]:
+    """(academic year, term) holding `now`, e.g. ('2026-2027', '2026-2027-1')."""
+    start = now.year if now.month >= 8 else now.year - 1
+    year = f"{start}-{start + 1}"
+    term = f"{year}-1" if now.month >= 8 or now.month == 1 else f"{year}-2"
+    return year, term
+
+
 def get_instance(session: Session, instance_id: int) -> ProcessInstance:
     """The instance with this id; raises NotFound."""
     instance = session.get(ProcessInstance, instance_id)

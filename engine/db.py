@@ -1,34 +1,23 @@
 """Database plumbing for the Flask-free side: engines, sessions, schema creation."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Base
 
 
-def default_database_url(instance_dir: str | Path) -> str:
-    """`DATABASE_URL` from the environment, else the SQLite file under `instance_dir`."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    Path(instance_dir).mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{Path(instance_dir).resolve() / 'spiral.sqlite'}"
-
-
 def make_engine(url: str) -> Engine:
     """Create an SQLAlchemy engine; SQLite gets foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Turn on foreign keys and WAL (readers don't block the writer) on each SQLite connection."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

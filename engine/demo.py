@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from . import settings
-from .cycles import start_cycle
+from .cycles import current_period, start_cycle
 from .definitions import deploy
 from .models import HumanTask, Person, Role, RoleHolding, Subject, Unit
 from .sample import sample_answers, sample_uploads
@@ -133,14 +133,6 @@ def seed_org(session: Session) -> None:
         session.add(Subject(code=f"S-{username}", name=f"{person.name}（学生）", level="student",
                             unit=person.unit, person=person))
     session.commit()
-
-
-def current_period(now: datetime) -> tuple[str, str]:
-    """(academic year, term) holding `now`, e.g. ('2026-2027', '2026-2027-1')."""
-    start = now.year if now.month >= 8 else now.year - 1
-    year = f"{start}-{start + 1}"
-    term = f"{year}-1" if now.month >= 8 or now.month == 1 else f"{year}-2"
-    return year, term
 
 
 def deploy_shipped(session: Session, now: datetime) -> None:

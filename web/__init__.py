@@ -7,9 +7,11 @@ from typing import Any
 
 from flask import Flask, redirect, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader
+from sqlalchemy import event
 
 import engine.settings
 import forms
+from engine.db import sqlite_pragmas
 from engine.models import Person
 
 from .extensions import babel, csrf, db, login_manager
@@ -78,17 +80,9 @@ def _init_extensions(app: Flask) -> None:
         person = db.session.get(Person, int(user_id))
         return person if person is not None and person.active else None
 
-    from sqlalchemy import event
     with app.app_context():
         if db.engine.url.get_backend_name() == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_connect)
-
-
-def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.close()
+            event.listen(db.engine, "connect", sqlite_pragmas)
 
 
 def _register_blueprints(app: Flask) -> None:

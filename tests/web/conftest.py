@@ -25,6 +25,7 @@ class TaskRow:
     """What a test needs to know about a task row, read in its own app context."""
 
     id: int
+    instance_id: int
     title: str
     status: str
     stage: str
@@ -57,11 +58,6 @@ def html_post(form: Any, answers: dict[str, Any]) -> dict[str, Any]:
 
     put("", form.fields, answers)
     return posted
-
-
-def page(response: Any) -> Any:
-    """The response body as an lxml tree (xpath works on it)."""
-    return lxml.html.fromstring(response.get_data(as_text=True))
 
 
 class Spiral:
@@ -122,8 +118,13 @@ class Spiral:
         return client
 
     @staticmethod
+    def page(response: Any) -> Any:
+        """The response body as an lxml tree (xpath works on it)."""
+        return lxml.html.fromstring(response.get_data(as_text=True))
+
+    @staticmethod
     def _row(task: HumanTask) -> TaskRow:
-        return TaskRow(task.id, task.title, task.status, task.stage, task.form_id,
+        return TaskRow(task.id, task.instance_id, task.title, task.status, task.stage, task.form_id,
                        task.assignee.username if task.assignee else None,
                        tuple(p.username for p in task.candidates),
                        task.completed_by.username if task.completed_by else None)

@@ -5,8 +5,6 @@ import pytest
 
 from engine.queries import INBOX_VIEWS
 
-from conftest import page
-
 
 def test_course_lead_sees_goal_task_after_cycle_start(spiral, goal_task, auth, client):
     auth.login("chenxiaoyu")
@@ -31,11 +29,11 @@ def test_every_inbox_tab_answers(goal_task, auth, client, view):
     assert client.get(f"/inbox?view={view}").status_code == 200
 
 
-def test_task_past_its_deadline_shows_in_the_overdue_tab_in_red(app, goal_task, auth, client):
+def test_task_past_its_deadline_shows_in_the_overdue_tab_in_red(app, spiral, goal_task, auth, client):
     auth.login("chenxiaoyu")
     app.config["SPIRAL_NOW"] = "2025-10-20T10:00"  # the goal task was due 2025-10-16
 
-    tree = page(client.get("/inbox?view=overdue"))
+    tree = spiral.page(client.get("/inbox?view=overdue"))
 
     (row,) = tree.xpath(f'//tr[.//a[@href="/tasks/{goal_task.id}"]]')
     assert "overdue" in row.get("class").split()

@@ -43,6 +43,13 @@ def _form_of(task: Any) -> Any:
     return engine.settings.get().forms.get(task.form_id) if task.form_id else None
 
 
+def _inherited(task: Any) -> dict[str, Any]:
+    """What earlier steps wrote, as an open task sees it (e.g. the answers it is asked to revise)."""
+    if task.status != "open":
+        return {}
+    return task.instance.state.get("tasks", {}).get(task.spiff_task_id, {}).get("data", {})
+
+
 def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                  extra_rows: dict[str, int] | None = None, status: int = 200, error: str = ""):  # type: ignore[no-untyped-def]
     instance = task.instance
@@ -50,10 +57,7 @@ def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[s
         raise NotAllowed(_("您无权查看该任务。"))
     meta = loaded_for(instance.definition).meta
     task_meta = meta["tasks"].get(task.bpmn_id, {})
-    data = dict(task.data or {})
-    if task.status == "open":  # a task sees what earlier steps wrote (e.g. the answers it is asked to revise)
-        inherited = instance.state.get("tasks", {}).get(task.spiff_task_id, {}).get("data", {})
-        data = {**inherited, **data}
+    data = {**_inherited(task), **(task.data or {})}
     context = {"subject_name": instance.subject.name, "period": instance.period, **data}
     instructions = render_instructions(task_meta.get("instructions", ""), context)
     comments = db.session.query(Comment).filter_by(task_id=task.id).order_by(Comment.id).all()
@@ -94,10 +98,10 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     form = _form_of(task)
     values = parse_form_post(form, request.form) if form else {}
     if form is not None:
-        for key in form.file_fields:  # keep the files already attached when the form is shown again
-            kept = [ref for ref in (task.data or {}).get(key, [])]
-            if kept:
-                values[key] = kept
+        inherited = _inherited(task)
+        for key in form.file_fields:  # files attached in an earlier round stay attached
+            if inherited.get(key):
+                values[key] = inherited[key]
     row_action = request.form.get("_add_row") or request.form.get("_remove_row")
     if form is not None and row_action:
         extra = {request.form["_add_row"]: 1} if request.form.get("_add_row") else {}

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 import engine.settings
 from engine.access import is_quality_office
-from engine.cycles import start_cycle
+from engine.cycles import current_period, start_cycle
 from engine.definitions import deploy, latest_definitions, loaded_for
 from engine.errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound
 from engine.models import LEVELS
@@ -79,5 +79,5 @@ def start():  # type: ignore[no-untyped-def]
     return render_template("studio/start.html", definitions=definitions, chosen=chosen,
                            subjects=subjects(db.session, level or None), levels=LEVELS, form=form,
                            values=values, errors=errors, error=error,
-                           period=request.values.get("period", ""),
+                           period=request.values.get("period") or current_period(clock.now())[1],
                            subject=request.values.get("subject", "")), status

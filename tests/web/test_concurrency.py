@@ -1,0 +1,84 @@
+"""Two people completing the same task at once: the first wins, the second is told who did it."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+import engine.settings
+from engine.cycles import start_cycle
+from engine.db import make_session_factory
+from engine.errors import Conflict
+from engine.models import AuditEvent, Evidence, HumanTask, ProcessInstance
+from engine.queries import find_person
+from engine.sample import SAMPLE_PDF, sample_answers
+from engine.tasks import complete_task
+
+T0 = datetime(2025, 9, 26, 10, 0)  # the clock of tests/conftest.py
+
+
+def _with_pdf(answers):
+    return {**answers, "impl_evidence": (io.BytesIO(SAMPLE_PDF), "教案.pdf", "application/pdf")}
+
+
+def test_second_teacher_to_submit_is_told_who_completed_the_task(app, spiral, implement_task):
+    assert set(implement_task.candidates) == {"chenxiaoyu", "wangfang"}
+    lead, teacher = spiral.client_for("chenxiaoyu"), spiral.client_for("wangfang")
+    for client in (lead, teacher):  # both have the page open
+        assert client.get(f"/tasks/{implement_task.id}").status_code == 200
+    answers = spiral.answers("course_implement")
+
+    first = lead.post(f"/tasks/{implement_task.id}/complete", data=_with_pdf(answers),
+                      content_type="multipart/form-data")
+    second = teacher.post(f"/tasks/{implement_task.id}/complete", data=_with_pdf(answers),
+                          content_type="multipart/form-data")
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    assert "陈晓雨" in spiral.page(second).xpath('//div[@role="alert"]')[0].text_content()
+    assert spiral.task(implement_task.id).completed_by == "chenxiaoyu"
+    (next_task,) = spiral.tasks(implement_task.instance_id)
+    assert next_task.title == "课程自我诊断"
+    from web.extensions import db
+    with app.app_context():
+        assert db.session.get(ProcessInstance, implement_task.instance_id).status == "running"
+        assert db.session.scalar(select(func.count(Evidence.id))
+                                 .where(Evidence.task_id == implement_task.id)) == 1
+
+
+@pytest.fixture
+def two_sessions(session):
+    factory = make_session_factory(session.get_bind())
+    first, second = factory(), factory()
+    yield first, second
+    first.close()
+    second.close()
+
+
+def _goal_task(session) -> int:
+    instance = start_cycle(session, None, "course_cycle", "C-WDYY", "2025-2026-1", T0)
+    return session.scalars(select(HumanTask.id).where(HumanTask.instance_id == instance.id)).one()
+
+
+def test_engine_refuses_the_second_of_two_simultaneous_completions(session, two_sessions):
+    task_id = _goal_task(session)
+    first, second = two_sessions
+    answers = sample_answers(engine.settings.get().forms.get("course_goal"))
+    loaded = [s.get(HumanTask, task_id) for s in (first, second)]  # both read the open task
+    assert [t.status for t in loaded] == ["open", "open"]
+
+    complete_task(first, find_person(first, "chenxiaoyu"), task_id, answers, T0)
+    with pytest.raises(Conflict):
+        complete_task(second, find_person(second, "chenxiaoyu"), task_id, answers, T0)
+
+    session.expire_all()
+    goal = session.get(HumanTask, task_id)
+    assert goal.status == "done"
+    open_tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id == goal.instance_id,
+                                                         HumanTask.status == "open")).all()
+    assert [t.title for t in open_tasks] == ["审核课程建设目标"]
+    completions = session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.task_id == task_id,
+                                                                        AuditEvent.action == "task.completed"))
+    assert completions == 1

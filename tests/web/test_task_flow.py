@@ -1,0 +1,89 @@
+"""A course lead fills the goal task; the office head reviews it; the cycle page shows where it stands."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def goal_answers(spiral):
+    return spiral.answers("course_goal")
+
+
+@pytest.fixture
+def submitted_goal(spiral, goal_task, goal_answers):
+    """陈晓雨 has submitted the goal through the page; 韩雪 holds the review."""
+    client = spiral.client_for("chenxiaoyu")
+    response = client.post(f"/tasks/{goal_task.id}/complete", data=goal_answers)
+    assert response.status_code == 302
+    return spiral.open_task(goal_task.instance_id, "审核课程建设目标")
+
+
+def test_goal_task_page_shows_instructions_naming_the_course_and_the_form(spiral, goal_task):
+    client = spiral.client_for("chenxiaoyu")
+
+    tree = spiral.page(client.get(f"/tasks/{goal_task.id}"))
+
+    (instructions,) = tree.xpath('//div[@class="instructions"]')
+    assert "网店运营" in instructions.text_content()
+    assert "2025-2026-1" in instructions.text_content()
+    form = tree.xpath(f'//form[@action="/tasks/{goal_task.id}/complete"]')[0]
+    assert form.xpath('.//select[@name="goal_course_type"]')
+    assert form.xpath('.//textarea[@name="goal_text"]')
+    assert form.xpath('.//input[@name="goal_indicators-0-indicator_name"]')
+
+
+def test_empty_required_field_is_refused_next_to_the_field_and_task_stays_open(spiral, goal_task,
+                                                                               goal_answers):
+    client = spiral.client_for("chenxiaoyu")
+
+    response = client.post(f"/tasks/{goal_task.id}/complete", data={**goal_answers, "goal_text": ""})
+
+    assert response.status_code == 422
+    tree = spiral.page(response)
+    (field,) = tree.xpath('//div[contains(@class, "has-error")][.//textarea[@name="goal_text"]]')
+    assert "必填" in field.xpath('.//p[@class="field-error"]')[0].text_content()
+    assert tree.xpath('//select[@name="goal_course_type"]/option[@selected]')[0].get("value") \
+        == goal_answers["goal_course_type"]  # what was typed is kept
+    assert spiral.task(goal_task.id).status == "open"
+
+
+def test_course_lead_submits_goal_and_office_head_gets_the_review(spiral, goal_task, goal_answers):
+    lead = spiral.client_for("chenxiaoyu")
+
+    response = lead.post(f"/tasks/{goal_task.id}/complete", data=goal_answers)
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/inbox")
+    assert "已提交" in lead.get("/inbox").get_data(as_text=True)
+    done = spiral.task(goal_task.id)
+    assert (done.status, done.completed_by) == ("done", "chenxiaoyu")
+    review = spiral.open_task(goal_task.instance_id, "审核课程建设目标")
+    assert review.assignee == "hanxue"
+    assert f"/tasks/{review.id}" in spiral.client_for("hanxue").get("/inbox").get_data(as_text=True)
+    assert f"/tasks/{review.id}" not in lead.get("/inbox").get_data(as_text=True)
+
+
+def test_office_head_returns_the_goal_and_course_lead_gets_it_again(spiral, submitted_goal):
+    head = spiral.client_for("hanxue")
+
+    response = head.post(f"/tasks/{submitted_goal.id}/complete",
+                         data={"decision": "return", "comment": "关键指标缺少预警值的依据，请补充。"})
+
+    assert response.status_code == 302
+    redo = spiral.open_task(submitted_goal.instance_id, "制定课程建设目标")
+    assert redo.assignee == "chenxiaoyu"
+    inbox = spiral.client_for("chenxiaoyu").get("/inbox").get_data(as_text=True)
+    assert f"/tasks/{redo.id}" in inbox
+
+
+def test_cycle_page_lights_the_goal_stage_on_the_spiral(spiral, goal_task):
+    client = spiral.client_for("chenxiaoyu")
+
+    response = client.get(f"/cycles/{goal_task.instance_id}")
+
+    assert response.status_code == 200
+    tree = spiral.page(response)
+    assert tree.xpath('//svg[contains(@class, "spiral-svg")]')
+    current = tree.xpath('//g[contains(concat(" ", @class, " "), " stage ")]'
+                         '[contains(concat(" ", @class, " "), " current ")]/@data-stage')
+    assert current == ["goal"]
