@@ -1,0 +1,46 @@
+"""The same story on PostgreSQL, when one is available (`.ci/run` starts one and sets the URL)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import select
+
+from engine.cycles import start_cycle
+from engine.db import create_schema, make_engine, make_session_factory
+from engine.demo import deploy_shipped, seed_org
+from engine.models import Base, HumanTask
+from engine.queries import find_person
+from engine.sample import sample_answers
+from engine.settings import get as settings
+from engine.tasks import complete_task
+from tests.conftest import T0
+
+URL = os.environ.get("SPIRAL_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(not URL, reason="set SPIRAL_TEST_POSTGRES_URL to run against PostgreSQL")
+
+
+@pytest.fixture
+def pg_session(upload_dir):
+    db_engine = make_engine(URL)
+    Base.metadata.drop_all(db_engine)
+    create_schema(db_engine)
+    session = make_session_factory(db_engine)()
+    seed_org(session)
+    deploy_shipped(session, T0)
+    yield session
+    session.close()
+    Base.metadata.drop_all(db_engine)
+    db_engine.dispose()
+
+
+def test_a_course_goal_reaches_its_reviewer_on_postgresql(pg_session):
+    instance = start_cycle(pg_session, None, "course_cycle", "C-WDYY", "2025-2026-1", T0)
+    goal = pg_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    lead = find_person(pg_session, "chenxiaoyu")
+    assert goal.assignee_id == lead.id
+    form = settings().forms.get(goal.form_id)
+    complete_task(pg_session, lead, goal.id, sample_answers(form), T0)
+    review = pg_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                        HumanTask.status == "open")).one()
+    assert review.assignee.username == "hanxue"
