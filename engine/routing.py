@@ -57,9 +57,9 @@ def _holders(session: Session, role: Role, unit_id: int) -> list[int]:
 def substitute_for(session: Session, person_id: int, now: datetime) -> int:
     """The person who receives `person_id`'s new tasks today (themself unless a substitute is active)."""
     today = now.date()
-    sub = session.scalars(select(Substitution).where(
+    sub = session.scalars(select(Substitution).join(Person, Person.id == Substitution.substitute_id).where(
         Substitution.person_id == person_id, Substitution.starts_on <= today,
-        Substitution.ends_on >= today)).first()
+        Substitution.ends_on >= today, Person.active.is_(True)).order_by(Substitution.id.desc())).first()
     return sub.substitute_id if sub else person_id
 
 
@@ -101,11 +101,9 @@ def route_task(session: Session, meta: dict[str, Any], subject: Subject, data: d
         route.unroutable = True
         route.assignee_id = None
         route.candidate_ids = quality_office_ids(session)
-    else:
-        if route.assignee_id is not None:
-            route.assignee_id = substitute_for(session, route.assignee_id, now)
-        route.candidate_ids = list(dict.fromkeys(substitute_for(session, pid, now)
-                                                 for pid in route.candidate_ids))
+    if route.assignee_id is not None:
+        route.assignee_id = substitute_for(session, route.assignee_id, now)
+    route.candidate_ids = list(dict.fromkeys(substitute_for(session, pid, now) for pid in route.candidate_ids))
     return route
 
 

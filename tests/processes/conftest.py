@@ -51,18 +51,19 @@ class Cycle:
     sessions: sessionmaker[Session]
     instance_id: int
     now: datetime
-    steps: list[Step] = field(default_factory=list)
     done_by: list[str] = field(default_factory=list)
     stages_after: list[str] = field(default_factory=list)
     versions: list[int] = field(default_factory=list)
 
     def instance(self) -> ProcessInstance:
         """The instance as stored now."""
+        self.reader.commit()  # end any read transaction, so the next read sees the other sessions' commits
         self.reader.expire_all()
         return self.reader.get(ProcessInstance, self.instance_id)
 
     def open_task(self) -> HumanTask | None:
         """The cycle's single open task, read afresh; None once the cycle has ended."""
+        self.reader.commit()
         self.reader.expire_all()
         rows = list(self.reader.scalars(select(HumanTask).where(HumanTask.instance_id == self.instance_id,
                                                                 HumanTask.status == "open")))
@@ -76,12 +77,12 @@ class Cycle:
         assert (task.title, task.stage, routed_to(task)) == (title, stage, who)
         return task
 
-    def step(self, choices: dict[str, Any] | None = None, by: str | None = None, days: int = 1) -> Step:
-        """Complete the open task as `by` (default: its assignee, else the first candidate by name).
+    def step(self, choices: dict[str, Any] | None = None, by: str | None = None) -> Step:
+        """Complete the open task a day later as `by` (default: its assignee, else the first candidate).
 
         Runs in a fresh session and checks, in another, that the completion was saved and audited.
         """
-        self.now += timedelta(days=days)
+        self.now += timedelta(days=1)
         with self.sessions() as session:
             instance = session.get(ProcessInstance, self.instance_id)
             (task,) = session.scalars(select(HumanTask).where(HumanTask.instance_id == self.instance_id,
@@ -95,7 +96,6 @@ class Cycle:
                           uploads=sample_uploads(form))
             task_id = task.id
         self._check_saved(task_id, username, version, claimed=not isinstance(seen.who, str))
-        self.steps.append(seen)
         self.done_by.append(username)
         return seen
 

@@ -1,4 +1,4 @@
-"""The school's yearly spiral (SCH): 赵红 and 孙丽 of the quality office do the work, 王建国 the principal decides."""
+"""The school's yearly spiral (SCH): 赵红 and 孙丽 of the quality office work, 王建国 the principal decides."""
 import pytest
 
 DIRECTOR, OFFICER, PRINCIPAL = "zhaohong", "sunli", "wangjianguo"
@@ -29,7 +29,7 @@ def test_school_cycle_runs_every_stage_when_the_principal_approves_each_decision
 
 
 @pytest.mark.parametrize("review", REVIEWS)
-def test_what_the_principal_sends_back_returns_to_the_quality_director_and_then_runs_to_the_end(cycles, review):
+def test_what_the_principal_sends_back_returns_to_its_author_and_then_runs_to_the_end(cycles, review):
     run = cycles.start("school_cycle", "SCH", "2025-2026")
     run.until(review)
     run.send_back()

@@ -60,6 +60,18 @@ def html_post(form: Any, answers: dict[str, Any]) -> dict[str, Any]:
     return posted
 
 
+def posted_answers(form_id: str, **choices: Any) -> dict[str, Any]:
+    """Valid answers to a form, as the browser would post them."""
+    form = engine.settings.get().forms.get(form_id)
+    return html_post(form, sample_answers(form, choices))
+
+
+@pytest.fixture
+def form_answers():
+    """posted_answers, for tests that run their own app."""
+    return posted_answers
+
+
 class Spiral:
     """The school seen from the tests: start cycles, move them on, read task rows, log people in."""
 
@@ -107,9 +119,7 @@ class Spiral:
         raise AssertionError(f"“{title}” never came")
 
     def answers(self, form_id: str, **choices: Any) -> dict[str, Any]:
-        """Valid answers to a form, as the browser would post them."""
-        form = engine.settings.get().forms.get(form_id)
-        return html_post(form, sample_answers(form, choices))
+        return posted_answers(form_id, **choices)
 
     def client_for(self, username: str) -> Any:
         client = self.app.test_client()

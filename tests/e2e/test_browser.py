@@ -1,0 +1,112 @@
+"""A course lead does her goal task in a real browser: log in, open it from the inbox, fill the form, submit."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+T0 = datetime(2025, 9, 26, 10, 0)
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """The real app (CSRF on, clock fixed) with 网店运营's cycle started, served on a free local port."""
+    from werkzeug.serving import make_server
+
+    from engine.cycles import start_cycle
+    from engine.db import create_schema
+    from engine.demo import deploy_shipped, seed_org
+    from web import create_app
+    from web.extensions import db
+
+    app = create_app({"SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True, "SPIRAL_NOW": T0.isoformat(),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
+                      "UPLOAD_DIR": str(tmp_path / "uploads")})
+    with app.app_context():
+        create_schema(db.engine)
+        seed_org(db.session)
+        deploy_shipped(db.session, T0)
+        start_cycle(db.session, None, "course_cycle", "C-WDYY", "2025-2026-1", T0)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="spiral-e2e", daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", app=app)
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def browser_page():
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Debian chromium at {CHROMIUM}; these tests never download a browser")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(15_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def test_course_lead_fills_the_goal_form_in_a_browser(live_server, browser_page, tmp_path):
+    page = browser_page
+    page.goto(f"{live_server.url}/login")
+    page.fill("#username", "chenxiaoyu")
+    page.fill("#password", "demo123")
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/inbox")
+
+    page.get_by_role("link", name="制定课程建设目标").click()
+    page.wait_for_url("**/tasks/*")
+    assert "网店运营" in page.locator(".instructions").inner_text()
+
+    page.select_option("#field-goal_course_type", label="专业核心课")
+    page.locator("#field-goal_text").press_sequentially("提升学生网店装修与运营实操能力，课程合格率达到95%以上。")
+    page.fill("#field-goal_major_link", "支撑电子商务专业“岗课赛证”融通的建设目标。")
+    page.fill("#field-goal_indicators-0-indicator_name", "课程合格率")
+    page.fill("#field-goal_indicators-0-unit", "%")
+    page.select_option("#field-goal_indicators-0-direction", value="higher")
+    page.fill("#field-goal_indicators-0-target_value", "95")
+    page.fill("#field-goal_indicators-0-standard_value", "90")
+    page.fill("#field-goal_indicators-0-warning_value", "85")
+    page.get_by_role("button", name="添加一行").click()  # the page comes back with what was typed and a blank row
+    page.wait_for_selector("#field-goal_indicators-1-indicator_name")
+    assert page.input_value("#field-goal_indicators-0-indicator_name") == "课程合格率"
+    page.fill("#field-goal_indicators-1-indicator_name", "学生评教")
+    page.fill("#field-goal_indicators-1-unit", "分")
+    page.select_option("#field-goal_indicators-1-direction", label="越高越好")
+    page.fill("#field-goal_indicators-1-target_value", "90")
+    page.fill("#field-goal_indicators-1-standard_value", "85")
+    page.fill("#field-goal_indicators-1-warning_value", "80")
+    page.get_by_role("button", name="提交并完成").click()
+
+    page.wait_for_url("**/inbox")
+    assert "已提交" in page.locator(".flash.success").inner_text()
+    assert page.get_by_role("link", name="制定课程建设目标").count() == 0
+    page.screenshot(path=str(tmp_path / "goal-submitted.png"), full_page=True)
+    assert (tmp_path / "goal-submitted.png").stat().st_size > 0
+    assert [row["indicator_name"] for row in _submitted_goal(live_server.app)["goal_indicators"]] == \
+        ["课程合格率", "学生评教"]
+
+
+def _submitted_goal(app) -> dict:
+    from sqlalchemy import select
+
+    from engine.models import HumanTask
+    from web.extensions import db
+    with app.app_context():
+        return db.session.scalars(select(HumanTask.data).where(HumanTask.title == "制定课程建设目标",
+                                                               HumanTask.status == "done")).one()

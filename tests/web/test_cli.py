@@ -1,0 +1,125 @@
+"""The `spiral` command line: the same services as the pages, answering in JSON or one line of error."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+import engine.settings
+from engine.db import create_schema, make_engine, make_session_factory
+from engine.demo import seed_org
+from engine.models import HumanTask
+from engine.sample import sample_answers
+
+TASK_KEYS = {"id", "title", "process", "stage", "subject", "assignee", "candidates", "due", "status"}
+
+
+def _json(result):
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_subjects_are_listed_as_json(runner):
+    subjects = _json(runner.invoke(args=["subjects", "--json"]))
+
+    assert {"code": "C-WDYY", "name": "网店运营", "level": "course", "unit": "网店运营"} in subjects
+
+
+def test_people_holding_a_role_are_listed_as_json(runner):
+    people = _json(runner.invoke(args=["people", "--role", "课程负责人", "--json"]))
+
+    usernames = {p["username"] for p in people}
+    assert {"chenxiaoyu", "wangfang", "lijun"} <= usernames
+    assert "liuxin" not in usernames and "hanxue" not in usernames
+
+
+def test_course_lead_lists_her_tasks_as_json(runner, goal_task):
+    tasks = _json(runner.invoke(args=["tasks", "--user", "chenxiaoyu", "--json"]))
+
+    (task,) = tasks
+    assert TASK_KEYS <= set(task)
+    assert (task["id"], task["process"], task["stage"], task["subject"], task["assignee"], task["status"]) == \
+        (goal_task.id, "course_cycle", "goal", "C-WDYY", "chenxiaoyu", "open")
+    assert task["due"].startswith("2025-10-16")
+
+
+def test_course_lead_completes_her_task_from_the_shell(app, spiral, runner, goal_task):
+    data = json.dumps(sample_answers(engine.settings.get().forms.get("course_goal")), ensure_ascii=False)
+
+    result = runner.invoke(args=["complete", str(goal_task.id), "--user", "chenxiaoyu", "--data", data,
+                                 "--now", "2025-09-29T09:00"])
+
+    assert result.exit_code == 0, result.output
+    assert "已完成任务" in result.output
+    assert "审核课程建设目标" in result.output and "hanxue" in result.output
+    from web.extensions import db
+    with app.app_context():
+        done = db.session.get(HumanTask, goal_task.id)
+        assert (done.status, done.completed_at) == ("done", datetime(2025, 9, 29, 9, 0))
+
+
+def test_data_that_is_not_json_is_refused_in_one_line(spiral, runner, goal_task):
+    result = runner.invoke(args=["complete", str(goal_task.id), "--user", "chenxiaoyu", "--data", "{goal_text:"])
+
+    assert result.exit_code != 0
+    errors = [line for line in result.output.splitlines() if "--data" in line and "JSON" in line]
+    assert len(errors) == 1
+    assert "Traceback" not in result.output
+    assert spiral.task(goal_task.id).status == "open"
+
+
+@pytest.fixture
+def spiral_command(tmp_path):
+    """Run the installed `spiral` script against a fresh instance folder holding the demo org."""
+    script = Path(sys.executable).parent / "spiral"
+    if not script.exists():
+        pytest.skip(f"the console script is not installed at {script}")
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    db_engine = make_engine(f"sqlite:///{instance / 'spiral.sqlite'}")
+    create_schema(db_engine)
+    with make_session_factory(db_engine)() as session:
+        seed_org(session)
+    db_engine.dispose()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    env["SPIRAL_INSTANCE"] = str(instance)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(script), *args], env=env, cwd=tmp_path, capture_output=True, text=True,
+                              timeout=60)
+    return run
+
+
+def test_shell_gets_one_line_of_error_and_no_traceback(spiral_command):
+    result = spiral_command("complete", "99999", "--user", "nobody")
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("错误")
+    assert "nobody" in line
+
+
+def test_shell_is_told_when_a_task_does_not_exist(spiral_command):
+    result = spiral_command("complete", "99999", "--user", "chenxiaoyu", "--data", "{}")
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["错误：任务 #99999 不存在"]
+
+
+@pytest.mark.xfail(reason="web/cli.py _SpiralGroup.main echoes str(exc) of SQLAlchemy errors, which spans "
+                          "several lines (SQL, parameters, background link)")
+def test_shell_gets_one_line_even_before_the_database_is_created(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["SPIRAL_INSTANCE"] = str(tmp_path / "empty")
+
+    result = subprocess.run([str(Path(sys.executable).parent / "spiral"), "complete", "1", "--user", "nobody"],
+                            env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 1
+    assert len(result.stderr.splitlines()) == 1
