@@ -105,29 +105,33 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     spiff_task = runtime.find_task(workflow, task.spiff_task_id)
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("该任务在流程中已不处于待办状态，请刷新页面")
-    if must_claim:
-        _claim(session, actor, task, now)
-    clean.update(_store_uploads(session, actor, task, uploads or [], now, clean))
+    written: list[Path] = []
     try:
-        runtime.complete(workflow, spiff_task, clean)
-    except ScriptError as exc:
-        session.rollback()
-        _record_incident(session, actor, task, exc, now)
-        raise
-    before = {"status": task.status}
-    task.status, task.completed_at, task.completed_by_id, task.data = "done", now, actor.id, clean
-    instance.state = runtime.dump(workflow)
-    audit.record(session, actor, "task.completed", now, instance=instance, task=task,
-                 summary=f"{actor.name}完成了任务“{task.title}”", before=before,
-                 after={"status": "done", "data": clean})
-    sync_tasks(session, instance, workflow, loaded.meta, actor, now)
-    try:
+        if must_claim:
+            _claim(session, actor, task, now)
+        clean.update(_store_uploads(session, actor, task, uploads or [], now, clean, written))
+        try:
+            runtime.complete(workflow, spiff_task, clean)
+        except ScriptError as exc:
+            _discard(session, written)
+            _record_incident(session, actor, task, exc, now)
+            raise
+        before = {"status": task.status}
+        task.status, task.completed_at, task.completed_by_id, task.data = "done", now, actor.id, clean
+        instance.state = runtime.dump(workflow)
+        audit.record(session, actor, "task.completed", now, instance=instance, task=task,
+                     summary=f"{actor.name}完成了任务“{task.title}”", before=before,
+                     after={"status": "done", "data": clean})
+        sync_tasks(session, instance, workflow, loaded.meta, actor, now)
         session.commit()
     except StaleDataError as exc:
-        session.rollback()
+        _discard(session, written)
         session.refresh(task)
         _refuse_finished(task)
         raise Conflict("该周期刚被他人更新，请刷新后重试") from exc
+    except Exception:
+        _discard(session, written)
+        raise
     return task
 
 
@@ -161,15 +165,24 @@ def _validated(task: HumanTask, data: dict[str, Any], uploads: list[Upload], loc
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
 
 
+def _discard(session: Session, written: list[Path]) -> None:
+    """Roll back and remove the files this attempt wrote (nothing half-done stays behind)."""
+    session.rollback()
+    for path in written:
+        path.unlink(missing_ok=True)
+
+
 def _store_uploads(session: Session, actor: Person, task: HumanTask, uploads: list[Upload], now: datetime,
-                   clean: dict[str, Any]) -> dict[str, Any]:
+                   clean: dict[str, Any], written: list[Path]) -> dict[str, Any]:
     added: dict[str, list[dict[str, Any]]] = {}
     folder = Path(settings.get().upload_dir) / str(task.instance_id)
     for upload in uploads:
         digest = hashlib.sha256(upload.data).hexdigest()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{digest[:16]}-{_UNSAFE.sub('_', upload.filename)[-100:]}"
-        path.write_bytes(upload.data)
+        if not path.exists():
+            path.write_bytes(upload.data)
+            written.append(path)
         evidence = Evidence(task_id=task.id, instance_id=task.instance_id, field_key=upload.field,
                             filename=upload.filename[:255], content_type=upload.content_type[:100],
                             size=len(upload.data), sha256=digest, stored_path=str(path),

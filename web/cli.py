@@ -10,6 +10,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import OperationalError
 
 from engine.db import create_schema
 from engine.errors import InvalidInput, InvalidProcess, SpiralError
@@ -226,8 +227,13 @@ class _SpiralGroup(FlaskGroup):
             sys.exit(exc.exit_code)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
+        except OperationalError as exc:
+            first = str(exc.orig).splitlines()[0] if exc.orig else "database error"
+            hint = "；数据库尚未初始化？请先运行 spiral init-db" if "no such table" in first else ""
+            click.echo(f"错误：数据库出错：{first}{hint}", err=True)
         except Exception as exc:  # noqa: BLE001 - the shell gets one line, never a traceback
-            click.echo(f"错误：{type(exc).__name__}: {exc}", err=True)
+            first = (str(exc).splitlines() or [""])[0]
+            click.echo(f"错误：{type(exc).__name__}: {first}", err=True)
         sys.exit(1)
 
 

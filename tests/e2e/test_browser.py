@@ -1,4 +1,4 @@
-"""A course lead does her goal task in a real browser: log in, open it from the inbox, fill the form, submit."""
+"""A course lead does her goal task in a real browser: log in, open it from the inbox, fill it in, submit."""
 from __future__ import annotations
 
 import threading
@@ -7,26 +7,25 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from engine.cycles import start_cycle
+from engine.db import create_schema
+from engine.demo import deploy_shipped, seed_org
+from engine.models import HumanTask
+from web import create_app
+from web.extensions import db
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 T0 = datetime(2025, 9, 26, 10, 0)
-
-pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def live_server(tmp_path):
     """The real app (CSRF on, clock fixed) with 网店运营's cycle started, served on a free local port."""
-    from werkzeug.serving import make_server
-
-    from engine.cycles import start_cycle
-    from engine.db import create_schema
-    from engine.demo import deploy_shipped, seed_org
-    from web import create_app
-    from web.extensions import db
-
     app = create_app({"SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True, "SPIRAL_NOW": T0.isoformat(),
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
                       "UPLOAD_DIR": str(tmp_path / "uploads")})
@@ -61,6 +60,7 @@ def browser_page():
             browser.close()
 
 
+@pytest.mark.e2e
 def test_course_lead_fills_the_goal_form_in_a_browser(live_server, browser_page, tmp_path):
     page = browser_page
     page.goto(f"{live_server.url}/login")
@@ -103,10 +103,6 @@ def test_course_lead_fills_the_goal_form_in_a_browser(live_server, browser_page,
 
 
 def _submitted_goal(app) -> dict:
-    from sqlalchemy import select
-
-    from engine.models import HumanTask
-    from web.extensions import db
     with app.app_context():
         return db.session.scalars(select(HumanTask.data).where(HumanTask.title == "制定课程建设目标",
                                                                HumanTask.status == "done")).one()

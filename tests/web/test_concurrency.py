@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 import engine.settings
 from engine.cycles import start_cycle
@@ -15,6 +16,7 @@ from engine.models import AuditEvent, Evidence, HumanTask, ProcessInstance
 from engine.queries import find_person
 from engine.sample import SAMPLE_PDF, sample_answers
 from engine.tasks import complete_task
+from web.extensions import db
 
 T0 = datetime(2025, 9, 26, 10, 0)  # the clock of tests/conftest.py
 
@@ -41,7 +43,6 @@ def test_second_teacher_to_submit_is_told_who_completed_the_task(app, spiral, im
     assert spiral.task(implement_task.id).completed_by == "chenxiaoyu"
     (next_task,) = spiral.tasks(implement_task.instance_id)
     assert next_task.title == "课程自我诊断"
-    from web.extensions import db
     with app.app_context():
         assert db.session.get(ProcessInstance, implement_task.instance_id).status == "running"
         assert db.session.scalar(select(func.count(Evidence.id))
@@ -62,23 +63,42 @@ def _goal_task(session) -> int:
     return session.scalars(select(HumanTask.id).where(HumanTask.instance_id == instance.id)).one()
 
 
-def test_engine_refuses_the_second_of_two_simultaneous_completions(session, two_sessions):
+def _race(session, two_sessions, *, both_hold_the_cycle: bool) -> int:
+    """陈晓雨 submits her goal task from two sessions; the second must be refused."""
     task_id = _goal_task(session)
     first, second = two_sessions
     answers = sample_answers(engine.settings.get().forms.get("course_goal"))
-    loaded = [s.get(HumanTask, task_id) for s in (first, second)]  # both read the open task
-    assert [t.status for t in loaded] == ["open", "open"]
+    for s in (first, second):  # both requests have read the open task (and maybe its cycle)
+        task = s.get(HumanTask, task_id)
+        assert task.status == "open"
+        if both_hold_the_cycle:
+            assert task.instance.state
 
     complete_task(first, find_person(first, "chenxiaoyu"), task_id, answers, T0)
     with pytest.raises(Conflict):
-        complete_task(second, find_person(second, "chenxiaoyu"), task_id, answers, T0)
+        complete_task(second, find_person(second, "chenxiaoyu"), task_id, answers, T0 + timedelta(seconds=1))
+    return task_id
 
+
+def _assert_consistent(session, task_id: int) -> None:
     session.expire_all()
     goal = session.get(HumanTask, task_id)
-    assert goal.status == "done"
+    assert (goal.status, goal.completed_at) == ("done", T0)
     open_tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id == goal.instance_id,
                                                          HumanTask.status == "open")).all()
     assert [t.title for t in open_tasks] == ["审核课程建设目标"]
-    completions = session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.task_id == task_id,
-                                                                        AuditEvent.action == "task.completed"))
+    completions = session.scalar(select(func.count(AuditEvent.id))
+                                 .where(AuditEvent.task_id == task_id, AuditEvent.action == "task.completed"))
     assert completions == 1
+
+
+def test_engine_refuses_a_second_completion_from_a_stale_task_page(session, two_sessions):
+    task_id = _race(session, two_sessions, both_hold_the_cycle=False)
+
+    _assert_consistent(session, task_id)
+
+
+def test_engine_refuses_the_second_of_two_simultaneous_completions(session, two_sessions):
+    task_id = _race(session, two_sessions, both_hold_the_cycle=True)
+
+    _assert_consistent(session, task_id)

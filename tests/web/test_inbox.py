@@ -6,8 +6,8 @@ import pytest
 from engine.queries import INBOX_VIEWS
 
 
-def test_course_lead_sees_goal_task_after_cycle_start(spiral, goal_task, auth, client):
-    auth.login("chenxiaoyu")
+def test_course_lead_sees_goal_task_after_cycle_start(spiral, goal_task):
+    client = spiral.client_for("chenxiaoyu")
 
     body = client.get("/inbox").get_data(as_text=True)
 
@@ -16,21 +16,21 @@ def test_course_lead_sees_goal_task_after_cycle_start(spiral, goal_task, auth, c
     assert f"/tasks/{goal_task.id}" in body
 
 
-def test_another_course_lead_does_not_see_that_goal_task(goal_task, auth, client):
-    auth.login("lijun")
+def test_another_course_lead_does_not_see_that_goal_task(spiral, goal_task):
+    client = spiral.client_for("lijun")
 
     assert f"/tasks/{goal_task.id}" not in client.get("/inbox").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("view", INBOX_VIEWS)
-def test_every_inbox_tab_answers(goal_task, auth, client, view):
-    auth.login("chenxiaoyu")
+def test_every_inbox_tab_answers(spiral, goal_task, view):
+    client = spiral.client_for("chenxiaoyu")
 
     assert client.get(f"/inbox?view={view}").status_code == 200
 
 
-def test_task_past_its_deadline_shows_in_the_overdue_tab_in_red(app, spiral, goal_task, auth, client):
-    auth.login("chenxiaoyu")
+def test_task_past_its_deadline_shows_in_the_overdue_tab_in_red(app, spiral, goal_task):
+    client = spiral.client_for("chenxiaoyu")
     app.config["SPIRAL_NOW"] = "2025-10-20T10:00"  # the goal task was due 2025-10-16
 
     tree = spiral.page(client.get("/inbox?view=overdue"))
@@ -40,7 +40,7 @@ def test_task_past_its_deadline_shows_in_the_overdue_tab_in_red(app, spiral, goa
     assert "已逾期" in row.text_content()
 
 
-def test_task_within_its_deadline_is_not_overdue(goal_task, auth, client):
-    auth.login("chenxiaoyu")
+def test_task_within_its_deadline_is_not_overdue(spiral, goal_task):
+    client = spiral.client_for("chenxiaoyu")
 
     assert f"/tasks/{goal_task.id}" not in client.get("/inbox?view=overdue").get_data(as_text=True)

@@ -11,6 +11,8 @@ from engine.cycles import start_cycle
 from engine.db import create_schema
 from engine.demo import deploy_shipped, seed_org
 from engine.models import HumanTask
+from web import create_app
+from web.extensions import db
 
 
 def test_student_cannot_open_a_teachers_task(spiral, goal_task):
@@ -45,8 +47,6 @@ def test_another_teacher_cannot_complete_a_course_leads_task(spiral, goal_task):
 @pytest.fixture
 def csrf_app(tmp_path):
     """The app as it runs for real: CSRF protection on."""
-    from web import create_app
-    from web.extensions import db
     now = datetime(2025, 9, 26, 10, 0)
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": True,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'csrf.sqlite'}",
@@ -63,11 +63,11 @@ def csrf_app(tmp_path):
 
 
 def _token(response) -> str:
-    return lxml.html.fromstring(response.get_data(as_text=True)).xpath('//input[@name="csrf_token"]/@value')[0]
+    tree = lxml.html.fromstring(response.get_data(as_text=True))
+    return tree.xpath('//input[@name="csrf_token"]/@value')[0]
 
 
 def _task_status(app, task_id: int) -> str:
-    from web.extensions import db
     with app.app_context():
         return db.session.get(HumanTask, task_id).status
 
@@ -101,7 +101,8 @@ def test_task_post_with_the_pages_csrf_token_goes_through(csrf_app, form_answers
                                 "csrf_token": _token(client.get("/login"))})
     token = _token(client.get(f"/tasks/{task_id}"))
 
-    response = client.post(f"/tasks/{task_id}/complete", data={**form_answers("course_goal"), "csrf_token": token})
+    response = client.post(f"/tasks/{task_id}/complete",
+                           data={**form_answers("course_goal"), "csrf_token": token})
 
     assert response.status_code == 302
     assert _task_status(app, task_id) == "done"

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import ProcessDefinition
+from web.extensions import db
 
 START = {"process_id": "course_cycle", "subject": "C-PLC", "period": "2025-2026-1", "action": "start"}
 
@@ -43,8 +44,8 @@ def test_badly_written_period_is_refused_next_to_the_field(spiral, office):
 
     assert response.status_code == 422
     tree = spiral.page(response)
-    assert "2025-2026-1" in tree.xpath('//input[@name="period"]/following-sibling::div[@class="field-error"]')[0] \
-        .text_content()
+    (error,) = tree.xpath('//input[@name="period"]/following-sibling::div[@class="field-error"]')
+    assert "2025-2026-1" in error.text_content()
 
 
 def test_course_lead_cannot_open_the_studio(spiral):
@@ -54,14 +55,14 @@ def test_course_lead_cannot_open_the_studio(spiral):
 
 
 def _definitions(app) -> int:
-    from web.extensions import db
     with app.app_context():
         return db.session.scalar(select(func.count(ProcessDefinition.id)))
 
 
 def test_malformed_bpmn_is_not_deployed_and_the_problem_is_listed(app, spiral, office):
     before = _definitions(app)
-    broken = b"<?xml version='1.0'?><bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>"
+    broken = (b"<?xml version='1.0'?>"  # the definitions element is never closed
+              b"<bpmn:definitions xmlns:bpmn='http://www.omg.org/spec/BPMN/20100524/MODEL'>")
 
     response = office.post("/studio/processes", data={"files": (io.BytesIO(broken), "broken.bpmn")},
                            content_type="multipart/form-data")

@@ -10,12 +10,14 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
 from engine.models import Evidence
+from web.extensions import db
 
 
 def _post_file(spiral, task, filename: str, content: bytes):
     client = spiral.client_for("chenxiaoyu")
     data = {**spiral.answers("course_implement"),
-            "impl_evidence": FileStorage(io.BytesIO(content), filename, content_type="application/octet-stream")}
+            "impl_evidence": FileStorage(io.BytesIO(content), filename,
+                                         content_type="application/octet-stream")}
     # Encoded in memory: left to itself the test client spools a large body to a file it never closes.
     body, length, boundary = stream_encode_multipart(data, use_tempfile=False)
     return client.post(f"/tasks/{task.id}/complete", input_stream=body, content_length=length,
@@ -24,7 +26,6 @@ def _post_file(spiral, task, filename: str, content: bytes):
 
 def _kept(app, task) -> tuple[int, set[str]]:
     """Evidence rows of the task and files stored for its cycle."""
-    from web.extensions import db
     with app.app_context():
         rows = db.session.scalar(select(func.count(Evidence.id)).where(Evidence.task_id == task.id))
     folder = Path(app.config["UPLOAD_DIR"]) / str(task.instance_id)
