@@ -80,7 +80,7 @@ def test_either_teacher_of_the_course_may_take_the_teaching_task_by_completing_i
 def test_an_unroutable_task_reaches_the_quality_office_members_substitute(session, cycles):
     from datetime import date
 
-    from engine.models import Person, Subject, Substitution, Unit
+    from engine.models import Subject, Substitution, Unit
     from engine.queries import find_person
     tangli = find_person(session, "tangli")
     sunli, wuping = find_person(session, "sunli"), find_person(session, "wuping")

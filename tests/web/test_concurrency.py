@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 import engine.settings
 from engine.cycles import start_cycle
