@@ -7,6 +7,7 @@ from flask import (Blueprint, abort, flash, redirect, render_template, request, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 import engine.settings
 from engine.access import can_view_instance, is_candidate
@@ -14,7 +15,7 @@ from engine.cycles import timeline
 from engine.definitions import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.instructions import render_instructions
-from engine.models import Comment, Evidence
+from engine.models import Comment, Evidence, HumanTask
 from engine.queries import INBOX_VIEWS, inbox, inbox_counts, unit_path
 from engine.tasks import Upload, add_comment, claim_task, complete_task, get_evidence, get_task
 from forms import parse_form_post
@@ -62,6 +63,10 @@ def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[s
     instructions = render_instructions(task_meta.get("instructions", ""), context)
     comments = db.session.query(Comment).filter_by(task_id=task.id).order_by(Comment.id).all()
     evidence = db.session.query(Evidence).filter_by(instance_id=instance.id).order_by(Evidence.id).all()
+    previous = db.session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "done",
+                                HumanTask.id != task.id, HumanTask.id < task.id)
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1)).first()
     can_act = task.status == "open" and (task.assignee_id == current_user.id or (
         task.assignee_id is None and is_candidate(db.session, current_user, task)))
     return render_template(
@@ -69,6 +74,7 @@ def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[s
         values=values if values is not None else data, errors=errors or {},
         extra_rows=extra_rows or {}, instructions=instructions, comments=comments, evidence=evidence,
         events=timeline(db.session, instance), can_act=can_act, error=error, vocabulary=meta.get("vocabulary"),
+        previous=previous, previous_form=_form_of(previous) if previous else None,
         scope=unit_path(db.session, task.scope_unit_id), readonly=task.status != "open" or not can_act,
     ), status
 
