@@ -40,6 +40,16 @@ def get_task(session: Session, task_id: int) -> HumanTask:
     return task
 
 
+def task_context(task: HumanTask) -> dict[str, Any]:
+    """The data an open task sees (what earlier steps wrote); a finished task's own submitted data."""
+    if task.status != "open":
+        return dict(task.data or {})
+    runtime = settings.get().runtime
+    workflow = runtime.load(loaded_for(task.instance.definition), task.instance.state)
+    spiff_task = runtime.find_task(workflow, task.spiff_task_id)
+    return dict(spiff_task.data) if spiff_task is not None else {}
+
+
 def _refuse_finished(task: HumanTask) -> None:
     if task.status == "done":
         who = task.completed_by.name if task.completed_by else "系统"

@@ -87,3 +87,18 @@ def test_cycle_page_lights_the_goal_stage_on_the_spiral(spiral, goal_task):
     current = tree.xpath('//g[contains(concat(" ", @class, " "), " stage ")]'
                          '[contains(concat(" ", @class, " "), " current ")]/@data-stage')
     assert current == ["goal"]
+
+
+def test_a_returned_goal_comes_back_filled_in_with_the_reviewers_comment_above_it(spiral, submitted_goal,
+                                                                                  goal_answers):
+    head = spiral.client_for("hanxue")
+    review_page = head.get(f"/tasks/{submitted_goal.id}").get_data(as_text=True)
+    assert goal_answers["goal_text"] in review_page  # the reviewer sees what was submitted
+    head.post(f"/tasks/{submitted_goal.id}/complete",
+              data={"decision": "return", "comment": "关键指标缺少预警值的依据，请补充。"})
+    redo = spiral.open_task(submitted_goal.instance_id, "制定课程建设目标")
+
+    tree = spiral.page(spiral.client_for("chenxiaoyu").get(f"/tasks/{redo.id}"))
+
+    assert "关键指标缺少预警值的依据" in tree.xpath('//details[@class="previous"]')[0].text_content()
+    assert tree.xpath('//textarea[@name="goal_text"]')[0].text_content().strip() == goal_answers["goal_text"]

@@ -17,7 +17,8 @@ from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.instructions import render_instructions
 from engine.models import Comment, Evidence, HumanTask
 from engine.queries import INBOX_VIEWS, inbox, inbox_counts, unit_path
-from engine.tasks import Upload, add_comment, claim_task, complete_task, get_evidence, get_task
+from engine.tasks import (Upload, add_comment, claim_task, complete_task, get_evidence, get_task,
+                          task_context)
 from forms import parse_form_post
 
 from .. import clock
@@ -44,11 +45,12 @@ def _form_of(task: Any) -> Any:
     return engine.settings.get().forms.get(task.form_id) if task.form_id else None
 
 
-def _inherited(task: Any) -> dict[str, Any]:
-    """What earlier steps wrote, as an open task sees it (e.g. the answers it is asked to revise)."""
-    if task.status != "open":
-        return {}
-    return task.instance.state.get("tasks", {}).get(task.spiff_task_id, {}).get("data", {})
+def _prefill(task: Any, data: dict[str, Any]) -> dict[str, Any] | None:
+    """Earlier answers to this task's own fields, or None for a fresh form (defaults apply)."""
+    form = _form_of(task)
+    if form is None or not any(f.key in data for f in form.fields):
+        return None
+    return data
 
 
 def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
@@ -58,7 +60,7 @@ def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[s
         raise NotAllowed(_("您无权查看该任务。"))
     meta = loaded_for(instance.definition).meta
     task_meta = meta["tasks"].get(task.bpmn_id, {})
-    data = {**_inherited(task), **(task.data or {})}
+    data = task_context(task)  # a returned task shows the answers it is asked to revise
     context = {"subject_name": instance.subject.name, "period": instance.period, **data}
     instructions = render_instructions(task_meta.get("instructions", ""), context)
     comments = db.session.query(Comment).filter_by(task_id=task.id).order_by(Comment.id).all()
@@ -71,7 +73,7 @@ def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[s
         task.assignee_id is None and is_candidate(db.session, current_user, task)))
     return render_template(
         "inbox/task.html", task=task, instance=instance, form=_form_of(task),
-        values=values if values is not None else data, errors=errors or {},
+        values=values if values is not None else _prefill(task, data), errors=errors or {},
         extra_rows=extra_rows or {}, instructions=instructions, comments=comments, evidence=evidence,
         events=timeline(db.session, instance), can_act=can_act, error=error, vocabulary=meta.get("vocabulary"),
         previous=previous, previous_form=_form_of(previous) if previous else None,
@@ -104,7 +106,7 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     form = _form_of(task)
     values = parse_form_post(form, request.form) if form else {}
     if form is not None:
-        inherited = _inherited(task)
+        inherited = task_context(task)
         for key in form.file_fields:  # files attached in an earlier round stay attached
             if inherited.get(key):
                 values[key] = inherited[key]
