@@ -271,6 +271,6 @@ def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str
 
 
 def _spiff_message(exc: Exception) -> str:
-    text = str(getattr(exc, "message", "") or exc.args[0] if exc.args else exc)
+    text = str(getattr(exc, "message", "") or (exc.args[0] if exc.args else exc))
     notes = getattr(exc, "notes", [])
     return "流程无法解析：" + text + (("（" + "；".join(notes) + "）") if notes else "")

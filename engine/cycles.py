@@ -75,6 +75,7 @@ def _refuse_duplicate(session: Session, definition: ProcessDefinition, subject: 
         select(ProcessInstance).join(ProcessDefinition)
         .where(ProcessDefinition.process_id == definition.process_id, ProcessInstance.subject_id == subject.id,
                ProcessInstance.period == period, ProcessInstance.status != "cancelled")).first()
+    # A process with a start form (整改) may run once per problem, so only plain cycles are unique.
     if existing is not None and not definition.meta.get("start_form"):
         raise Conflict(f"“{subject.name}”在 {period} 的“{definition.name}”已经启动（周期 #{existing.id}）")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .models import (HumanTask, Person, ProcessDefinition, ProcessInstance, Role, RoleHolding, Subject,
@@ -50,7 +50,6 @@ def inbox(session: Session, person: Person, view: str, now: datetime, limit: int
 
 def inbox_counts(session: Session, person: Person, now: datetime) -> dict[str, int]:
     """How many tasks each inbox tab holds."""
-    from sqlalchemy import func
     counts = {}
     for view in INBOX_VIEWS:
         sub = inbox_query(person, view, now).order_by(None).subquery()

@@ -100,7 +100,7 @@ class Runtime:
     @staticmethod
     def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
         """Ready manual tasks, in a stable order."""
-        return [t for t in workflow.get_tasks(state=TaskState.READY, manual=True)]
+        return workflow.get_tasks(state=TaskState.READY, manual=True)
 
     @staticmethod
     def find_task(workflow: BpmnWorkflow, spiff_task_id: str) -> Task | None:

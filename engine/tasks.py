@@ -107,7 +107,6 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     task = get_task(session, task_id)
     _refuse_finished(task)
     must_claim = _ensure_actor_may_act(session, actor, task)
-    clean = _validated(task, data, uploads or [], locale)
     instance = task.instance
     loaded = loaded_for(instance.definition)
     runtime = settings.get().runtime
@@ -115,6 +114,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     spiff_task = runtime.find_task(workflow, task.spiff_task_id)
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("该任务在流程中已不处于待办状态，请刷新页面")
+    clean = _validated(task, data, uploads or [], locale, earlier=spiff_task.data)
     written: list[Path] = []
     try:
         if must_claim:
@@ -145,10 +145,15 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     return task
 
 
-def _validated(task: HumanTask, data: dict[str, Any], uploads: list[Upload], locale: str) -> dict[str, Any]:
+def _validated(task: HumanTask, data: dict[str, Any], uploads: list[Upload], locale: str,
+               earlier: dict[str, Any]) -> dict[str, Any]:
     if not task.form_id:
         return {}
     form = settings.get().forms.get(task.form_id)
+    data = dict(data)
+    for key in form.file_fields:  # files attached in an earlier round (a returned task) stay attached
+        if earlier.get(key) and not data.get(key):
+            data[key] = earlier[key]
     errors: dict[str, str] = {}
     limit = settings.get().max_upload_mb
     for upload in uploads:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask import g
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -55,11 +56,19 @@ def template_filters() -> dict[str, Any]:
 
 def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
-    from engine.queries import inbox_counts
-    from .extensions import db
     from engine.access import is_quality_office
+    from .extensions import db
     counts, quality_office = {}, False
     if getattr(current_user, "is_authenticated", False):
-        counts = inbox_counts(db.session, current_user, clock.now())
+        counts = current_counts()
         quality_office = is_quality_office(db.session, current_user)
     return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office}
+
+
+def current_counts() -> dict[str, int]:
+    """The signed-in person's inbox tab counts, counted once per request."""
+    from engine.queries import inbox_counts
+    from .extensions import db
+    if "inbox_counts" not in g:
+        g.inbox_counts = inbox_counts(db.session, current_user, clock.now())
+    return g.inbox_counts

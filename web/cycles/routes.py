@@ -22,7 +22,9 @@ bp = Blueprint("cycles", __name__)
 @bp.get("/cycles")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    rows = [i for i in instances(db.session) if _may_see_all() or can_view_instance(db.session, current_user, i)]
+    rows = instances(db.session)
+    if not _may_see_all():
+        rows = [i for i in rows if can_view_instance(db.session, current_user, i)]
     return render_template("cycles/index.html", instances=rows)
 
 

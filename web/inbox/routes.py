@@ -16,13 +16,14 @@ from engine.definitions import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.instructions import render_instructions
 from engine.models import Comment, Evidence, HumanTask
-from engine.queries import INBOX_VIEWS, inbox, inbox_counts, unit_path
+from engine.queries import INBOX_VIEWS, inbox, unit_path
 from engine.tasks import (Upload, add_comment, claim_task, complete_task, get_evidence, get_task,
                           task_context)
 from forms import parse_form_post
 
 from .. import clock
 from ..extensions import db
+from ..views_helpers import current_counts
 
 bp = Blueprint("inbox", __name__)
 
@@ -35,7 +36,7 @@ def index():  # type: ignore[no-untyped-def]
         view = "mine"
     now = clock.now()
     tasks = inbox(db.session, current_user, view, now)
-    counts = inbox_counts(db.session, current_user, now)
+    counts = current_counts()
     if view == "mine" and not tasks and counts["claimable"]:
         flash(_("您有可认领的任务，请查看“待认领”。"), "info")
     return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS)
@@ -105,11 +106,6 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     task = get_task(db.session, task_id)
     form = _form_of(task)
     values = parse_form_post(form, request.form) if form else {}
-    if form is not None:
-        inherited = task_context(task)
-        for key in form.file_fields:  # files attached in an earlier round stay attached
-            if inherited.get(key):
-                values[key] = inherited[key]
     row_action = request.form.get("_add_row") or request.form.get("_remove_row")
     if form is not None and row_action:
         extra = {request.form["_add_row"]: 1} if request.form.get("_add_row") else {}
