@@ -230,8 +230,15 @@ def _schema_problems(tree: etree._ElementTree, filename: str) -> list[Problem]:
     schema.preprocess(tree.getroot())
     if schema.validator.validate(tree):
         return []
-    return [Problem(f"不符合 BPMN 2.0 规范：{err.message}", filename, err.line)
+    return [Problem(f"不符合 BPMN 2.0 规范：{_short_names(err.message)}", filename, err.line)
             for err in schema.validator.error_log][:20]
+
+
+def _short_names(message: str) -> str:
+    """`{http://www.omg.org/spec/BPMN/20100524/MODEL}process` → `bpmn:process`, as people write it."""
+    for prefix, uri in NS.items():
+        message = message.replace("{%s}" % uri, prefix + ":")
+    return message
 
 
 def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str], bool],

@@ -170,7 +170,7 @@ def _validated(task: HumanTask, data: dict[str, Any], uploads: list[Upload], loc
     clean, field_errors = validate_submission(form, provided, locale)
     errors = {**field_errors, **errors}
     if errors:
-        raise InvalidInput("表单有误，请按提示修改后再提交" if not locale.startswith("en")
+        raise InvalidInput("表单有误，请按提示修改后再提交。" if not locale.startswith("en")
                            else "Please correct the highlighted fields.", errors)
     for upload_field in {u.field for u in uploads}:
         clean[upload_field] = [ref for ref in clean.get(upload_field, []) if ref.get("evidence_id")]

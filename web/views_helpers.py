@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import g
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine.stages import DEFAULT_STAGES, EN_LABELS
@@ -23,6 +24,13 @@ def stage_label(code: str, vocabulary: list[dict[str, str]] | None = None) -> st
         if item.get("code") == code:
             return item.get("label", code)
     return ZH_LABELS.get(code, code)
+
+
+def level_label(code: str) -> str:
+    """学校/专业/课程/教师/学生 (or the English word) for a level code."""
+    labels = {"school": _("学校"), "major": _("专业"), "course": _("课程"), "teacher": _("教师"),
+              "student": _("学生")}
+    return str(labels.get(code, code or "—"))
 
 
 def fmt_dt(value: datetime | None, with_time: bool = True) -> str:
@@ -46,7 +54,7 @@ def due_class(task: Any) -> str:
 
 def template_globals() -> dict[str, Any]:
     """Functions every template may call."""
-    return {"stage_label": stage_label, "due_class": due_class}
+    return {"stage_label": stage_label, "due_class": due_class, "level_label": level_label}
 
 
 def template_filters() -> dict[str, Any]:
