@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast e2e demo lint clean setup
+.PHONY: run test test-fast e2e demo lint clean setup bench
 
 setup: $(STAMP)
 
@@ -30,3 +30,9 @@ test-fast: setup
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
+
+## make bench: benchmarks (not tests) at the small default size; SIZE=large for the figures in bench/README.md
+SIZE ?= small
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench --size $(SIZE)

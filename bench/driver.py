@@ -1,0 +1,173 @@
+"""The load generator for item 3, run as its own process: people log in and complete their tasks over HTTP.
+
+Each virtual user is one demo person with their own login session. It does what the browser does: GET the
+login page for the CSRF token, POST the login, then for each task assigned to them POST the task form
+(multipart, with the evidence file) to /tasks/<id>/complete, exactly as the task page submits it. Which task
+to complete next is read from the database (what the inbox link would give); only the POST is timed.
+
+`python -m bench.driver URL DB_URL SECONDS USERS` prints one JSON line: latencies and counts.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import sys
+import threading
+import time
+import uuid
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from sqlalchemy import create_engine, text
+
+from engine.sample import SAMPLE_PDF, sample_answers
+from forms import default_registry
+
+APPROVE = {"decision": "approve", "verdict": "passed"}
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def html_post(form: Any, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """The fields a browser posts for `answers` (see forms/templates/forms/macros.html)."""
+    posted: list[tuple[str, str]] = []
+
+    def put(prefix: str, components: Any, values: dict[str, Any]) -> None:
+        for component in components:
+            if component.key is None or component.key not in values:
+                continue
+            name, value = prefix + component.key, values[component.key]
+            if component.type == "dynamiclist":
+                posted.append((f"{name}-_rows", str(len(value))))
+                for i, row in enumerate(value):
+                    put(f"{name}-{i}-", component.children, row)
+            elif component.type == "checkbox":
+                if value:
+                    posted.append((name, "on"))
+            elif isinstance(value, list):
+                posted.extend((name, str(v)) for v in value)
+            else:
+                posted.append((name, str(value)))
+
+    put("", form.fields, answers)
+    return posted
+
+
+def multipart(fields: list[tuple[str, str]], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its content type."""
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, filename, data in files:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/pdf\r\n\r\n".encode() + data + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Browser:
+    """One person's browser: a cookie jar and a connection to the server."""
+
+    def __init__(self, base: str) -> None:
+        parts = urlsplit(base)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.cookies: dict[str, str] = {}
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                content_type: str | None = None) -> tuple[int, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+                   "Accept-Language": "zh-CN"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=120)
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read().decode("utf-8", "replace")
+                break
+            except (http.client.HTTPException, ConnectionError, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.getheader("Connection", "").lower() == "close":
+            self.conn.close()
+            self.conn = None
+        return response.status, data
+
+    def login(self, username: str) -> str:
+        """Log in as `username`; the CSRF token the pages carry."""
+        _, page = self.request("GET", "/login")
+        token = _CSRF.search(page).group(1)
+        body = urlencode({"username": username, "password": "demo123", "csrf_token": token}).encode()
+        status, _ = self.request("POST", "/login", body, "application/x-www-form-urlencoded")
+        assert status in (302, 303), f"login of {username} answered {status}"
+        _, page = self.request("GET", "/inbox")
+        return _CSRF.search(page).group(1)
+
+
+def run(base: str, db_url: str, seconds: float, usernames: list[str]) -> dict[str, Any]:
+    """Every user completes their open tasks until `seconds` have passed; latencies of the POSTs."""
+    registry = default_registry()
+    db = create_engine(db_url, pool_size=len(usernames) + 2) if db_url.startswith("postgres") else \
+        create_engine(db_url, connect_args={"timeout": 30})
+    with db.connect() as conn:
+        ids = dict(conn.execute(text("SELECT username, id FROM person")).all())
+    latencies: list[tuple[float, float]] = []  # (finished at, ms)
+    errors: dict[str, int] = {}
+    lock = threading.Lock()
+    start = threading.Barrier(len(usernames) + 1)
+    stop_at = [0.0]
+
+    def user(username: str) -> None:
+        browser = Browser(base)
+        token = browser.login(username)
+        start.wait()
+        while time.perf_counter() < stop_at[0]:
+            with db.connect() as conn:
+                row = conn.execute(text("SELECT id, form_id FROM human_task WHERE assignee_id = :p AND "
+                                        "status = 'open' ORDER BY id LIMIT 1"), {"p": ids[username]}).first()
+            if row is None:
+                time.sleep(0.05)  # nothing to do until a colleague's completion routes a task here
+                continue
+            form = registry.get(row.form_id) if row.form_id else None
+            fields = html_post(form, sample_answers(form, APPROVE)) if form else []
+            files = [(c.key, "佐证材料.pdf", SAMPLE_PDF) for c in form.fields
+                     if c.type == "filepicker" and c.required and c.key] if form else []
+            body, ctype = multipart([("csrf_token", token), *fields], files)
+            t0 = time.perf_counter()
+            try:
+                status, _ = browser.request("POST", f"/tasks/{row.id}/complete", body, ctype)
+            except Exception as exc:  # noqa: BLE001 - counted and reported
+                status = type(exc).__name__
+            t1 = time.perf_counter()
+            with lock:
+                if status in (302, 303):
+                    latencies.append((t1, (t1 - t0) * 1000))
+                else:
+                    errors[str(status)] = errors.get(str(status), 0) + 1
+
+    threads = [threading.Thread(target=user, args=(u,), daemon=True) for u in usernames]
+    for thread in threads:
+        thread.start()
+    stop_at[0] = time.perf_counter() + 3600
+    start.wait()
+    began = time.perf_counter()
+    stop_at[0] = began + seconds
+    for thread in threads:
+        thread.join(timeout=seconds + 180)
+    elapsed = time.perf_counter() - began
+    return {"elapsed": elapsed, "ms": [ms for _, ms in latencies], "errors": errors, "users": len(usernames)}
+
+
+if __name__ == "__main__":
+    base_url, database_url, duration, names = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4].split(",")
+    print(json.dumps(run(base_url, database_url, duration, names)))
