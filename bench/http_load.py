@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from engine.cycles import start_cycle
-from engine.models import Base, HumanTask, Person
+from engine.models import Base, Person
 from engine.queries import find_person
 
 from .common import PERIOD, T0, fresh_database, load_note, percentile, school_year, table

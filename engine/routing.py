@@ -47,11 +47,15 @@ def _ancestors(session: Session, unit: Unit) -> list[Unit]:
     return chain
 
 
-def _holders(session: Session, role: Role, unit_id: int) -> list[int]:
-    query = (select(RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
-             .where(RoleHolding.role_id == role.id, RoleHolding.unit_id == unit_id, Person.active.is_(True))
+def _holders_along(session: Session, role: Role, unit_ids: list[int]) -> dict[int, list[int]]:
+    """Active holders of `role` in each of `unit_ids`, in one query ordered by person id."""
+    query = (select(RoleHolding.unit_id, RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
+             .where(RoleHolding.role_id == role.id, RoleHolding.unit_id.in_(unit_ids), Person.active.is_(True))
              .order_by(RoleHolding.person_id))
-    return list(session.scalars(query))
+    found: dict[int, list[int]] = {}
+    for unit_id, person_id in session.execute(query):
+        found.setdefault(unit_id, []).append(person_id)
+    return found
 
 
 def substitute_for(session: Session, person_id: int, now: datetime) -> int:
@@ -69,12 +73,14 @@ def _route_role(session: Session, role: Role, subject: Subject) -> Route:
             RoleHolding.person_id == subject.person_id, RoleHolding.role_id == role.id)).first()
         if held is not None:
             return Route(role.name, subject.unit_id, assignee_id=subject.person_id)
-    for unit in _ancestors(session, subject.unit):
-        holders = _holders(session, role, unit.id)
+    chain = [unit.id for unit in _ancestors(session, subject.unit)]
+    by_unit = _holders_along(session, role, chain)
+    for unit_id in chain:  # the nearest unit up the tree where someone holds the role
+        holders = by_unit.get(unit_id, [])
         if len(holders) == 1:
-            return Route(role.name, unit.id, assignee_id=holders[0])
+            return Route(role.name, unit_id, assignee_id=holders[0])
         if holders:
-            return Route(role.name, unit.id, candidate_ids=holders)
+            return Route(role.name, unit_id, candidate_ids=holders)
     return Route(role.name, subject.unit_id, unroutable=True,
                  reason=f"从“{subject.unit.name}”向上找不到担任“{role.name}”的人")
 

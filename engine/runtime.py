@@ -1,6 +1,7 @@
 """SpiffWorkflow behind one small object: specs cached per definition, state saved without the spec."""
 from __future__ import annotations
 
+import sys
 from typing import Any
 from uuid import UUID
 
@@ -9,14 +10,28 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.task import TaskState
+from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 from .bpmn import LoadedProcess, load_process
 from .errors import ScriptError, SpiralError
 from .sandbox import make_script_engine
 
 STATE_KEY = "serializer_version"
+
+
+def _walk_the_whole_tree() -> None:
+    """SpiffWorkflow stops walking the task tree at depth 1000; every return-for-revision adds depth, so a
+    cycle sent back ~660 times would lose its ready task and look completed. Walk the whole tree."""
+    for iterator in (TaskIterator, BpmnTaskIterator):
+        defaults = list(iterator.__init__.__defaults__ or ())
+        if len(defaults) >= 2 and defaults[1] == 1000:  # (end_at_spec, max_depth, depth_first, task_filter)
+            defaults[1] = sys.maxsize
+            iterator.__init__.__defaults__ = tuple(defaults)
+
+
+_walk_the_whole_tree()
 
 
 class _StateOnlyConverter(BpmnWorkflowConverter):

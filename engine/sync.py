@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
@@ -70,8 +70,10 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
     stages = [meta["tasks"].get(t.task_spec.bpmn_id, {}).get("stage", "")
               for t in Runtime.ready_user_tasks(workflow)]
     stages = [s for s in stages if s]
+    # One row per stage, in the order first reached (not one row per finished task: flat in history).
     done_rows = session.scalars(select(HumanTask.stage).where(HumanTask.instance_id == instance.id,
-                                                              HumanTask.status == "done")).all()
+                                                              HumanTask.status == "done")
+                                .group_by(HumanTask.stage).order_by(func.min(HumanTask.id))).all()
     done = [s for s in dict.fromkeys(done_rows) if s and s not in stages]
     instance.stages_done = done
     if stages:

@@ -1,0 +1,37 @@
+"""A cycle sent back for revision hundreds of times still has its open task (SpiffWorkflow's tree walk
+stops at depth 1000 unless the runtime lifts that limit)."""
+from __future__ import annotations
+
+from engine.bpmn import load_process
+from engine.runtime import Runtime
+
+LOOP = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="loop" name="Loop" isExecutable="true">
+    <bpmn:laneSet id="lanes"><bpmn:lane id="lane" name="任课教师"><bpmn:flowNodeRef>work</bpmn:flowNodeRef>
+    </bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="start"/>
+    <bpmn:userTask id="work" name="Work"/>
+    <bpmn:exclusiveGateway id="again" default="to_end"/>
+    <bpmn:endEvent id="end"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="again"/>
+    <bpmn:sequenceFlow id="back" sourceRef="again" targetRef="work">
+      <bpmn:conditionExpression>decision == "return"</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="to_end" sourceRef="again" targetRef="end"/>
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_a_task_returned_520_times_is_still_open_and_the_cycle_still_ends():
+    runtime = Runtime()
+    loaded = load_process(LOOP.encode(), "loop.bpmn", role_exists=lambda _: True, form_exists=lambda _: True)
+    workflow = runtime.new_workflow(loaded, {})
+    for _ in range(520):  # two levels a round: ~1,040 deep,: beyond SpiffWorkflow's default walk of 1,000
+        (task,) = runtime.ready_user_tasks(workflow)
+        runtime.complete(workflow, task, {"decision": "return"})
+    assert not workflow.is_completed()
+    (task,) = runtime.ready_user_tasks(workflow)
+    runtime.complete(workflow, task, {"decision": "approve"})
+    assert workflow.is_completed()
