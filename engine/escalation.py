@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .deadlines import WorkCalendar
-from .ladders import COLOUR_RANK, ladder_for, schedule
+from .ladders import COLOUR_RANK, ladder_for, ordered_rungs, schedule
 from .models import HumanTask, Person, TaskCandidate, Unit
 from .notify_port import notify_people
 from .routing import resolve_target
@@ -48,11 +48,11 @@ def _climb(session: Session, task: HumanTask, now: datetime, cal: WorkCalendar, 
         if claimed.rowcount != 1:  # another ticker fired it first
             session.rollback()
             return fired
-        if index < len(ladder.rungs):
-            _fire(session, task, ladder.rungs[index], ladder.label, now)
+        rungs = ordered_rungs(task, ladder, cal)
+        if index < len(rungs):
+            _fire(session, task, rungs[index][1], ladder.label, now)
             fired += 1
         schedule(task, ladder, cal, index + 1)
-        task.next_rung_index = index + 1
     return fired
 
 

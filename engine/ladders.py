@@ -166,36 +166,42 @@ def rung_time(rung: dict[str, Any], created: datetime, due: datetime, working: b
         if working:
             return cal.shift(created, fraction * cal.working_seconds(created, due))
         return created + (due - created) * fraction
-    sign = -1 if rung.get("before_due") not in (None, "") else 1
-    span = parse_duration(str(rung.get("before_due") or rung.get("after_due"))).total_seconds()
-    if working:
-        return cal.shift(due, sign * span)
-    return due + timedelta(seconds=sign * span)
+    before = rung.get("before_due") not in (None, "")
+    span = parse_duration(str(rung.get("before_due") if before else rung.get("after_due"))).total_seconds()
+    if working:  # a working-day deadline ends at 23:59:59; count back from the midnight after it
+        return cal.shift(due + timedelta(seconds=1), -span) if before else cal.shift(due, span)
+    return due + timedelta(seconds=-span if before else span)
+
+
+def ordered_rungs(task: HumanTask, ladder: Ladder, cal: WorkCalendar = OFFICIAL) -> list[tuple[datetime, dict[str, Any]]]:
+    """The task's rungs with their times, in the order they fire (by time, then as listed)."""
+    assert task.due_at is not None
+    timed = [(rung_time(r, task.created_at, task.due_at, task.working_days, cal), i, r)
+             for i, r in enumerate(ladder.rungs)]
+    return [(when, rung) for when, _, rung in sorted(timed, key=lambda item: (item[0], item[1]))]
 
 
 def schedule(task: HumanTask, ladder: Ladder | None, cal: WorkCalendar = OFFICIAL, start_index: int = 0) -> None:
-    """Point the task at its next rung (from `start_index`); no deadline or no ladder means no rung."""
+    """Point the task at its `start_index`-th rung in firing order; no deadline or no ladder means no rung."""
     task.ladder = ladder.name if ladder else ""
     task.next_rung_index, task.next_rung_at = start_index, None
     if ladder is None or task.due_at is None or task.status != "open":
         return
-    if start_index < len(ladder.rungs):
-        task.next_rung_at = rung_time(ladder.rungs[start_index], task.created_at, task.due_at,
-                                      task.working_days, cal)
+    rungs = ordered_rungs(task, ladder, cal)
+    if start_index < len(rungs):
+        task.next_rung_at = rungs[start_index][0]
 
 
 def reschedule_after_extension(task: HumanTask, ladder: Ladder | None, now: datetime,
                                cal: WorkCalendar = OFFICIAL) -> None:
     """After a new due date: rungs already behind `now` count as passed, the colour follows them."""
-    colour = "none"
-    index = 0
+    colour, passed = "none", 0
     if ladder is not None and task.due_at is not None:
-        for index, rung in enumerate(ladder.rungs):
-            if rung_time(rung, task.created_at, task.due_at, task.working_days, cal) > now:
+        for when, rung in ordered_rungs(task, ladder, cal):
+            if when > now:
                 break
-            if rung.get("colour"):
+            passed += 1
+            if rung.get("colour") and COLOUR_RANK[rung["colour"]] > COLOUR_RANK[colour]:
                 colour = rung["colour"]
-        else:
-            index = len(ladder.rungs)
     task.rung = colour
-    schedule(task, ladder, cal, index)
+    schedule(task, ladder, cal, passed)
