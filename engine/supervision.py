@@ -42,6 +42,12 @@ def _visible(session: Session, actor: Person) -> Select[tuple[SupervisionNotice]
     return query
 
 
+def supervises_any(session: Session, person: Person) -> bool:
+    """True when `person` is the supervisor named on at least one notice (a unit head, a vice-principal)."""
+    return session.scalars(select(SupervisionNotice.id).where(SupervisionNotice.supervisor_id == person.id)
+                           .limit(1)).first() is not None
+
+
 def list_notices(session: Session, actor: Person, flt: NoticeFilter, now: datetime) -> list[SupervisionNotice]:
     """Notices the actor may see, filtered; red first, then the oldest."""
     query = _visible(session, actor).options(
