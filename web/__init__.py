@@ -90,7 +90,9 @@ def _register_blueprints(app: Flask) -> None:
     from .cycles.routes import bp as cycles_bp
     from .inbox.routes import bp as inbox_bp
     from .studio.routes import bp as studio_bp
-    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp):
+    from .supervision import settings_routes  # noqa: F401 - ladders and calendar pages join the blueprint
+    from .supervision.routes import bp as supervision_bp
+    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

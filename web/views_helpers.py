@@ -64,13 +64,17 @@ def template_filters() -> dict[str, Any]:
 
 def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
-    from engine.access import is_quality_office
+    from engine.access import can_supervise, is_quality_office
+    from engine.supervision import supervises_any
     from .extensions import db
-    counts, quality_office = {}, False
+    counts, quality_office, supervisor = {}, False, False
     if getattr(current_user, "is_authenticated", False):
         counts = current_counts()
         quality_office = is_quality_office(db.session, current_user)
-    return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office}
+        supervisor = quality_office or can_supervise(db.session, current_user) or \
+            supervises_any(db.session, current_user)
+    return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office,
+            "may_supervise": supervisor}
 
 
 def current_counts() -> dict[str, int]:
