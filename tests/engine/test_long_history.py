@@ -2,6 +2,8 @@
 stops at depth 1000 unless the runtime lifts that limit)."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from engine.bpmn import load_process
 from engine.runtime import Runtime
 
@@ -27,11 +29,12 @@ LOOP = """<?xml version="1.0" encoding="UTF-8"?>
 def test_a_task_returned_520_times_is_still_open_and_the_cycle_still_ends():
     runtime = Runtime()
     loaded = load_process(LOOP.encode(), "loop.bpmn", role_exists=lambda _: True, form_exists=lambda _: True)
-    workflow = runtime.new_workflow(loaded, {})
+    now = datetime(2025, 9, 26, 10, 0)
+    workflow = runtime.new_workflow(loaded, {}, now)
     for _ in range(520):  # two levels a round: ~1,040 deep,: beyond SpiffWorkflow's default walk of 1,000
         (task,) = runtime.ready_user_tasks(workflow)
-        runtime.complete(workflow, task, {"decision": "return"})
+        runtime.complete(workflow, task, {"decision": "return"}, now)
     assert not workflow.is_completed()
     (task,) = runtime.ready_user_tasks(workflow)
-    runtime.complete(workflow, task, {"decision": "approve"})
+    runtime.complete(workflow, task, {"decision": "approve"}, now)
     assert workflow.is_completed()
