@@ -22,7 +22,7 @@ run: setup
 
 ## make test: set up and run the whole suite (engine, processes, web, real browser)
 test: setup
-	$(BIN)/ruff check engine web forms tests
+	$(BIN)/ruff check engine web forms tests bench
 	$(BIN)/python -m pytest -q
 
 test-fast: setup

@@ -111,7 +111,7 @@ def _bulk(db_engine: Any, n_rows: int, schools: int) -> dict[str, Any]:
             _insert(conn, "human_task", columns, batch)
         _insert(conn, "task_candidate", ["task_id", "person_id"], candidates)
         notices = []
-        for k, task_id in enumerate(rng.sample(open_ids, int(n_rows * NOTICE_SHARE * OPEN_SHARE * 20) // 20)):
+        for k, task_id in enumerate(rng.sample(open_ids, min(len(open_ids), int(n_rows * NOTICE_SHARE)))):
             notices.append((f"BENCH-{k}", rng.choice(("yellow", "orange", "red")), "黄色预警通知单", task_id,
                             instance0, None, None, unit0, None, None, "course", "2026-2027-1", "逾期未办",
                             NOW + timedelta(days=3), rng.choice(("open", "open", "extended", "closed")),

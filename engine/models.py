@@ -165,7 +165,8 @@ class HumanTask(Base):
                       Index("ix_task_status_due", "status", "due_at"),
                       Index("ix_task_instance_status", "instance_id", "status"),
                       Index("ix_task_next_rung", "next_rung_at"),
-                      Index("ix_task_follow_up", "follow_up_at"))
+                      Index("ix_task_follow_up", "follow_up_at"),
+                      Index("ix_task_done_by", "completed_by_id", "status", "completed_at"))  # inbox “已办”
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     spiff_task_id: Mapped[str] = mapped_column(String(36))
