@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
             out += bench_completion(folder, copies)
         if "history" in parts:
             from .completion import bench_history
-            out += bench_history(folder, (10, 100, 1000))
+            out += bench_history(folder, (10, 100, 300) if args.size == "small" else (10, 100, 1000))
         if "http" in parts:
             from .http_load import bench_http
             out += bench_http(folder, args.size, args.postgres)

@@ -19,6 +19,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 
 from .bpmn import LoadedProcess, load_process
@@ -138,8 +139,9 @@ class Runtime:
         self.advance(workflow, now)
 
     def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        """The workflow's own state as a JSON-able dict (no spec)."""
+        """The workflow's own state as a JSON-able dict (no spec), finished history trimmed where safe."""
         dct = self.serializer.to_dict(workflow)
+        _trim_history(workflow, dct)
         dct[STATE_KEY] = self.serializer.VERSION
         return dct
 
@@ -181,6 +183,64 @@ class Runtime:
     def find_task(workflow: BpmnWorkflow, spiff_task_id: str) -> Task | None:
         """The task with this id, or None."""
         return workflow.get_task_from_id(UUID(spiff_task_id))
+
+
+# Task specs that never look at finished tasks above them (no joins of parallel branches, boundary events,
+# subprocesses or event gateways): in processes made only of these, finished history can be dropped.
+_TRIMMABLE = frozenset({"BpmnStartTask", "SimpleBpmnTask", "_EndJoin", "StartEvent", "EndEvent", "ExclusiveGateway",
+                        "UserTask", "ManualTask", "ScriptTask", "NoneTask", "IntermediateCatchEvent",
+                        "IntermediateThrowEvent"})
+_trimmable_specs: dict[int, bool] = {}
+
+
+def _trimmable(workflow: BpmnWorkflow) -> bool:
+    key = id(workflow.spec)
+    if key not in _trimmable_specs:
+        _trimmable_specs[key] = not workflow.subprocess_specs and all(
+            type(spec).__name__ in _TRIMMABLE for spec in workflow.spec.task_specs.values())
+    return _trimmable_specs[key]
+
+
+def _trim_history(workflow: BpmnWorkflow, dct: dict[str, Any]) -> None:
+    """Keep only the part of the task tree still in play, hung under the root.
+
+    SpiffWorkflow keeps every finished task, so each return-for-revision makes the saved state (and every
+    load, save and tree walk) larger. What is still in play is the smallest subtree holding every unfinished
+    task and the last completed one; in a process without joins or boundary events nothing ever looks above
+    it. Finished work stays in `human_task` and the audit log.
+    """
+    if dct.get("subprocesses") or not _trimmable(workflow):
+        return
+    anchors = [t for t in workflow.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
+    if not anchors:
+        return
+    if workflow.last_task is not None:
+        anchors.append(workflow.last_task)
+    paths = []
+    for task in anchors:
+        path = []
+        while task is not None:
+            path.append(task)
+            task = task.parent
+        paths.append(path[::-1])  # root first
+    keep_from = None
+    for level in zip(*paths):
+        if any(t is not level[0] for t in level):
+            break
+        keep_from = level[0]
+    root = workflow.task_tree
+    if keep_from is None or keep_from is root or keep_from.parent is root:
+        return
+    kept: list[Task] = [keep_from]
+    for task in kept:
+        kept.extend(task.children)
+    keep_ids = {str(t.id) for t in kept} | {str(root.id)}
+    tasks = {k: v for k, v in dct["tasks"].items() if k in keep_ids}  # parents before children, as saved
+    tasks[str(root.id)] = dict(tasks[str(root.id)], children=[str(keep_from.id)])
+    delta = {"updates": DeepMerge.get_updated_keys(root.data, keep_from.data),  # data is saved as a change
+             "deletions": DeepMerge.get_deleted_keys(root.data, keep_from.data)}  # from the parent's
+    tasks[str(keep_from.id)] = dict(tasks[str(keep_from.id)], parent=str(root.id), delta=delta)
+    dct["tasks"] = tasks
 
 
 def _script_error(exc: SpiffWorkflowException) -> SpiralError:

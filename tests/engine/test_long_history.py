@@ -38,3 +38,24 @@ def test_a_task_returned_520_times_is_still_open_and_the_cycle_still_ends():
     (task,) = runtime.ready_user_tasks(workflow)
     runtime.complete(workflow, task, {"decision": "approve"}, now)
     assert workflow.is_completed()
+
+
+def test_a_saved_cycle_keeps_only_what_is_in_play_so_each_round_costs_the_same():
+    runtime = Runtime()
+    loaded = load_process(LOOP.encode(), "loop.bpmn", role_exists=lambda _: True, form_exists=lambda _: True)
+    now = datetime(2025, 9, 26, 10, 0)
+    state = runtime.dump(runtime.new_workflow(loaded, {"subject_code": "C-PY"}, now))
+    sizes = []
+    for round_no in range(60):
+        workflow = runtime.load(loaded, state)
+        (task,) = runtime.ready_user_tasks(workflow)
+        assert task.data["subject_code"] == "C-PY"  # what the cycle started with is still there
+        assert round_no == 0 or task.data["round"] == round_no - 1  # and what the last round wrote
+        runtime.complete(workflow, task, {"decision": "return", "round": round_no}, now)
+        state = runtime.dump(workflow)
+        sizes.append(len(state["tasks"]))
+    assert max(sizes[10:]) == min(sizes[10:]) < 10  # the saved tree no longer grows round after round
+    workflow = runtime.load(loaded, state)
+    (task,) = runtime.ready_user_tasks(workflow)
+    runtime.complete(workflow, task, {"decision": "approve"}, now)
+    assert workflow.is_completed() and workflow.data.get("subject_code", "C-PY") == "C-PY"
