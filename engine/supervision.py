@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit
@@ -76,9 +76,10 @@ def list_notices(session: Session, actor: Person, flt: NoticeFilter, now: dateti
 def colour_counts(session: Session, actor: Person) -> dict[str, int]:
     """Active notices per colour that the actor may see."""
     counts = {"yellow": 0, "orange": 0, "red": 0}
-    query = _visible(session, actor).where(SupervisionNotice.status.in_(ACTIVE))
-    for notice in session.scalars(query):
-        counts[notice.colour] = counts.get(notice.colour, 0) + 1
+    query = (_visible(session, actor).where(SupervisionNotice.status.in_(ACTIVE))
+             .with_only_columns(SupervisionNotice.colour, func.count()).group_by(SupervisionNotice.colour))
+    for colour, count in session.execute(query):  # counted in the database, not by loading every notice
+        counts[colour] = counts.get(colour, 0) + count
     return counts
 
 
