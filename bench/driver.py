@@ -165,7 +165,9 @@ def run(base: str, db_url: str, seconds: float, usernames: list[str]) -> dict[st
     for thread in threads:
         thread.join(timeout=seconds + 180)
     elapsed = time.perf_counter() - began
-    return {"elapsed": elapsed, "ms": [ms for _, ms in latencies], "errors": errors, "users": len(usernames)}
+    busy = max((at for at, _ in latencies), default=began) - began  # until the last completion
+    return {"elapsed": elapsed, "busy": busy, "ms": [ms for _, ms in latencies], "errors": errors,
+            "users": len(usernames)}
 
 
 if __name__ == "__main__":
