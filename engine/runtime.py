@@ -190,15 +190,12 @@ class Runtime:
 _TRIMMABLE = frozenset({"BpmnStartTask", "SimpleBpmnTask", "_EndJoin", "StartEvent", "EndEvent", "ExclusiveGateway",
                         "UserTask", "ManualTask", "ScriptTask", "NoneTask", "IntermediateCatchEvent",
                         "IntermediateThrowEvent"})
-_trimmable_specs: dict[int, bool] = {}
-
-
 def _trimmable(workflow: BpmnWorkflow) -> bool:
-    key = id(workflow.spec)
-    if key not in _trimmable_specs:
-        _trimmable_specs[key] = not workflow.subprocess_specs and all(
-            type(spec).__name__ in _TRIMMABLE for spec in workflow.spec.task_specs.values())
-    return _trimmable_specs[key]
+    spec = workflow.spec
+    if not hasattr(spec, "_spiral_trimmable"):  # worked out once per parsed spec
+        spec._spiral_trimmable = not workflow.subprocess_specs and all(
+            type(task_spec).__name__ in _TRIMMABLE for task_spec in spec.task_specs.values())
+    return bool(spec._spiral_trimmable)
 
 
 def _trim_history(workflow: BpmnWorkflow, dct: dict[str, Any]) -> None:

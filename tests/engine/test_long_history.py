@@ -59,3 +59,33 @@ def test_a_saved_cycle_keeps_only_what_is_in_play_so_each_round_costs_the_same()
     (task,) = runtime.ready_user_tasks(workflow)
     runtime.complete(workflow, task, {"decision": "approve"}, now)
     assert workflow.is_completed() and workflow.data.get("subject_code", "C-PY") == "C-PY"
+
+
+PARALLEL = LOOP.replace('<bpmn:exclusiveGateway id="again" default="to_end"/>',
+                        '<bpmn:exclusiveGateway id="again" default="to_end"/><bpmn:parallelGateway id="split"/>'
+                        '<bpmn:userTask id="other" name="Other"/><bpmn:parallelGateway id="join"/>') \
+    .replace('<bpmn:flowNodeRef>work</bpmn:flowNodeRef>',
+             '<bpmn:flowNodeRef>work</bpmn:flowNodeRef><bpmn:flowNodeRef>other</bpmn:flowNodeRef>') \
+    .replace('<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>',
+             '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="split"/>'
+             '<bpmn:sequenceFlow id="s1" sourceRef="split" targetRef="work"/>'
+             '<bpmn:sequenceFlow id="s2" sourceRef="split" targetRef="other"/>'
+             '<bpmn:sequenceFlow id="j2" sourceRef="other" targetRef="join"/>') \
+    .replace('<bpmn:sequenceFlow id="to_end" sourceRef="again" targetRef="end"/>',
+             '<bpmn:sequenceFlow id="to_end" sourceRef="again" targetRef="join"/>'
+             '<bpmn:sequenceFlow id="j3" sourceRef="join" targetRef="end"/>')
+
+
+def test_a_process_with_parallel_branches_keeps_its_whole_history():
+    runtime = Runtime()
+    loaded = load_process(PARALLEL.encode(), "parallel.bpmn", role_exists=lambda _: True,
+                          form_exists=lambda _: True)
+    now = datetime(2025, 9, 26, 10, 0)
+    workflow = runtime.new_workflow(loaded, {}, now)
+    other = next(t for t in runtime.ready_user_tasks(workflow) if t.task_spec.bpmn_id == "other")
+    runtime.complete(workflow, other, {}, now)
+    assert len(runtime.dump(workflow)["tasks"]) == len(runtime.serializer.to_dict(workflow)["tasks"])
+    workflow = runtime.load(loaded, runtime.dump(workflow))
+    (work,) = runtime.ready_user_tasks(workflow)
+    runtime.complete(workflow, work, {"decision": "approve"}, now)
+    assert workflow.is_completed()  # the join saw the branch finished before the save
