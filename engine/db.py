@@ -30,5 +30,6 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet."""
+    """Create every table that does not exist yet (including those declared beside their services)."""
+    from . import drafts  # noqa: F401  (declares process_draft on Base)
     Base.metadata.create_all(engine)

@@ -61,7 +61,10 @@ def deploy(session: Session, actor: Person | None, files: list[tuple[str, bytes]
     report = validate_files(session, files)
     if not report.ok:
         raise InvalidProcess(report.problems, report.warnings)
+    from .drafts import discard_draft  # a deployed process's draft is done with
     deployed = [_store(session, actor, filename, process, now, comment) for filename, process in report.loaded]
+    for definition in deployed:
+        discard_draft(session, definition.process_id)
     session.commit()
     return deployed
 

@@ -90,7 +90,8 @@ def _register_blueprints(app: Flask) -> None:
     from .cycles.routes import bp as cycles_bp
     from .inbox.routes import bp as inbox_bp
     from .studio.routes import bp as studio_bp
-    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp):
+    from .vendor import bp as vendor_bp
+    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, vendor_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")
