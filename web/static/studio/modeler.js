@@ -35,7 +35,12 @@
   }
 
   function open(xml) {
-    return modeler.importXML(xml).then(function () { canvas.zoom("fit-viewport"); render(null); });
+    return modeler.importXML(xml).then(function () {
+      canvas.zoom("fit-viewport");
+      var box = canvas.viewbox(), margin = 90 / box.scale;  // keep the palette off the lanes' headers
+      canvas.viewbox({ x: box.x - margin, y: box.y, width: box.width + margin, height: box.height });
+      render(null);
+    });
   }
 
   /* ---- reading and writing Spiral's settings on a business object ---- */
