@@ -1,0 +1,52 @@
+"""The studio pages as the quality office uses them: validate and deploy from the modeler, see the versions
+and move a cycle, dry run, bulk launch, filter and cancel cycles."""
+from __future__ import annotations
+
+from engine.demo import PROCESS_DIR
+from tests.engine.test_versions import with_review_step
+
+CAMUNDA = (PROCESS_DIR.parent / "tests/engine/corpus/camunda_unsupported.bpmn").read_text(encoding="utf-8")
+
+
+def test_the_modeler_validates_and_deploys_and_names_every_problem(spiral):
+    office = spiral.client_for("zhaohong")
+    assert office.get("/studio/modeler/course_cycle").status_code == 200
+    bad = office.post("/studio/modeler/validate", json={"xml": CAMUNDA}).get_json()
+    assert not bad["ok"] and {p["element_id"] for p in bad["problems"]} >= {"T1", "T2", "f4", "f5"}
+    refused = office.post("/studio/modeler/deploy", json={"xml": CAMUNDA})
+    assert refused.status_code == 422
+    assert office.post("/studio/modeler/draft", json={"xml": with_review_step()}).get_json()["ok"]
+    deployed = office.post("/studio/modeler/deploy", json={"xml": with_review_step(), "comment": "加评审"})
+    assert deployed.get_json()["version"] == 2
+    assert "专家评审课程标准" in office.get("/studio/processes/course_cycle").get_data(as_text=True)
+    assert office.get("/studio/processes/course_cycle/v2.bpmn").data.startswith(b"<")
+
+
+def test_staff_cannot_reach_the_modeler(spiral):
+    assert spiral.client_for("chenxiaoyu").get("/studio/modeler/course_cycle").status_code == 403
+
+
+def test_a_running_cycle_is_moved_from_the_versions_page(spiral):
+    instance_id = spiral.start("C-WDYY")
+    office = spiral.client_for("zhaohong")
+    office.post("/studio/modeler/deploy", json={"xml": with_review_step()})
+    page = office.get("/studio/processes/course_cycle").get_data(as_text=True)
+    assert "可以迁移" in page
+    office.post("/studio/processes/course_cycle/migrate", data={"version": "2", "instance": str(instance_id)})
+    assert "v2" in office.get(f"/cycles/{instance_id}").get_data(as_text=True)
+
+
+def test_bulk_launch_dry_run_filters_and_cancel(spiral):
+    office = spiral.client_for("zhaohong")
+    first = office.post("/studio/launch", data={"process_id": "course_cycle", "period": "2025-2026-1"})
+    assert "启动 12" in first.get_data(as_text=True)
+    again = office.post("/studio/launch", data={"process_id": "course_cycle", "period": "2025-2026-1"})
+    assert "启动 0" in again.get_data(as_text=True)
+    walk = office.post("/studio/processes/course_cycle/dry-run", data={"subject": "C-WDYY", "period": "2025-2026-1"})
+    assert "陈晓雨" in walk.get_data(as_text=True)
+    listed = spiral.page(office.get("/cycles?subject=网店运营"))
+    rows = listed.xpath("//table[@class='list']/tbody/tr")
+    assert len(rows) == 1
+    instance_id = int(rows[0].xpath("./td[1]/a/text()")[0])
+    office.post(f"/cycles/{instance_id}/cancel", data={"reason": "重复启动"})
+    assert "已取消" in office.get(f"/cycles/{instance_id}").get_data(as_text=True)
