@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from . import audit
 from .deadlines import compute_due
 from .models import HumanTask, Person, ProcessInstance, TaskCandidate
+from .notifications import notify_new_task
 from .routing import route_task
 from .runtime import Runtime
 
@@ -60,6 +61,8 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                                                           if route.unroutable else ""),
                      after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
                             "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None})
+        for person_id in [route.assignee_id] if route.assignee_id else route.candidate_ids:
+            notify_new_task(session, row, instance, person_id, now)
         created.append(row)
     _update_progress(session, instance, workflow, meta, now)
     return created
