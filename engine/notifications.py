@@ -144,7 +144,7 @@ def unread_count(session: Session, person: Person) -> int:
 def notifications_of(session: Session, person: Person, limit: int = 100) -> list[Notification]:
     """The person's notifications, newest first."""
     return list(session.scalars(select(Notification).where(Notification.person_id == person.id)
-                                .order_by(Notification.id.desc()).limit(limit)))
+                                .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
 
 
 def mark_read(session: Session, actor: Person, notification_id: int | None, now: datetime) -> int:

@@ -12,7 +12,7 @@ WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4
 
 def bell(spiral, client) -> str:
     (link,) = spiral.page(client.get("/inbox")).xpath('//header//a[@href="/notifications"]')
-    return link.text_content().replace("🔔", "").strip()
+    return link.text_content().strip()
 
 
 def test_the_bell_shows_a_new_task_and_opening_it_leads_to_the_task(spiral, goal_task):
