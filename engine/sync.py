@@ -62,7 +62,8 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                      after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
                             "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None})
         for person_id in [route.assignee_id] if route.assignee_id else route.candidate_ids:
-            notify_new_task(session, row, instance, person_id, now)
+            if actor is None or person_id != actor.id:  # who just submitted sees their next step at once
+                notify_new_task(session, row, instance, person_id, now)
         created.append(row)
     _update_progress(session, instance, workflow, meta, now)
     return created

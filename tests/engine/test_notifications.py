@@ -193,3 +193,21 @@ def test_robot_addresses_must_be_the_official_ones(session):
     with pytest.raises(NotAllowed):
         set_channels(session, _person(session, "hanxue"), chen.id, email=True, wecom_webhook="",
                      dingtalk_webhook="", now=T0)
+
+
+def test_whoever_submits_a_step_is_not_told_of_their_own_next_step(session):
+    from engine.sample import sample_answers
+    from engine.settings import get
+    from engine.tasks import complete_task
+    sunli = _person(session, "sunli")  # 质量专员 writes the sheet here and also reviews it
+    instance = start_cycle(session, None, "improvement", "C-WDYY", PERIOD, T0,
+                           {"responsible_role": "质量专员", "problem": "督导听课发现的问题"})
+    sheet = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    assert session.scalars(select(Notification.person_id).where(Notification.link == f"/tasks/{sheet.id}")).all() \
+        == [sunli.id]
+    complete_task(session, sunli, sheet.id, sample_answers(get().forms.get(sheet.form_id), {}),
+                  T0 + timedelta(hours=1))
+    review = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                     HumanTask.status == "open")).one()
+    assert review.assignee_id == sunli.id
+    assert session.scalars(select(Notification).where(Notification.link == f"/tasks/{review.id}")).all() == []
