@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 from . import settings
 from .cycles import current_period, start_cycle
+from .ladders import seed_ladders
 from .definitions import deploy
 from .models import HumanTask, Person, Role, RoleHolding, Subject, Unit
 from .sample import sample_answers, sample_uploads
@@ -25,6 +26,7 @@ ROLES = [  # code, name, receives unroutable tasks
     ("course_lead", "课程负责人", False), ("teacher", "任课教师", False), ("class_teacher", "班主任", False),
     ("student", "学生", False),
 ]
+UNIT_HEADS = ("principal", "dept_head", "division_head", "tro_head")  # the ladder's "unit head"
 DEPARTMENTS = [("D-DZB", "党政办公室"), ("D-JWK", "教务科"), ("D-XSK", "学生科"), ("D-ZSJY", "招生就业办"),
                ("D-SXZX", "实训管理中心"), ("D-XQHZ", "校企合作办"), ("D-ZLB", "质量管理办公室"), ("D-DDS", "督导室"),
                ("D-RSK", "人事科"), ("D-CWK", "财务科"), ("D-ZWHQ", "总务后勤科"), ("D-XXZX", "信息中心")]
@@ -108,7 +110,8 @@ def seed_org(session: Session) -> None:
         unit(code, name, "course", parent)
     for code, name, parent in CLASSES:
         unit(code, name, "class", parent)
-    roles = {name: Role(code=code, name=name, receives_unroutable=flag) for code, name, flag in ROLES}
+    roles = {name: Role(code=code, name=name, receives_unroutable=flag, heads_unit=code in UNIT_HEADS)
+             for code, name, flag in ROLES}
     session.add_all(roles.values())
     password = generate_password_hash(DEMO_PASSWORD)
     people = {}
@@ -132,6 +135,7 @@ def seed_org(session: Session) -> None:
         person = people[username]
         session.add(Subject(code=f"S-{username}", name=f"{person.name}（学生）", level="student",
                             unit=person.unit, person=person))
+    seed_ladders(session, datetime.now())
     session.commit()
 
 

@@ -19,6 +19,7 @@ from .access import can_view_instance, is_candidate
 from .definitions import loaded_for
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
 from .models import Comment, Evidence, HumanTask, Person, ProcessInstance
+from .escalation import settle_notices
 from .sync import sync_tasks
 
 
@@ -156,13 +157,15 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
             _claim(session, actor, task, now)
         clean.update(_store_uploads(session, actor, task, uploads or [], now, clean, written))
         try:
-            runtime.complete(workflow, spiff_task, clean)
+            runtime.complete(workflow, spiff_task, clean, now)
         except ScriptError as exc:
             _discard(session, written)
             _record_incident(session, actor, task, exc, now)
             raise
         before = {"status": task.status}
         task.status, task.completed_at, task.completed_by_id, task.data = "done", now, actor.id, clean
+        task.next_rung_at = task.follow_up_at = None
+        settle_notices(session, task, actor, now, "任务已办理完成")
         instance.state = runtime.dump(workflow)
         audit.record(session, actor, "task.completed", now, instance=instance, task=task,
                      summary=f"{actor.name}完成了任务“{task.title}”", before=before,

@@ -107,7 +107,9 @@ def _register_blueprints(app: Flask) -> None:
     from .me.routes import bp as me_bp
     from .notifications.routes import bp as notifications_bp
     from .studio.routes import bp as studio_bp
-    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, notifications_bp, me_bp):
+    from .supervision import settings_routes  # noqa: F401 - ladders and calendar pages join the blueprint
+    from .supervision.routes import bp as supervision_bp
+    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

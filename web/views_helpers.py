@@ -73,16 +73,18 @@ def template_filters() -> dict[str, Any]:
 
 def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
-    from engine.access import is_quality_office, is_school_leader
+    from engine.access import can_supervise, is_quality_office
+    from engine.supervision import supervises_any
     from .extensions import db
-    counts, quality_office, leader, unread = {}, False, False, 0
+    counts, quality_office, leader, supervisor, unread = {}, False, False, False, 0
     if getattr(current_user, "is_authenticated", False):
         counts = current_counts()
         quality_office = is_quality_office(db.session, current_user)
-        leader = quality_office or is_school_leader(db.session, current_user)
+        leader = quality_office or can_supervise(db.session, current_user)
+        supervisor = leader or supervises_any(db.session, current_user)
         unread = current_unread()
     return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office,
-            "sees_substitutes": leader, "unread_notifications": unread}
+            "may_supervise": supervisor, "sees_substitutes": leader, "unread_notifications": unread}
 
 
 def current_unread() -> int:
