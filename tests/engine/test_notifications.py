@@ -211,3 +211,22 @@ def test_whoever_submits_a_step_is_not_told_of_their_own_next_step(session):
                                                      HumanTask.status == "open")).one()
     assert review.assignee_id == sunli.id
     assert session.scalars(select(Notification).where(Notification.link == f"/tasks/{review.id}")).all() == []
+
+
+def test_each_rung_of_the_ladder_reaches_her_mailbox_and_her_wecom_group_once(session, outbound):
+    from datetime import datetime
+
+    from engine.tick import run_tick
+    from tests.engine.test_ladder import start_plan
+    mailbox, local = outbound
+    chen = _choose(session, "chenxiaoyu", email=True, wecom=local.url + "wecom?key=abc")
+    start_plan(session)  # due in five working days, on 10 October 2025
+    run_tick(session, datetime(2025, 10, 20, 9))  # after ten days off: every rung at once, in order
+    run_tick(session, datetime(2025, 10, 20, 9, 5))
+    run_tick(session, datetime(2025, 10, 21, 9))
+    mine = session.scalars(select(Notification).where(Notification.person_id == chen.id)
+                           .order_by(Notification.id)).all()
+    assert [n.kind for n in mine] == ["task.assigned", "rung.yellow", "rung.remind", "rung.orange", "rung.red"]
+    expected = [f"【Spiral 诊改】{n.title}" for n in mine]
+    assert [str(m["Subject"]) for m in mailbox.messages] == expected
+    assert [p["markdown"]["content"].splitlines()[0] for _path, p in local.received] == [f"### {e}" for e in expected]
