@@ -203,9 +203,3 @@ def set_channels(session: Session, actor: Person, person_id: int, *, email: bool
                  after={"email": email, "wecom": bool(wecom), "dingtalk": bool(dingtalk)})
     session.commit()
     return pref
-
-
-def deliver_pending(session: Session, now: datetime, *, sender: object = None, limit: int = 200) -> dict[str, int]:
-    """Send the due deliveries (engine/delivery.py does the work; kept here as the tick's entry point)."""
-    from .delivery import deliver_pending as send_due
-    return send_due(session, now, sender=sender, limit=limit)  # type: ignore[arg-type]
