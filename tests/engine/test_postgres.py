@@ -21,17 +21,22 @@ pytestmark = pytest.mark.skipif(not URL, reason="set SPIRAL_TEST_POSTGRES_URL to
 
 
 @pytest.fixture
-def pg_session(upload_dir):
+def pg_empty(upload_dir):
     db_engine = make_engine(URL)
     Base.metadata.drop_all(db_engine)
     create_schema(db_engine)
     session = make_session_factory(db_engine)()
-    seed_org(session)
-    deploy_shipped(session, T0)
     yield session
     session.close()
     Base.metadata.drop_all(db_engine)
     db_engine.dispose()
+
+
+@pytest.fixture
+def pg_session(pg_empty):
+    seed_org(pg_empty)
+    deploy_shipped(pg_empty, T0)
+    return pg_empty
 
 
 def test_a_course_goal_reaches_its_reviewer_on_postgresql(pg_session):
@@ -44,18 +49,6 @@ def test_a_course_goal_reaches_its_reviewer_on_postgresql(pg_session):
     review = pg_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                         HumanTask.status == "open")).one()
     assert review.assignee.username == "hanxue"
-
-
-@pytest.fixture
-def pg_empty(upload_dir):
-    db_engine = make_engine(URL)
-    Base.metadata.drop_all(db_engine)
-    create_schema(db_engine)
-    session = make_session_factory(db_engine)()
-    yield session
-    session.close()
-    Base.metadata.drop_all(db_engine)
-    db_engine.dispose()
 
 
 def test_the_demo_school_with_its_ladder_and_notices_seeds_on_postgresql(pg_empty):
