@@ -40,3 +40,8 @@ def can_view_instance(session: Session, person: Person, instance: ProcessInstanc
 def is_candidate(session: Session, person: Person, task: HumanTask) -> bool:
     """True when `person` may claim `task`."""
     return session.get(TaskCandidate, (task.id, person.id)) is not None
+
+
+def can_supervise(session: Session, person: Person | None) -> bool:
+    """The quality office and school leaders (校长, 分管校领导, 督导员) see and act on every notice."""
+    return is_quality_office(session, person) or (person is not None and is_school_leader(session, person))

@@ -130,7 +130,7 @@ def retry_incident(session: Session, actor: Person | None, instance_id: int, now
     try:
         for task in workflow.get_tasks(state=TaskState.ERROR):
             task.reset_branch(None)
-        runtime.advance(workflow)
+        runtime.advance(workflow, now)
     except SpiralError as exc:
         session.rollback()
         instance.incident = exc.message

@@ -57,7 +57,7 @@ def start_cycle(session: Session, actor: Person | None, process_id: str, subject
     session.flush()
     runtime = settings.get().runtime
     try:
-        workflow = runtime.new_workflow(loaded, initial)
+        workflow = runtime.new_workflow(loaded, initial, now)
     except ScriptError:
         session.rollback()
         raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import notifications as _notifications  # noqa: F401  (declares its tables on Base)
 from .models import Base
 
 

@@ -10,10 +10,14 @@ from werkzeug.security import generate_password_hash
 
 from . import settings
 from .cycles import current_period, start_cycle
+from .deadlines import OFFICIAL, compute_due
+from .ladders import seed_ladders
 from .definitions import deploy
 from .models import HumanTask, Person, Role, RoleHolding, Subject, Unit
 from .sample import sample_answers, sample_uploads
+from .supervision import all_notices, close, extend, record_talk, remind
 from .tasks import complete_task
+from .tick import run_tick
 
 DEMO_PASSWORD = "demo123"
 PROCESS_DIR = Path(__file__).resolve().parent.parent / "processes"
@@ -25,6 +29,7 @@ ROLES = [  # code, name, receives unroutable tasks
     ("course_lead", "课程负责人", False), ("teacher", "任课教师", False), ("class_teacher", "班主任", False),
     ("student", "学生", False),
 ]
+UNIT_HEADS = ("principal", "dept_head", "division_head", "tro_head")  # the ladder's "unit head"
 DEPARTMENTS = [("D-DZB", "党政办公室"), ("D-JWK", "教务科"), ("D-XSK", "学生科"), ("D-ZSJY", "招生就业办"),
                ("D-SXZX", "实训管理中心"), ("D-XQHZ", "校企合作办"), ("D-ZLB", "质量管理办公室"), ("D-DDS", "督导室"),
                ("D-RSK", "人事科"), ("D-CWK", "财务科"), ("D-ZWHQ", "总务后勤科"), ("D-XXZX", "信息中心")]
@@ -78,6 +83,7 @@ PEOPLE = [
     ("lina", "李娜", "K-2024DS1", [("学生", "K-2024DS1")]),
 ]
 TEACHER_SUBJECTS = ["chenxiaoyu", "lijun", "sunwei", "wuting", "wangfang"]
+LATE_ON_PURPOSE = [("teacher_cycle", "T-wuting", "P10D", 0.76), ("teacher_cycle", "T-sunwei", "P10D", 0.9)]
 STUDENT_SUBJECTS = ["liuxin", "wangyu"]
 
 
@@ -108,7 +114,8 @@ def seed_org(session: Session) -> None:
         unit(code, name, "course", parent)
     for code, name, parent in CLASSES:
         unit(code, name, "class", parent)
-    roles = {name: Role(code=code, name=name, receives_unroutable=flag) for code, name, flag in ROLES}
+    roles = {name: Role(code=code, name=name, receives_unroutable=flag, heads_unit=code in UNIT_HEADS)
+             for code, name, flag in ROLES}
     session.add_all(roles.values())
     password = generate_password_hash(DEMO_PASSWORD)
     people = {}
@@ -132,6 +139,7 @@ def seed_org(session: Session) -> None:
         person = people[username]
         session.add(Subject(code=f"S-{username}", name=f"{person.name}（学生）", level="student",
                             unit=person.unit, person=person))
+    seed_ladders(session, datetime.now())
     session.commit()
 
 
@@ -159,6 +167,40 @@ def _advance(session: Session, instance_id: int, steps: int, start: datetime, st
     return at
 
 
+def _started_at_fraction(now: datetime, due: str, fraction: float) -> datetime:
+    """When a task due in `due` working days must have been created to have used `fraction` of its time now."""
+    cal = OFFICIAL
+    started = now
+    while started > now - timedelta(days=120):
+        started -= timedelta(hours=1)
+        total = cal.working_seconds(started, compute_due(started, due, "working", cal))
+        if total and cal.working_seconds(started, now) / total >= fraction:
+            return started
+    return started
+
+
+def _supervise(session: Session, now: datetime) -> None:
+    """A supervisor's first morning: notices in every state (open, escalated, extended, completed, closed)."""
+    supervisor = session.scalars(select(Person).where(Person.username == "zhouqiang")).one()
+    reds = [n for n in all_notices(session, "active") if n.colour == "red"]
+    story = [n for n in reds if n.instance.subject.code == "MAJ-660301"]  # 机电: dual-qualified ratio 38 %
+    for notice in story:
+        remind(session, supervisor, [notice.id], "请本周内提交专业诊断报告，逾期将列入年度考核负面清单。", now)
+        record_talk(session, supervisor, notice.id, now.date(), "", "已约谈，承诺三个工作日内完成诊断报告。", now)
+    others = [n for n in reds if n not in story]
+    if others:
+        extend(session, supervisor, others[-1].id, (now + timedelta(days=10)).date(),
+               "负责人参加省级培训，经分管校领导同意延期。", now)
+    for notice, close_it in zip(others[:-1][:2], (True, False)):
+        task = notice.task
+        actor = task.assignee or task.candidates[0]
+        form = settings.get().forms.get(task.form_id) if task.form_id else None
+        complete_task(session, actor, task.id, sample_answers(form, {"decision": "approve"}) if form else {},
+                      now, uploads=sample_uploads(form) if form else [])
+        if close_it:
+            close(session, supervisor, [notice.id], "已按要求完成，准予销号。", now)
+
+
 def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     """Seed the whole demo school with cycles in flight relative to `now`; returns counts."""
     seed_org(session)
@@ -182,8 +224,16 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
         started = now - timedelta(days=days_ago)
         instance = start_cycle(session, None, process_id, subject, period, started)
         _advance(session, instance.id, steps, started, step_days, approve)
+    for process_id, subject, first_due, fraction in LATE_ON_PURPOSE:  # one yellow, one orange right now
+        start_cycle(session, None, process_id, subject, year, _started_at_fraction(now, first_due, fraction))
     start_cycle(session, None, "improvement", "C-WDYY", term, now - timedelta(days=1),
                 {"responsible_role": "课程负责人", "problem": "网店运营课程合格率 82%，低于预警值 85%（红色预警），需制定整改措施。"})
+    tick_at = now - timedelta(days=80)
+    while tick_at < now:  # the scheduler ran every morning while these cycles were under way
+        run_tick(session, tick_at, holder="demo")
+        tick_at += timedelta(days=1)
+    run_tick(session, now, holder="demo")
+    _supervise(session, now)
     return {"units": session.query(Unit).count(), "people": session.query(Person).count(),
             "subjects": session.query(Subject).count(), "open_tasks":
                 session.query(HumanTask).filter(HumanTask.status == "open").count()}

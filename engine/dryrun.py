@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from . import settings
 from .access import is_quality_office
 from .cycles import find_subject
+from .closures import load_calendar
 from .deadlines import compute_due
 from .definitions import latest_definition, loaded_for
 from .errors import InvalidInput, NotAllowed, SpiralError
@@ -82,9 +83,10 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
                "period": period}
     result = DryRun()
     seen: set[str] = set()
+    cal = load_calendar(session)
     at = now
     try:
-        workflow = runtime.new_workflow(loaded, initial)
+        workflow = runtime.new_workflow(loaded, initial, now)
         while len(result.steps) < MAX_STEPS:
             ready = Runtime.ready_user_tasks(workflow)
             if not ready:
@@ -92,14 +94,14 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
                 break
             task = ready[0]
             meta = loaded.meta["tasks"].get(task.task_spec.bpmn_id, {})
-            step = _step(session, meta, task, subject, at)
+            step = _step(session, meta, task, subject, at, cal)
             first_time = step.bpmn_id not in seen
             seen.add(step.bpmn_id)
             form = forms.get(meta["form"]) if meta.get("form") and forms.exists(meta["form"]) else None
             step.answers = sample_answers(form, choices.get(step.bpmn_id, {}) if first_time else {}) if form else {}
             result.steps.append(step)
             at += timedelta(hours=step_hours)
-            runtime.complete(workflow, task, dict(step.answers))
+            runtime.complete(workflow, task, dict(step.answers), at)
     except SpiralError as exc:
         result.error = exc.message
     finally:
@@ -107,13 +109,14 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
     return result
 
 
-def _step(session: Session, meta: dict[str, Any], task: Any, subject: Any, at: datetime) -> DryStep:
+def _step(session: Session, meta: dict[str, Any], task: Any, subject: Any, at: datetime,
+          cal: Any) -> DryStep:
     route = route_task(session, meta, subject, task.data, at)
     names = {p.id: p.name for p in session.scalars(
         select(Person).where(Person.id.in_([route.assignee_id or 0, *route.candidate_ids])))}
     due = None
     if meta.get("due"):
-        due = compute_due(at, meta["due"], meta.get("due_calendar", ""))
+        due = compute_due(at, meta["due"], meta.get("due_calendar", ""), cal)
     elif meta.get("due_date"):
         try:
             due = datetime.fromisoformat(meta["due_date"].strip("'\""))

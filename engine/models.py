@@ -69,6 +69,7 @@ class Role(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     receives_unroutable: Mapped[bool] = mapped_column(Boolean, default=False)
+    heads_unit: Mapped[bool] = mapped_column(Boolean, default=False)  # 部门负责人, 专业部主任…: the ladder's unit head
 
 
 class RoleHolding(Base):
@@ -149,6 +150,7 @@ class ProcessInstance(Base):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     incident: Mapped[str] = mapped_column(Text, default="")
+    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     definition: Mapped[ProcessDefinition] = relationship()
     subject: Mapped[Subject] = relationship()
@@ -161,7 +163,9 @@ class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (Index("ix_task_assignee_status", "assignee_id", "status"),
                       Index("ix_task_status_due", "status", "due_at"),
-                      Index("ix_task_instance_status", "instance_id", "status"))
+                      Index("ix_task_instance_status", "instance_id", "status"),
+                      Index("ix_task_next_rung", "next_rung_at"),
+                      Index("ix_task_follow_up", "follow_up_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     spiff_task_id: Mapped[str] = mapped_column(String(36))
@@ -180,6 +184,11 @@ class HumanTask(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rung: Mapped[str] = mapped_column(String(16), default="none")
+    ladder: Mapped[str] = mapped_column(String(64), default="")
+    working_days: Mapped[bool] = mapped_column(Boolean, default=False)  # deadline counted in working days
+    next_rung_index: Mapped[int] = mapped_column(Integer, default=0)
+    next_rung_at: Mapped[datetime | None] = mapped_column(DateTime)  # set only while open; the tick's index
+    follow_up_at: Mapped[datetime | None] = mapped_column(DateTime)  # the owner's own 跟进提醒
     instance: Mapped[ProcessInstance] = relationship()
     assignee: Mapped[Person | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[Person | None] = relationship(foreign_keys=[completed_by_id])
@@ -248,3 +257,6 @@ class AuditEvent(Base):
 def _audit_is_append_only(mapper: Any, connection: Any, target: AuditEvent) -> None:
     raise RuntimeError("the audit log is append-only")
 
+
+
+from . import supervision_models  # noqa: E402,F401  - their tables belong to the same metadata

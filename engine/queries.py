@@ -64,6 +64,13 @@ def actionable_tasks(session: Session, person: Person) -> list[HumanTask]:
     return list(session.scalars(query))
 
 
+def open_tasks(session: Session) -> list[HumanTask]:
+    """Every open task of the school, soonest due first (the system's view, for the shell)."""
+    query = select(HumanTask).where(HumanTask.status == "open").order_by(HumanTask.due_at.is_(None),
+                                                                         HumanTask.due_at, HumanTask.id)
+    return list(session.scalars(query))
+
+
 def find_person(session: Session, username: str) -> Person | None:
     """The person with this username."""
     return session.scalars(select(Person).where(Person.username == username.strip())).first()

@@ -147,3 +147,47 @@ def quality_office_ids(session: Session) -> list[int]:
              .where(Role.receives_unroutable.is_(True), Person.active.is_(True))
              .order_by(RoleHolding.person_id))
     return list(dict.fromkeys(session.scalars(query)))
+
+
+def task_owner_ids(task: Any) -> list[int]:
+    """Who holds a task now: its assignee, else its candidates."""
+    if task.assignee_id is not None:
+        return [task.assignee_id]
+    return [p.id for p in task.candidates]
+
+
+def resolve_target(session: Session, task: Any, target: str, now: datetime) -> list[int]:
+    """People a ladder rung names: `owner`, `unit_head` (nearest head above the owner) or a role code/name.
+
+    A role is looked for from the cycle's subject up the org tree, then anywhere in the school (督导员 and
+    school leaders sit beside the departments, not above them). Active substitutes stand in.
+    """
+    owners = task_owner_ids(task)
+    if target == "owner":
+        ids = owners
+    elif target == "unit_head":
+        ids = _nearest_heads(session, task.instance.subject.unit, set(owners))
+    else:
+        role = find_role(session, target)
+        ids = []
+        if role is not None:
+            for unit in _ancestors(session, task.instance.subject.unit):
+                ids = _holders(session, role, unit.id)
+                if ids:
+                    break
+            else:
+                ids = list(dict.fromkeys(session.scalars(
+                    select(RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
+                    .where(RoleHolding.role_id == role.id, Person.active.is_(True)).order_by(RoleHolding.person_id))))
+    return list(dict.fromkeys(substitute_for(session, pid, now) for pid in ids))
+
+
+def _nearest_heads(session: Session, start: Unit, skip: set[int]) -> list[int]:
+    for unit in _ancestors(session, start):
+        query = (select(RoleHolding.person_id).join(Role).join(Person, Person.id == RoleHolding.person_id)
+                 .where(RoleHolding.unit_id == unit.id, Role.heads_unit.is_(True), Person.active.is_(True))
+                 .order_by(RoleHolding.person_id))
+        heads = [pid for pid in dict.fromkeys(session.scalars(query)) if pid not in skip]
+        if heads:
+            return heads
+    return []

@@ -1,11 +1,18 @@
 """SpiffWorkflow behind one small object: specs cached per definition, state saved without the spec."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
+import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
+
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -17,6 +24,36 @@ from .errors import ScriptError, SpiralError
 from .sandbox import make_script_engine
 
 STATE_KEY = "serializer_version"
+_engine_now: ContextVar[datetime | None] = ContextVar("spiral_engine_now", default=None)
+
+
+class _EngineClock(datetime):
+    """SpiffWorkflow's timers read `datetime.now`; inside `engine_time(now)` they read Spiral's time instead.
+
+    Spiral's times are naive school-local; timers see them labelled UTC, consistently, so a timer set at
+    `now` + P3D fires at `now` + 3 days whatever the machine's zone, and time travel moves timers too.
+    """
+
+    @classmethod
+    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+        fixed = _engine_now.get()
+        if fixed is None:
+            return datetime.now(tz)
+        aware = fixed.replace(tzinfo=timezone.utc)
+        return aware.astimezone(tz) if tz else fixed
+
+
+spiff_timer.datetime = _EngineClock  # type: ignore[misc]
+
+
+@contextmanager
+def engine_time(now: datetime) -> Iterator[None]:
+    """Run SpiffWorkflow as of `now` (timers start and fire by this clock)."""
+    token = _engine_now.set(now)
+    try:
+        yield
+    finally:
+        _engine_now.reset(token)
 
 
 class _StateOnlyConverter(BpmnWorkflowConverter):
@@ -57,31 +94,33 @@ class Runtime:
                                             form_exists=lambda _: True)
         return self._specs[key]
 
-    def new_workflow(self, loaded: LoadedProcess, data: dict[str, Any]) -> BpmnWorkflow:
-        """A fresh workflow of `loaded` with initial data, run until it waits for people."""
+    def new_workflow(self, loaded: LoadedProcess, data: dict[str, Any], now: datetime) -> BpmnWorkflow:
+        """A fresh workflow of `loaded` with initial data, run (as of `now`) until it waits for people."""
         workflow = BpmnWorkflow(loaded.spec, loaded.subprocess_specs, script_engine=self.script_engine)
         workflow.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
-        self.advance(workflow)
+        self.advance(workflow, now)
         return workflow
 
-    def advance(self, workflow: BpmnWorkflow) -> None:
-        """Run every automatic step; a failing script becomes a ScriptError naming its task and line."""
+    def advance(self, workflow: BpmnWorkflow, now: datetime) -> None:
+        """Fire due timers and run every automatic step as of `now`; a failing script becomes a ScriptError."""
         try:
-            workflow.refresh_waiting_tasks()
-            workflow.do_engine_steps()
+            with engine_time(now):
+                workflow.refresh_waiting_tasks()
+                workflow.do_engine_steps()
         except SpiffWorkflowException as exc:
             raise _script_error(exc) from exc
 
-    def complete(self, workflow: BpmnWorkflow, task: Task, data: dict[str, Any]) -> None:
-        """Merge `data` into a ready user task, complete it and advance the workflow."""
+    def complete(self, workflow: BpmnWorkflow, task: Task, data: dict[str, Any], now: datetime) -> None:
+        """Merge `data` into a ready user task, complete it and advance the workflow as of `now`."""
         task.data.update(data)
         try:
-            task.run()
+            with engine_time(now):
+                task.run()
         except SpiffWorkflowException as exc:
             raise _script_error(exc) from exc
-        self.advance(workflow)
+        self.advance(workflow, now)
 
     def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """The workflow's own state as a JSON-able dict (no spec)."""
@@ -101,6 +140,27 @@ class Runtime:
     def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
         """Ready manual tasks, in a stable order."""
         return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+    @staticmethod
+    def next_timer_at(workflow: BpmnWorkflow, now: datetime) -> datetime | None:
+        """When the earliest waiting timer of `workflow` falls due (naive, Spiral's clock); None if none waits."""
+        earliest: datetime | None = None
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            event = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(event, TimerEventDefinition):
+                continue
+            value = task.internal_data.get("event_value")
+            if isinstance(value, dict):
+                value = value.get("next") if value.get("cycles", 0) != 0 else None
+            when = now
+            if isinstance(value, str):
+                try:
+                    parsed = datetime.fromisoformat(value)
+                    when = parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+                except ValueError:
+                    when = now
+            earliest = when if earliest is None or when < earliest else earliest
+        return earliest
 
     @staticmethod
     def find_task(workflow: BpmnWorkflow, spiff_task_id: str) -> Task | None:

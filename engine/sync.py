@@ -9,15 +9,19 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
 from . import audit
-from .deadlines import compute_due
+from .closures import load_calendar
+from .deadlines import WorkCalendar, compute_due, is_working_calendar
+from .escalation import settle_notices
+from .ladders import ladder_for, schedule
 from .models import HumanTask, Person, ProcessInstance, TaskCandidate
+from .notifications import notify_new_task
 from .routing import route_task
 from .runtime import Runtime
 
 
-def _due(meta: dict[str, Any], created: datetime) -> datetime | None:
+def _due(meta: dict[str, Any], created: datetime, cal: WorkCalendar) -> datetime | None:
     if meta.get("due"):
-        return compute_due(created, meta["due"], meta.get("due_calendar", ""))
+        return compute_due(created, meta["due"], meta.get("due_calendar", ""), cal)
     if meta.get("due_date"):
         try:
             return datetime.fromisoformat(meta["due_date"].strip("'\""))
@@ -36,13 +40,18 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
         if row.spiff_task_id not in ready:
             row.status = "cancelled"
             row.completed_at = now
+            row.next_rung_at = row.follow_up_at = None
+            settle_notices(session, row, actor, now, "任务已不再需要办理（流程已转向），督办自动结束")
             audit.record(session, actor, "task.cancelled", now, instance=instance, task=row,
                          summary=f"任务“{row.title}”已不再需要办理")
     known = {row.spiff_task_id for row in open_rows}
     created = []
+    cal: WorkCalendar | None = None
+    ladder_cache: dict[str, Any] = {}
     for spiff_id, task in ready.items():
         if spiff_id in known:
             continue
+        cal = cal or load_calendar(session)
         task_meta = meta["tasks"].get(task.task_spec.bpmn_id, {})
         route = route_task(session, task_meta, instance.subject, task.data, now)
         row = HumanTask(instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=task.task_spec.bpmn_id,
@@ -50,7 +59,9 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                         stage=task_meta.get("stage", ""), role_name=route.role_name[:100],
                         scope_unit_id=route.scope_unit_id, assignee_id=route.assignee_id,
                         unroutable=route.unroutable, form_id=task_meta.get("form", ""), status="open",
-                        created_at=now, due_at=_due(task_meta, now), data={})
+                        created_at=now, due_at=_due(task_meta, now, cal), data={},
+                        working_days=is_working_calendar(task_meta.get("due_calendar", "")))
+        schedule(row, ladder_for(session, task_meta.get("escalation", ""), ladder_cache), cal)
         session.add(row)
         session.flush()
         for person_id in route.candidate_ids:
@@ -60,6 +71,9 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                                                           if route.unroutable else ""),
                      after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
                             "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None})
+        for person_id in [route.assignee_id] if route.assignee_id else route.candidate_ids:
+            if actor is None or person_id != actor.id:  # who just submitted sees their next step at once
+                notify_new_task(session, row, instance, person_id, now)
         created.append(row)
     _update_progress(session, instance, workflow, meta, now)
     return created
@@ -74,6 +88,7 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
                                                               HumanTask.status == "done")).all()
     done = [s for s in dict.fromkeys(done_rows) if s and s not in stages]
     instance.stages_done = done
+    instance.next_timer_at = Runtime.next_timer_at(workflow, now)
     if stages:
         instance.current_stage = stages[0]
     if workflow.is_completed() and instance.status == "running":

@@ -229,7 +229,7 @@ def _migrate_one(session: Session, actor: Person | None, instance: ProcessInstan
         sub = workflow.subprocesses[sp_id]
         migrate_workflow(sp_diff, sub, new_loaded.subprocess_specs[sub.spec.name])
     workflow.subprocess_specs = new_loaded.subprocess_specs
-    runtime.advance(workflow)
+    runtime.advance(workflow, now)
     _keep_open_rows(session, instance, workflow, old_loaded.meta, new_loaded.meta)
     before = {"version": instance.definition.version, "definition_id": instance.definition_id}
     instance.definition_id, instance.definition = target.id, target

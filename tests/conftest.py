@@ -11,6 +11,8 @@ import engine.settings
 from engine.db import create_schema, make_engine, make_session_factory
 from engine.demo import deploy_shipped, seed_org
 
+pytest_plugins = ["tests.receivers"]  # local SMTP server and robot webhook fixtures
+
 # A Friday before National Day 2025: deadlines counted from here cross the holiday.
 T0 = datetime(2025, 9, 26, 10, 0)
 

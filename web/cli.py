@@ -62,7 +62,10 @@ def _print(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> Non
 @with_appcontext
 def init_db() -> None:
     """Create the database tables (safe to run twice)."""
+    from engine.ladders import seed_ladders
     create_schema(db.engine)
+    seed_ladders(db.session, _now(None))
+    db.session.commit()
     click.echo(f"数据库已就绪：{db.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -148,14 +151,26 @@ def people_cmd(role: str | None, as_json: bool) -> None:
 
 
 @click.command("tasks")
-@click.option("--user", "username", required=True)
+@click.option("--user", "username", help="Only what this person can act on; default every open task.")
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
-def tasks_cmd(username: str, as_json: bool) -> None:
-    """List what a person can act on (assigned or claimable)."""
-    from engine.queries import actionable_tasks, task_to_dict
-    rows = [task_to_dict(t) for t in actionable_tasks(db.session, _person(username))]
-    _print(rows, as_json, ["id", "title", "subject_name", "stage", "assignee", "due"])
+def tasks_cmd(username: str | None, as_json: bool) -> None:
+    """List open tasks with their due time and ladder colour (rung)."""
+    from engine.queries import actionable_tasks, open_tasks, task_to_dict
+    found = actionable_tasks(db.session, _person(username)) if username else open_tasks(db.session)
+    rows = [task_to_dict(t) for t in found]
+    _print(rows, as_json, ["id", "title", "subject_name", "stage", "assignee", "due", "rung"])
+
+
+@click.command("notices")
+@click.option("--status", default="all", help="active, open, extended, escalated, completed, closed or all.")
+@click.option("--json", "as_json", is_flag=True)
+@with_appcontext
+def notices_cmd(status: str, as_json: bool) -> None:
+    """List the supervision notices (督办单): number, colour, task, responsible person, supervisor, status."""
+    from engine.supervision import all_notices, notice_to_dict
+    rows = [notice_to_dict(n) for n in all_notices(db.session, status)]
+    _print(rows, as_json, ["number", "colour", "kind", "task", "responsible", "supervisor", "status"])
 
 
 @click.command("complete")
@@ -182,10 +197,24 @@ def complete(task_id: int, username: str, data_text: str, now_text: str | None) 
 @click.option("--now", "now_text", help="Run the tick as of this time (ISO); default now.")
 @with_appcontext
 def tick(now_text: str | None) -> None:
-    """Run one scheduler tick: fire due BPMN timers."""
-    from engine.timers import run_tick
+    """Run one scheduler tick: BPMN timers, ladder rungs, follow-ups, notifications."""
+    from engine.tick import run_tick
     result = run_tick(db.session, _now(now_text))
-    click.echo(f"tick 完成：触发 {result['timers']} 个到期定时器，检查 {result['checked']} 个周期")
+    if result["skipped"]:
+        click.echo("另一个进程正在执行 tick，本次跳过")
+        return
+    click.echo(f"tick 完成：定时器 {result['timers']} 个，督办升级 {result['rungs']} 级，"
+               f"跟进提醒 {result['follow_ups']} 条，发送通知 {result['sent']} 条（失败 {result['failed']} 条）")
+
+
+@click.command("scheduler")
+@click.option("--seconds", type=int, help="Seconds between ticks; default the app's TICK_SECONDS.")
+@with_appcontext
+def scheduler_cmd(seconds: int | None) -> None:
+    """Run the tick standalone, forever (for deployments with several web processes)."""
+    from flask import current_app
+    from .scheduler import run_blocking
+    run_blocking(current_app._get_current_object(), seconds)  # type: ignore[attr-defined]
 
 
 @click.command("run")
@@ -200,7 +229,8 @@ def run(host: str, port: int) -> None:
     serve(app, host=host, port=port, threads=8)
 
 
-COMMANDS = [init_db, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, complete, tick]
+COMMANDS = [init_db, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, notices_cmd, complete, tick,
+            scheduler_cmd]
 
 
 def register(app: Flask) -> None:

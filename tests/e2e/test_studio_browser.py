@@ -2,6 +2,7 @@
 the task. Real browser, real bpmn-js from node_modules."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,14 +12,14 @@ from engine.cycles import start_cycle
 from engine.models import HumanTask
 from web.extensions import db
 
-from tests.e2e.test_browser import T0, browser_page, live_server  # noqa: F401  (fixtures)
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules" / "bpmn-js"
+T0 = datetime(2025, 9, 26, 10, 0)
 pytestmark = pytest.mark.e2e
 
 
 def test_quality_office_draws_a_user_task_in_a_lane_deploys_and_the_role_holder_receives_it(
-        live_server, browser_page):  # noqa: F811
+        live_server, browser_page):
     if not NODE_MODULES.is_dir():
         pytest.skip("bpmn-js is not installed (make setup runs npm ci)")
     page, url = browser_page, live_server.url

@@ -1,6 +1,7 @@
 """The staff's inbox and task page: read instructions, fill the form, attach evidence, complete."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file, url_for)
@@ -13,11 +14,12 @@ import engine.settings
 from engine.access import can_view_instance, is_candidate
 from engine.cycles import timeline
 from engine.definitions import loaded_for
-from engine.errors import Conflict, InvalidInput, NotAllowed
+from engine.errors import Conflict, InvalidInput, NotAllowed, SpiralError
 from engine.instructions import render_instructions
 from engine.models import Comment, Evidence, HumanTask
 from engine.queries import INBOX_VIEWS, inbox, unit_path
-from engine.tasks import (Upload, add_comment, claim_task, complete_task, get_evidence, get_task,
+from engine.supervision import notices_for_task, set_follow_up
+from engine.tasks import (Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task,
                           task_context)
 from forms import parse_form_post
 
@@ -79,6 +81,7 @@ def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[s
         events=timeline(db.session, instance), can_act=can_act, error=error, vocabulary=meta.get("vocabulary"),
         previous=previous, previous_form=_form_of(previous) if previous else None,
         scope=unit_path(db.session, task.scope_unit_id), readonly=task.status != "open" or not can_act,
+        notices=notices_for_task(db.session, task.id),
     ), status
 
 
@@ -98,6 +101,21 @@ def claim(task_id: int):  # type: ignore[no-untyped-def]
         return _render_task(get_task(db.session, task_id), status=409, error=exc.message)
     flash(_("已认领，任务已移入“我的待办”。"), "success")
     return redirect(url_for("inbox.show", task_id=task_id))
+
+
+@bp.post("/tasks/claim")
+@login_required
+def claim_many():  # type: ignore[no-untyped-def]
+    ids = request.form.getlist("task_ids", type=int)
+    if not ids:
+        flash(_("请先勾选要认领的任务。"), "error")
+        return redirect(url_for("inbox.index", view="claimable"))
+    result = claim_tasks(db.session, current_user, ids, clock.now())
+    if result.claimed:
+        flash(_("已认领 %(n)s 项任务，已移入“我的待办”。", n=len(result.claimed)), "success")
+    for _task_id, reason in result.refused:
+        flash(_("未能认领：%(reason)s", reason=reason), "error")
+    return redirect(url_for("inbox.index", view="mine" if result.claimed else "claimable"))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -124,6 +142,25 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
         return _render_task(get_task(db.session, task_id), status=409, error=exc.message)
     flash(_("已提交：“%(title)s”。流程已流转到下一步。", title=task.title), "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.post("/tasks/<int:task_id>/follow-up")
+@login_required
+def follow_up(task_id: int):  # type: ignore[no-untyped-def]
+    text = request.form.get("follow_up", "")
+    try:
+        when = None if request.form.get("clear") else datetime.fromisoformat(text)
+    except ValueError:
+        when = None
+        flash(_("请选择提醒时间。"), "error")
+        return redirect(url_for("inbox.show", task_id=task_id) + "#follow-up")
+    try:
+        set_follow_up(db.session, current_user, task_id, when, clock.now())
+        flash(_("跟进提醒已设置。") if when else _("已取消跟进提醒。"), "success")
+    except SpiralError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("inbox.show", task_id=task_id) + "#follow-up")
 
 
 @bp.post("/tasks/<int:task_id>/comments")

@@ -1,0 +1,104 @@
+"""The scheduler's tick: fire due BPMN timers, climb due ladder rungs, send follow-ups and notifications.
+
+Each part is an indexed query on a `next_…_at` column, so a tick costs what is due, not what exists. A lease
+in the database (`scheduler_lock`) lets only one process tick at a time; the lease is measured on the wall
+clock, because the tick's own `now` may be a time the operator travels to.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from . import audit, settings
+from .closures import load_calendar
+from .definitions import loaded_for
+from .errors import ScriptError
+from .delivery import deliver_pending
+from .escalation import fire_due_rungs, fire_follow_ups
+from .models import ProcessInstance
+from .supervision_models import SchedulerLock
+from .sync import sync_tasks
+
+LOCK_NAME = "tick"
+LEASE = timedelta(minutes=10)
+
+
+def holder_name() -> str:
+    """Who holds the lock: host, process, thread and a random part."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}"[:100]
+
+
+def _wall_now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def acquire_lock(session: Session, holder: str, lease: timedelta = LEASE) -> bool:
+    """Take the tick lease unless another live holder has it; commits."""
+    wall = _wall_now()
+    if session.get(SchedulerLock, LOCK_NAME) is None:
+        try:
+            with session.begin_nested():
+                session.add(SchedulerLock(name=LOCK_NAME, holder="", expires_at=wall - timedelta(seconds=1)))
+        except IntegrityError:
+            pass
+        session.commit()
+    taken = session.execute(update(SchedulerLock).where(
+        SchedulerLock.name == LOCK_NAME, (SchedulerLock.expires_at < wall) | (SchedulerLock.holder == holder))
+        .values(holder=holder, expires_at=wall + lease).execution_options(synchronize_session=False))
+    session.commit()
+    return taken.rowcount == 1
+
+
+def release_lock(session: Session, holder: str) -> None:
+    """Give the lease back (only if we still hold it)."""
+    session.rollback()
+    session.execute(update(SchedulerLock).where(SchedulerLock.name == LOCK_NAME, SchedulerLock.holder == holder)
+                    .values(holder="", expires_at=_wall_now() - timedelta(seconds=1))
+                    .execution_options(synchronize_session=False))
+    session.commit()
+
+
+def fire_timers(session: Session, now: datetime) -> int:
+    """Advance every running cycle whose earliest waiting timer is due; commits per cycle."""
+    runtime = settings.get().runtime
+    fired = 0
+    due = select(ProcessInstance).where(ProcessInstance.next_timer_at <= now, ProcessInstance.status == "running")
+    for instance in session.scalars(due.order_by(ProcessInstance.next_timer_at)).all():
+        loaded = loaded_for(instance.definition)
+        workflow = runtime.load(loaded, instance.state)
+        try:
+            runtime.advance(workflow, now)
+        except ScriptError as exc:
+            session.rollback()
+            instance.incident, instance.next_timer_at = exc.message, None
+            audit.record(session, None, "instance.incident", now, instance=instance, summary=exc.message)
+            session.commit()
+            continue
+        sync_tasks(session, instance, workflow, loaded.meta, None, now)
+        instance.state = runtime.dump(workflow)
+        session.commit()
+        fired += 1
+    return fired
+
+
+def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict[str, int]:
+    """One tick as of `now`: timers, rungs, follow-ups, notifications; skipped if another process ticks."""
+    holder = holder or holder_name()
+    if not acquire_lock(session, holder):
+        return {"skipped": 1, "timers": 0, "rungs": 0, "follow_ups": 0, "sent": 0, "failed": 0}
+    try:
+        result = {"skipped": 0, "timers": fire_timers(session, now)}
+        result["rungs"] = fire_due_rungs(session, now, load_calendar(session))
+        result["follow_ups"] = fire_follow_ups(session, now)
+        counts = deliver_pending(session, now)
+        result.update(sent=counts.get("sent", 0), failed=counts.get("failed", 0))
+        return result
+    finally:
+        release_lock(session, holder)

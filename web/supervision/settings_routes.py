@@ -1,0 +1,132 @@
+"""Deadline settings beside the workspace: escalation ladders and the school's working calendar."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from engine.access import is_quality_office
+from engine.closures import add_closure, closures, remove_closure
+from engine.deadlines import is_working_day
+from engine.errors import InvalidInput, NotAllowed, SpiralError
+from engine.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder
+from engine.models import Role
+
+from .. import clock
+from ..extensions import db
+from .routes import _error_text, _may_enter, bp
+
+RUNG_FIELDS = ("key", "label", "colour", "when", "value", "notify", "supervisor", "notice", "takeover")
+
+
+def _office_only() -> None:
+    if not is_quality_office(db.session, current_user):
+        raise NotAllowed(_("只有管理员和质量管理办公室可以修改这里的设置。"))
+
+
+@bp.get("/ladders", endpoint="ladders")
+@login_required
+def ladders_page():  # type: ignore[no-untyped-def]
+    _may_enter()
+    names = {"owner": _("办理人"), "unit_head": _("单位负责人")}
+    for role in db.session.scalars(select(Role)):
+        names[role.code] = names[role.name] = role.name
+    return render_template("supervision/ladders.html", ladders=ladders(db.session), default=DEFAULT_LADDER,
+                           may_edit=is_quality_office(db.session, current_user), names=names)
+
+
+def _rungs_from_form() -> list[dict[str, Any]]:
+    rungs = []
+    count = request.form.get("rows", 0, type=int)
+    for i in range(min(count, 20)):
+        row = {f: request.form.get(f"{f}-{i}", "").strip() for f in RUNG_FIELDS}
+        if not row["key"] and not row["label"]:
+            continue
+        rung: dict[str, Any] = {"key": row["key"], "label": row["label"], "colour": row["colour"],
+                                "notify": [t.strip() for t in row["notify"].replace("，", ",").split(",") if t.strip()],
+                                "supervisor": row["supervisor"], "notice": row["notice"]}
+        if row["when"] in WHEN_KEYS:
+            rung[row["when"]] = row["value"]
+        if row["takeover"]:
+            rung["takeover"] = row["takeover"]
+        if request.form.get(f"negative-{i}"):
+            rung["negative_list"] = True
+        rungs.append(rung)
+    return rungs
+
+
+@bp.route("/ladders/edit", methods=["GET", "POST"])
+@login_required
+def edit_ladder():  # type: ignore[no-untyped-def]
+    _office_only()
+    name = request.values.get("name", "")
+    ladder = get_ladder(db.session, name) if name and request.method == "GET" else None
+    values = {"name": name, "label": ladder.label if ladder else "", "description": ladder.description if ladder else "",
+              "rungs": ladder.rungs if ladder else []}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {"name": name, "label": request.form.get("label", ""),
+                  "description": request.form.get("description", ""), "rungs": _rungs_from_form()}
+        try:
+            save_ladder(db.session, current_user, values["name"], values["label"], values["description"],
+                        values["rungs"], clock.now())
+            flash(_("督办阶梯已保存；新派发的任务按新阶梯计算。"), "success")
+            return redirect(url_for("supervision.ladders"))
+        except InvalidInput as exc:
+            db.session.rollback()
+            errors = exc.errors
+            flash(exc.message, "error")
+    roles = list(db.session.scalars(select(Role).order_by(Role.id)))
+    return render_template("supervision/ladder_edit.html", values=values, errors=errors, roles=roles,
+                           is_new=ladder is None and request.method == "GET"), 422 if errors else 200
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@login_required
+def calendar():  # type: ignore[no-untyped-def]
+    _may_enter()
+    now = clock.now()
+    if request.method == "POST":
+        _office_only()
+        try:
+            if request.form.get("remove"):
+                remove_closure(db.session, current_user, int(request.form["remove"]), now)
+                flash(_("已取消该停课日。"), "success")
+            else:
+                first, last = _day(request.form.get("first")), _day(request.form.get("last") or request.form.get("first"))
+                if first is None or last is None:
+                    raise InvalidInput(_("请选择日期。"), {"first": [_("请选择日期。")]})
+                added = add_closure(db.session, current_user, first, last, request.form.get("reason", ""), now)
+                flash(_("已设置 %(n)d 个停课日；之后派发的任务计算期限时会跳过这些日子。", n=len(added)), "success")
+        except SpiralError as exc:
+            db.session.rollback()
+            flash(_error_text(exc), "error")
+        return redirect(url_for("supervision.calendar"))
+    year = request.args.get("year", now.year, type=int)
+    return render_template("supervision/calendar.html", closures=closures(db.session), year=year,
+                           special=_official_special_days(year), may_edit=is_quality_office(db.session, current_user))
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _official_special_days(year: int) -> list[tuple[date, str]]:
+    """The year's official holidays on weekdays and its 调休 make-up working days."""
+    days = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        working = is_working_day(day)
+        if day.weekday() < 5 and not working:
+            days.append((day, "holiday"))
+        elif day.weekday() >= 5 and working:
+            days.append((day, "makeup"))
+        day += timedelta(days=1)
+    return days
