@@ -52,6 +52,7 @@ def app(tmp_path: Path):
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'web.sqlite'}",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "FORMS_DIR": str(tmp_path / "forms"),
         "SPIRAL_NOW": T0.isoformat(),
         "WTF_CSRF_ENABLED": False,
     })

@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TIMEZONE="Asia/Shanghai",
         MAX_UPLOAD_MB=20,
         UPLOAD_DIR=str(Path(app.instance_path) / "uploads"),
+        FORMS_DIR=str(Path(app.instance_path) / "forms"),  # forms saved by the studio's form designer
         SCHEDULER_ENABLED=False,
         TICK_SECONDS=60,
         SPIRAL_NOW=None,
@@ -48,6 +49,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
     engine.settings.configure(upload_dir=Path(app.config["UPLOAD_DIR"]),
                               max_upload_mb=app.config["MAX_UPLOAD_MB"],
+                              forms=forms.FormRegistry(app.config["FORMS_DIR"], Path(forms.__file__).parent),
                               **{key.lower(): app.config[key] for key in _notification_config()})
     compile_catalogs()
     _init_extensions(app)

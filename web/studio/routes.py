@@ -84,4 +84,4 @@ def start():  # type: ignore[no-untyped-def]
                            subject=request.values.get("subject", "")), status
 
 
-from . import dryrun, launch, modeler, versions  # noqa: E402,F401  (their routes join this blueprint)
+from . import dryrun, form_designer, launch, modeler, versions  # noqa: E402,F401  (their routes join this blueprint)
