@@ -49,6 +49,7 @@ def test_quality_office_draws_a_user_task_in_a_lane_deploys_and_the_role_holder_
     page.press("#p-due", "Tab")
     page.check("#p-working")
     page.select_option("#p-form", "review")
+    page.select_option("#p-escalation", "default")  # a ladder the school has, not free text
     task_id = page.evaluate("spiralModeler.get('selection').get()[0].id")
     page.click('.djs-context-pad .entry[data-action="append.end-event"]')
 
@@ -71,6 +72,7 @@ def test_quality_office_draws_a_user_task_in_a_lane_deploys_and_the_role_holder_
         assert (task.bpmn_id, task.title, task.stage, task.form_id) == (task_id, "填写听课反馈", "monitor", "review")
         assert task.assignee.username == "hanxue" and task.due_at is not None
         assert instance.definition.comment == "新增听课反馈流程"
+        assert 'name="escalation" value="default"' in instance.definition.xml
 
     page.get_by_role("button", name="退出").click()
     page.fill("#username", "hanxue")

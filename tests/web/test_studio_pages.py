@@ -2,6 +2,8 @@
 and move a cycle, dry run, bulk launch, filter and cancel cycles."""
 from __future__ import annotations
 
+import json
+
 from engine.demo import PROCESS_DIR
 from tests.engine.test_versions import with_review_step
 
@@ -50,3 +52,16 @@ def test_bulk_launch_dry_run_filters_and_cancel(spiral):
     instance_id = int(rows[0].xpath("./td[1]/a/text()")[0])
     office.post(f"/cycles/{instance_id}/cancel", data={"reason": "重复启动"})
     assert "已取消" in office.get(f"/cycles/{instance_id}").get_data(as_text=True)
+
+
+def test_the_modeler_offers_the_schools_escalation_ladders(spiral):
+    office = spiral.client_for("zhaohong")
+    office.post("/supervision/ladders/edit", data={
+        "name": "fast", "label": "快速督办", "rows": "1", "key-0": "y", "label-0": "黄", "colour-0": "yellow",
+        "when-0": "before_due", "value-0": "P2D", "notify-0": "owner", "supervisor-0": "unit_head",
+        "notice-0": "黄色预警通知单"})
+    page = spiral.page(office.get("/studio/modeler/course_cycle"))
+    panel = json.loads(page.xpath("//script[@id='modeler-data']/text()")[0])["panel"]
+    names = [ladder["name"] for ladder in panel["ladders"]]
+    assert names[0] == "default" and "fast" in names
+    assert {"name": "fast", "label": "快速督办"} in panel["ladders"]

@@ -12,6 +12,7 @@ import engine.settings
 from engine.definitions import deploy, latest_definitions, validate_files
 from engine.drafts import from_template, save_draft, working_copy
 from engine.errors import InvalidInput, InvalidProcess, Problem
+from engine.ladders import ladders
 from engine.models import LEVELS, Role
 from engine.stages import DEFAULT_STAGES
 
@@ -27,7 +28,7 @@ def _problems(items: list[Problem]) -> list[dict[str, Any]]:
 
 
 def _settings() -> dict[str, Any]:
-    """What the side panel offers: the stage vocabulary, the org's roles, the forms registry."""
+    """What the side panel offers: the stage vocabulary, the org's roles, the forms, the escalation ladders."""
     registry = engine.settings.get().forms
     forms = []
     for form_id in registry.ids():
@@ -37,7 +38,8 @@ def _settings() -> dict[str, Any]:
             forms.append({"id": form_id, "title": form_id})
     roles = [{"code": r.code, "name": r.name} for r in db.session.scalars(select(Role).order_by(Role.id))]
     return {"stages": [{"code": c, "label": stage_label(c)} for c, _label in DEFAULT_STAGES],
-            "roles": roles, "forms": forms, "levels": list(LEVELS)}
+            "roles": roles, "forms": forms, "levels": list(LEVELS),
+            "ladders": [{"name": lad.name, "label": lad.label} for lad in ladders(db.session)]}
 
 
 @bp.get("/modeler/<process_id>")

@@ -134,6 +134,13 @@
     return select("p-form", [["", T.none]].concat(data.panel.forms.map(function (f) { return [f.id, f.title + " (" + f.id + ")"]; })), current, onchange);
   }
 
+  function ladderSelect(current, onchange) {
+    var ladders = data.panel.ladders.map(function (l) { return [l.name, l.label + " (" + l.name + ")"]; });
+    // a ladder named in the file but unknown here stays visible (marked ?) instead of being silently dropped
+    if (current && !data.panel.ladders.some(function (l) { return l.name === current; })) ladders.unshift([current, current + " ?"]);
+    return select("p-escalation", [["", T.default_ladder]].concat(ladders), current, onchange);
+  }
+
   function renderProcess(element, bo) {
     var props = readProps(bo);
     panel.appendChild(el("h2", { text: T.process }));
@@ -163,7 +170,7 @@
     var working = el("input", { type: "checkbox", id: "p-working", checked: props.dueCalendar === "working" });
     working.addEventListener("change", function () { writeProp(element, bo, "dueCalendar", working.checked ? "working" : ""); });
     panel.appendChild(el("label", { className: "check", htmlFor: "p-working" }, [working, document.createTextNode(" " + T.working)]));
-    panel.appendChild(field("p-escalation", T.escalation, input("p-escalation", props.escalation, set("escalation"))));
+    panel.appendChild(field("p-escalation", T.escalation, ladderSelect(props.escalation, set("escalation"))));
     panel.appendChild(field("p-form", T.form, formSelect(props.form, set("form"))));
     var text = el("textarea", { id: "p-instructions", rows: 4, value: readInstructions(bo) });
     text.addEventListener("change", function () { writeInstructions(element, bo, text.value.trim()); });
