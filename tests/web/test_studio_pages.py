@@ -65,3 +65,32 @@ def test_the_modeler_offers_the_schools_escalation_ladders(spiral):
     names = [ladder["name"] for ladder in panel["ladders"]]
     assert names[0] == "default" and "fast" in names
     assert {"name": "fast", "label": "快速督办"} in panel["ladders"]
+
+
+def test_bulk_launch_step_by_step_shows_the_plan_and_never_starts_a_subject_twice(spiral):
+    already = spiral.start("C-WDYY")
+    office = spiral.client_for("zhaohong")
+    plan = office.get("/studio/launch/plan?process_id=course_cycle&period=2025-2026-1").get_json()
+    assert plan["ok"] and len(plan["subjects"]) == 12
+    running = {s["name"]: s["instance_id"] for s in plan["subjects"] if s["instance_id"]}
+    assert running == {"网店运营": already}
+    steps = [office.post("/studio/launch/one", json={"process_id": "course_cycle", "period": "2025-2026-1",
+                                                      "subject": s["code"]}).get_json() for s in plan["subjects"]]
+    assert sorted(s["status"] for s in steps).count("started") == 11
+    assert [s for s in steps if s["status"] == "skipped"][0]["subject"] == "网店运营"
+    again = office.post("/studio/launch/one", json={"process_id": "course_cycle", "period": "2025-2026-1",
+                                                    "subject": "C-WDYY"}).get_json()
+    assert again["status"] == "skipped" and f"#{already}" in again["message"]
+    replan = office.get("/studio/launch/plan?process_id=course_cycle&period=2025-2026-1").get_json()
+    assert all(s["instance_id"] for s in replan["subjects"])
+
+
+def test_bulk_launch_refuses_a_bad_period_or_a_subject_of_another_level(spiral):
+    office = spiral.client_for("zhaohong")
+    bad = office.get("/studio/launch/plan?process_id=course_cycle&period=2025")
+    assert bad.status_code == 422 and "周期格式" in bad.get_json()["message"]
+    other = office.post("/studio/launch/one", json={"process_id": "course_cycle", "period": "2025-2026-1",
+                                                    "subject": "MAJ-730701"}, headers={"Accept": "application/json"})
+    assert other.status_code == 422 and "不属于" in other.get_json()["error"]
+    assert spiral.client_for("chenxiaoyu").get("/studio/launch/plan?process_id=course_cycle&period=2025-2026-1"
+                                                ).status_code == 403
