@@ -29,7 +29,7 @@ def serve(tmp_path: Path, now: datetime, prepare: Callable[[Any], None] | None =
     """The real app (CSRF on, clock fixed at `now`) with 网店运营's cycle started at T0, on a free local port."""
     app = create_app({"SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True, "SPIRAL_NOW": now.isoformat(),
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
-                      "UPLOAD_DIR": str(tmp_path / "uploads")})
+                      "UPLOAD_DIR": str(tmp_path / "uploads"), "FORMS_DIR": str(tmp_path / "forms")})
     with app.app_context():
         create_schema(db.engine)
         seed_org(db.session)
