@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from .bpmn import LoadedProcess, load_process
 from .errors import InvalidProcess, NotAllowed, NotFound, Problem
 from .models import Person, ProcessDefinition
 from .routing import role_exists
+from .supervision_models import Ladder
 
 
 @dataclass
@@ -42,12 +44,23 @@ def validate_files(session: Session, files: list[tuple[str, bytes]]) -> Validati
             report.problems.extend(exc.problems)
             report.warnings.extend(exc.warnings)
         else:
-            report.loaded.append((filename, process))
+            ladder_problems = _unknown_ladders(session, filename, process.meta)
+            report.problems.extend(ladder_problems)
+            if not ladder_problems:
+                report.loaded.append((filename, process))
             report.warnings.extend(process.warnings)
     ids = [p.process_id for _, p in report.loaded]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         report.problems.append(Problem(f"多个文件包含同一个流程 id “{dup}”"))
     return report
+
+
+def _unknown_ladders(session: Session, filename: str, meta: dict[str, Any]) -> list[Problem]:
+    """An `escalation` property must name a ladder the school has (督办 → 督办阶梯)."""
+    names = set(session.scalars(select(Ladder.name)))
+    return [Problem(f"督办阶梯“{task['escalation']}”不存在（可用：{'、'.join(sorted(names)) or '无'}）",
+                    filename, task["line"], task_id, task["name"])
+            for task_id, task in meta["tasks"].items() if task.get("escalation") and task["escalation"] not in names]
 
 
 def deploy(session: Session, actor: Person | None, files: list[tuple[str, bytes]], now: datetime,
