@@ -6,7 +6,12 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-fast e2e demo lint clean setup bench
 
-setup: $(STAMP)
+setup: $(STAMP) node_modules/.installed
+
+# Front-end libraries (bpmn-js, form-js) pinned in package.json / package-lock.json; Flask serves them from here.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch node_modules/.installed
 
 $(STAMP): setup.cfg pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +34,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not e2e"
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules
 
 ## make bench: benchmarks (not tests) at the small default size; SIZE=large for the figures in bench/README.md
 SIZE ?= small

@@ -11,27 +11,17 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from .deadlines import parse_duration
+from . import bpmn_checks
+from .bpmn_ns import CAMUNDA as _CAMUNDA
+from .bpmn_ns import NS
 from .errors import InvalidProcess, Problem
-from .sandbox import check_code, normalize_expression
 from .stages import DEFAULT_STAGES
 
 MAX_BPMN_BYTES = 5 * 1024 * 1024
-NS = {
-    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
-    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
-    "camunda": "http://camunda.org/schema/1.0/bpmn",
-    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
-}
-_CAMUNDA = "{%s}" % NS["camunda"]
-_VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
-_ISO_LITERAL = re.compile(r"^(R\d*/)?P[0-9WDTHMS.]+$|^\d{4}-\d{2}-\d{2}T[0-9:.+\-Z]+$")
-_validator: BpmnValidator | None = None
 
 
 @dataclass
@@ -45,13 +35,6 @@ class LoadedProcess:
     subprocess_specs: dict[str, Any]
     meta: dict[str, Any]
     warnings: list[Problem] = field(default_factory=list)
-
-
-def _schema() -> BpmnValidator:
-    global _validator
-    if _validator is None:
-        _validator = BpmnValidator()
-    return _validator
 
 
 def parse_xml_safely(data: bytes | str, filename: str) -> etree._ElementTree:
@@ -75,13 +58,15 @@ def _quote_bare_timers(tree: etree._ElementTree) -> None:
     for tag in ("timeDuration", "timeDate", "timeCycle"):
         for node in tree.getroot().iter("{%s}%s" % (NS["bpmn"], tag)):
             text = (node.text or "").strip()
-            if _ISO_LITERAL.match(text):
+            if bpmn_checks.ISO_LITERAL.match(text):
                 node.text = f'"{text}"'
 
 
 def _properties(node: etree._Element) -> dict[str, str]:
     props: dict[str, str] = {}
     for prop in node.xpath("./bpmn:extensionElements/camunda:properties/camunda:property", namespaces=NS):
+        props[prop.get("name", "")] = prop.get("value", "")
+    for prop in node.xpath("./bpmn:extensionElements/zeebe:properties/zeebe:property", namespaces=NS):
         props[prop.get("name", "")] = prop.get("value", "")
     for prop in node.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property",
                            namespaces=NS):
@@ -102,11 +87,21 @@ def _lanes(process: etree._Element) -> dict[str, str]:
     return lanes
 
 
+def _zeebe(node: etree._Element, element: str, attr: str) -> str:
+    """A Camunda 8 (Zeebe) setting; a FEEL `=name` becomes `${name}` as Camunda 7 writes it."""
+    found = node.xpath(f"./bpmn:extensionElements/zeebe:{element}", namespaces=NS)
+    value = (found[0].get(attr) or "").strip() if found else ""
+    if value.startswith("="):
+        value = "${%s}" % value[1:].strip()
+    return value
+
+
 def _task_meta(node: etree._Element, lane: str) -> dict[str, Any]:
     props = _properties(node)
     form = props.get("form") or node.get(_CAMUNDA + "formKey", "") or \
-        node.get("{%s}formJsonSchemaFilename" % NS["spiffworkflow"], "")
-    form = re.sub(r"^(camunda-forms:bpmn:|embedded:app:forms/)", "", form)
+        node.get("{%s}formJsonSchemaFilename" % NS["spiffworkflow"], "") or \
+        _zeebe(node, "formDefinition", "formKey") or _zeebe(node, "formDefinition", "formId")
+    form = re.sub(r"^(camunda-forms:bpmn:|embedded:app:forms/|camunda-forms:deployment:)", "", form)
     form = re.sub(r"(-schema)?\.(form|json)$", "", form)
     instructions = _first_text(node, "./bpmn:extensionElements/spiffworkflow:instructionsForEndUser") or \
         _first_text(node, "./bpmn:documentation")
@@ -116,13 +111,15 @@ def _task_meta(node: etree._Element, lane: str) -> dict[str, Any]:
         "stage": props.get("stage", "").strip(),
         "due": props.get("due", "").strip(),
         "due_calendar": props.get("dueCalendar", "").strip(),
-        "due_date": node.get(_CAMUNDA + "dueDate", "").strip(),
+        "due_date": (node.get(_CAMUNDA + "dueDate", "") or _zeebe(node, "taskSchedule", "dueDate")).strip(),
         "escalation": props.get("escalation", "").strip(),
         "form": form.strip(),
         "instructions": instructions,
-        "assignee": node.get(_CAMUNDA + "assignee", "").strip(),
-        "candidate_groups": node.get(_CAMUNDA + "candidateGroups", "").strip(),
-        "candidate_users": node.get(_CAMUNDA + "candidateUsers", "").strip(),
+        "assignee": (node.get(_CAMUNDA + "assignee", "") or _zeebe(node, "assignmentDefinition", "assignee")).strip(),
+        "candidate_groups": (node.get(_CAMUNDA + "candidateGroups", "")
+                             or _zeebe(node, "assignmentDefinition", "candidateGroups")).strip(),
+        "candidate_users": (node.get(_CAMUNDA + "candidateUsers", "")
+                            or _zeebe(node, "assignmentDefinition", "candidateUsers")).strip(),
         "line": node.sourceline,
     }
 
@@ -178,87 +175,33 @@ def extract_meta(process: etree._Element) -> dict[str, Any]:
             "level": _properties(process).get("level", ""), "timers": timers}
 
 
-def _check_conventions(process: etree._Element, meta: dict[str, Any], filename: str,
-                       role_exists: Callable[[str], bool], form_exists: Callable[[str], bool]
-                       ) -> tuple[list[Problem], list[Problem]]:
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    vocabulary = {s["code"] for s in meta["vocabulary"]}
-    for task_id, task in meta["tasks"].items():
-        def problem(message: str, target: list[Problem] = problems) -> None:
-            target.append(Problem(message, filename, task["line"], task_id, task["name"]))
-        routed_by_camunda = task["assignee"] or task["candidate_groups"] or task["candidate_users"]
-        if not routed_by_camunda:
-            if not task["lane"]:
-                problem("用户任务不在任何泳道中，无法确定由哪个角色办理")
-            elif not role_exists(task["lane"]):
-                problem(f"泳道“{task['lane']}”不是系统中的角色（请使用角色名称或代码）")
-        for group in filter(None, (g.strip() for g in task["candidate_groups"].split(","))):
-            if not _VARIABLE.match(group) and not role_exists(group):
-                problem(f"candidateGroups 中的“{group}”不是系统中的角色")
-        if task["stage"] and task["stage"] not in vocabulary:
-            problem(f"阶段“{task['stage']}”不在螺旋阶段词表中（{', '.join(sorted(vocabulary))}）")
-        if task["form"] and not form_exists(task["form"]):
-            problem(f"表单“{task['form']}”不存在")
-        if task["due"]:
-            try:
-                parse_duration(task["due"])
-            except ValueError as exc:
-                problem(str(exc))
-        elif not task["due_date"]:
-            problem("用户任务没有设置期限（due）", warnings)
-        if task["due_calendar"] and task["due_calendar"] not in ("working", "calendar"):
-            problem(f"dueCalendar 只能是 working 或 calendar，而不是“{task['due_calendar']}”")
-    if meta["start_form"] and not form_exists(meta["start_form"]):
-        problems.append(Problem(f"开始事件的表单“{meta['start_form']}”不存在", filename))
-    for node in process.xpath(".//bpmn:conditionExpression", namespaces=NS):
-        _check_code(node, normalize_expression(node.text or ""), "eval", filename, problems)
-    for node in process.xpath(".//bpmn:scriptTask/bpmn:script", namespaces=NS):
-        _check_code(node, node.text or "", "exec", filename, problems)
-    return problems, warnings
-
-
-def _check_code(node: etree._Element, source: str, mode: str, filename: str, problems: list[Problem]) -> None:
-    owner = node.getparent()
-    for reason in check_code(source, mode):
-        problems.append(Problem(f"表达式/脚本被拒绝：{reason}", filename, node.sourceline,
-                                owner.get("id", ""), owner.get("name", "")))
-
-
-def _schema_problems(tree: etree._ElementTree, filename: str) -> list[Problem]:
-    schema = _schema()
-    schema.preprocess(tree.getroot())
-    if schema.validator.validate(tree):
-        return []
-    return [Problem(f"不符合 BPMN 2.0 规范：{_short_names(err.message)}", filename, err.line)
-            for err in schema.validator.error_log][:20]
-
-
-def _short_names(message: str) -> str:
-    """`{http://www.omg.org/spec/BPMN/20100524/MODEL}process` → `bpmn:process`, as people write it."""
-    for prefix, uri in NS.items():
-        message = message.replace("{%s}" % uri, prefix + ":")
-    return message
-
-
 def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str], bool],
                  form_exists: Callable[[str], bool]) -> LoadedProcess:
-    """Parse and validate one BPMN file holding one executable process; raises InvalidProcess."""
+    """Parse and validate one BPMN file holding one executable process.
+
+    Raises InvalidProcess listing every problem found (schema, conventions, code, timers, foreign
+    constructs, SpiffWorkflow's own parse), with the warnings beside them.
+    """
     tree = parse_xml_safely(data, filename)
     root = tree.getroot()
     if root.tag != "{%s}definitions" % NS["bpmn"]:
         raise InvalidProcess([Problem("这不是 BPMN 2.0 文件（根元素应为 bpmn:definitions）", filename, root.sourceline)])
-    problems = _schema_problems(tree, filename)
+    problems = bpmn_checks.schema_problems(tree, filename)
+    schema_ok = not problems
     executable = [p for p in root.xpath("./bpmn:process", namespaces=NS) if p.get("isExecutable") != "false"]
     if not executable:
         problems.append(Problem("文件中没有可执行的流程（bpmn:process isExecutable=\"true\"）", filename))
+        raise InvalidProcess(problems)
     if len(executable) > 1:
         problems.append(Problem("一个文件只能包含一个可执行流程；请把其他流程放进单独的文件", filename))
-    if problems:
-        raise InvalidProcess(problems)
     process = executable[0]
     meta = extract_meta(process)
-    problems, warnings = _check_conventions(process, meta, filename, role_exists, form_exists)
+    found, warnings = bpmn_checks.check_conventions(meta, filename, role_exists, form_exists)
+    problems += found + bpmn_checks.check_code_elements(process, filename) + \
+        bpmn_checks.check_timers(process, filename)
+    foreign, ignored = bpmn_checks.check_foreign(process, filename)
+    problems += foreign
+    warnings += ignored
     _quote_bare_timers(tree)
     spec, subprocess_specs = None, {}
     parser = SpiffBpmnParser()
@@ -270,8 +213,12 @@ def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str
         problems.append(Problem(_spiff_message(exc), filename, exc.line_number or None, exc.id, exc.name))
     except SpiffWorkflowException as exc:
         problems.append(Problem(_spiff_message(exc), filename))
+    except Exception as exc:  # a schema-invalid file can trip the parser anywhere; the schema errors say why
+        if schema_ok:
+            raise
+        problems.append(Problem(f"流程无法解析：{exc}", filename))
     if problems:
-        raise InvalidProcess(problems)
+        raise InvalidProcess(problems, warnings)
     xml = etree.tostring(root, encoding="unicode")
     return LoadedProcess(process.get("id"), (process.get("name") or process.get("id")).strip(), xml,
                          spec, subprocess_specs, meta, warnings)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import notifications as _notifications  # noqa: F401  (declares its tables on Base)
 from .models import Base
 
 
@@ -30,7 +31,9 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet, and indexes added since an existing table was made."""
+    """Create every table that does not exist yet (including those declared beside their services), and
+    indexes added since an existing table was made."""
+    from . import drafts  # noqa: F401  (declares process_draft on Base)
     Base.metadata.create_all(engine)
     for table in Base.metadata.sorted_tables:
         for index in table.indexes:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,6 +15,52 @@ from .bpmn import LoadedProcess, load_process
 from .errors import InvalidProcess, NotAllowed, NotFound, Problem
 from .models import Person, ProcessDefinition
 from .routing import role_exists
+from .supervision_models import Ladder
+
+
+@dataclass
+class ValidationReport:
+    """What the validator found in a set of files: problems block a deploy, warnings do not."""
+
+    loaded: list[tuple[str, LoadedProcess]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing blocks a deploy."""
+        return not self.problems
+
+
+def validate_files(session: Session, files: list[tuple[str, bytes]]) -> ValidationReport:
+    """Check every file against the org's roles and the forms registry; changes nothing."""
+    known_role = role_exists(session)
+    forms = settings.get().forms
+    report = ValidationReport()
+    for filename, data in files:
+        try:
+            process = load_process(data, filename, role_exists=known_role, form_exists=forms.exists)
+        except InvalidProcess as exc:
+            report.problems.extend(exc.problems)
+            report.warnings.extend(exc.warnings)
+        else:
+            ladder_problems = _unknown_ladders(session, filename, process.meta)
+            report.problems.extend(ladder_problems)
+            if not ladder_problems:
+                report.loaded.append((filename, process))
+            report.warnings.extend(process.warnings)
+    ids = [p.process_id for _, p in report.loaded]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        report.problems.append(Problem(f"多个文件包含同一个流程 id “{dup}”"))
+    return report
+
+
+def _unknown_ladders(session: Session, filename: str, meta: dict[str, Any]) -> list[Problem]:
+    """An `escalation` property must name a ladder the school has (督办 → 督办阶梯)."""
+    names = set(session.scalars(select(Ladder.name)))
+    return [Problem(f"督办阶梯“{task['escalation']}”不存在（可用：{'、'.join(sorted(names)) or '无'}）",
+                    filename, task["line"], task_id, task["name"])
+            for task_id, task in meta["tasks"].items() if task.get("escalation") and task["escalation"] not in names]
 
 
 def deploy(session: Session, actor: Person | None, files: list[tuple[str, bytes]], now: datetime,
@@ -23,22 +71,13 @@ def deploy(session: Session, actor: Person | None, files: list[tuple[str, bytes]
     """
     if not is_quality_office(session, actor):
         raise NotAllowed("只有质量管理办公室可以部署流程")
-    known_role = role_exists(session)
-    forms = settings.get().forms
-    loaded: list[tuple[str, LoadedProcess]] = []
-    problems: list[Problem] = []
-    for filename, data in files:
-        try:
-            loaded.append((filename, load_process(data, filename, role_exists=known_role,
-                                                  form_exists=forms.exists)))
-        except InvalidProcess as exc:
-            problems.extend(exc.problems)
-    ids = [p.process_id for _, p in loaded]
-    for dup in {i for i in ids if ids.count(i) > 1}:
-        problems.append(Problem(f"多个文件包含同一个流程 id “{dup}”"))
-    if problems:
-        raise InvalidProcess(problems)
-    deployed = [_store(session, actor, filename, process, now, comment) for filename, process in loaded]
+    report = validate_files(session, files)
+    if not report.ok:
+        raise InvalidProcess(report.problems, report.warnings)
+    from .drafts import discard_draft  # a deployed process's draft is done with
+    deployed = [_store(session, actor, filename, process, now, comment) for filename, process in report.loaded]
+    for definition in deployed:
+        discard_draft(session, definition.process_id)
     session.commit()
     return deployed
 

@@ -228,6 +228,10 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
         start_cycle(session, None, process_id, subject, year, _started_at_fraction(now, first_due, fraction))
     start_cycle(session, None, "improvement", "C-WDYY", term, now - timedelta(days=1),
                 {"responsible_role": "课程负责人", "problem": "网店运营课程合格率 82%，低于预警值 85%（红色预警），需制定整改措施。"})
+    tick_at = now - timedelta(days=80)
+    while tick_at < now:  # the scheduler ran every morning while these cycles were under way
+        run_tick(session, tick_at, holder="demo")
+        tick_at += timedelta(days=1)
     run_tick(session, now, holder="demo")
     _supervise(session, now)
     return {"units": session.query(Unit).count(), "people": session.query(Person).count(),

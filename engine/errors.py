@@ -66,8 +66,9 @@ class Problem:
 class InvalidProcess(SpiralError):
     """A process definition cannot be deployed; `problems` lists every reason."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
         self.problems = list(problems)
+        self.warnings = list(warnings or [])
         super().__init__("; ".join(str(p) for p in self.problems))
 
 

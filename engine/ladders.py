@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .deadlines import OFFICIAL, WorkCalendar, parse_duration
-from .errors import InvalidInput, NotFound
+from .access import is_quality_office
+from .errors import InvalidInput, NotAllowed, NotFound
 from .models import HumanTask, Person, Role
 from .supervision_models import Ladder
 
@@ -112,8 +113,6 @@ def seed_ladders(session: Session, now: datetime) -> None:
 def save_ladder(session: Session, actor: Person | None, name: str, label: str, description: str,
                 rungs: list[dict[str, Any]], now: datetime) -> Ladder:
     """Create or replace a ladder (quality office); open tasks keep the rungs already scheduled."""
-    from .access import is_quality_office
-    from .errors import NotAllowed
     if not is_quality_office(session, actor):
         raise NotAllowed("只有质量管理办公室可以设置督办阶梯")
     name = name.strip()

@@ -1,18 +1,16 @@
-"""Telling people: one call for the ladder and the supervisors' actions."""
+"""Telling several people at once: one call for the ladder and the supervisors' actions."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from .notifications import notify
+
 
 def notify_people(session: Session, person_ids: list[int], *, kind: str, title: str, body: str, link: str,
                   now: datetime, dedupe_key: str) -> int:
     """Queue one notification per person (in-app plus their chosen channels); returns how many were new."""
-    try:
-        from .notifications import notify
-    except ImportError:  # notifications arrive with their own module
-        return 0
     made = 0
     for person_id in dict.fromkeys(person_ids):
         if notify(session, person_id, kind=kind, title=title, body=body, link=link, now=now,

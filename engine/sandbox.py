@@ -28,20 +28,26 @@ _EXTRA_BUILTINS = {name: __builtins__[name] if isinstance(__builtins__, dict) el
                    for name in ("min", "max", "sum", "any", "all", "enumerate", "list", "dict", "set",
                                 "sorted", "reversed", "map", "filter")}
 _CAMUNDA_EXPR = re.compile(r"^\s*\$\{(.*)\}\s*$", re.S)
+_JUEL_WORDS = {"eq": "==", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
 
 def normalize_expression(expression: str) -> str:
-    """Accept Camunda-style `${x > 1}` and FEEL-style `= x` besides plain Python; `&&`/`||`/`!` too."""
+    """Accept Camunda-style `${x > 1}` (JUEL: `&&`, `||`, `!`, `eq`, `empty`…) and FEEL-style `= x` besides Python."""
     text = expression.strip()
     match = _CAMUNDA_EXPR.match(text)
     if match:
         text = match.group(1).strip()
+        for word, symbol in _JUEL_WORDS.items():
+            text = re.sub(rf"\b{word}\b", symbol, text)
+        text = re.sub(r"\bnot\s+empty\s+([A-Za-z_][\w.]*)", r"bool(\1)", text)
+        text = re.sub(r"\bempty\s+([A-Za-z_][\w.]*)", r"(not \1)", text)
     elif text.startswith("=") and not text.startswith("=="):
-        text = text[1:].strip()
+        # FEEL compares with a single `=`; Python needs `==`.
+        text = re.sub(r"(?<![<>!=])=(?!=)", "==", text[1:].strip())
     text = re.sub(r"&&", " and ", text)
     text = re.sub(r"\|\|", " or ", text)
     text = re.sub(r"!(?!=)", " not ", text)
-    return text
+    return text.strip()
 
 
 def check_code(source: str, mode: str) -> list[str]:

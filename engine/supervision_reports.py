@@ -10,7 +10,6 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from .models import HumanTask, ProcessDefinition, ProcessInstance, Subject, Unit
-from .supervision_models import SupervisionNotice
 
 GROUPS = ("department", "level", "period")
 
@@ -103,9 +102,3 @@ def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]],
     out = BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def count_active(session: Session) -> int:
-    """Active notices in the school."""
-    return session.scalar(select(func.count()).select_from(SupervisionNotice)
-                          .where(SupervisionNotice.status.in_(("open", "extended")))) or 0

@@ -14,6 +14,7 @@ from .deadlines import WorkCalendar, compute_due, is_working_calendar
 from .escalation import settle_notices
 from .ladders import ladder_for, schedule
 from .models import HumanTask, Person, ProcessInstance, TaskCandidate
+from .notifications import notify_new_task
 from .routing import route_task
 from .runtime import Runtime
 
@@ -70,6 +71,9 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                                                           if route.unroutable else ""),
                      after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
                             "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None})
+        for person_id in [route.assignee_id] if route.assignee_id else route.candidate_ids:
+            if actor is None or person_id != actor.id:  # who just submitted sees their next step at once
+                notify_new_task(session, row, instance, person_id, now)
         created.append(row)
     _update_progress(session, instance, workflow, meta, now)
     return created

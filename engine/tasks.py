@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -84,18 +84,53 @@ def claim_task(session: Session, actor: Person, task_id: int, now: datetime) -> 
     return task
 
 
-def _claim(session: Session, actor: Person, task: HumanTask, now: datetime) -> None:
+def _try_claim(session: Session, actor: Person, task: HumanTask, now: datetime) -> bool:
+    """Take an unassigned open task with a conditional UPDATE (and audit it); False if someone was first."""
     result = session.execute(update(HumanTask).where(HumanTask.id == task.id, HumanTask.assignee_id.is_(None),
                                                      HumanTask.status == "open")
                              .values(assignee_id=actor.id).execution_options(synchronize_session=False))
     if result.rowcount != 1:
+        return False
+    session.refresh(task)
+    audit.record(session, actor, "task.claimed", now, instance=task.instance, task=task,
+                 summary=f"{actor.name}认领了任务“{task.title}”")
+    return True
+
+
+def _claim(session: Session, actor: Person, task: HumanTask, now: datetime) -> None:
+    if not _try_claim(session, actor, task, now):
         session.rollback()
         session.refresh(task)
         _refuse_finished(task)
         raise Conflict(f"该任务已由{task.assignee.name if task.assignee else '他人'}认领")
-    session.refresh(task)
-    audit.record(session, actor, "task.claimed", now, instance=task.instance, task=task,
-                 summary=f"{actor.name}认领了任务“{task.title}”")
+
+
+@dataclass
+class ClaimResult:
+    """What a multi-claim did: the tasks now the actor's, and why each other one was not."""
+
+    claimed: list[HumanTask] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def claim_tasks(session: Session, actor: Person, task_ids: list[int], now: datetime) -> ClaimResult:
+    """Claim several offered tasks at once; the ones someone else got first are reported, not raised; commits."""
+    result = ClaimResult()
+    for task_id in dict.fromkeys(task_ids):
+        task = session.get(HumanTask, task_id)
+        if task is None or not is_candidate(session, actor, task):
+            result.refused.append((task_id, f"任务 #{task_id} 不是派给您认领的任务"))
+        elif task.assignee_id == actor.id and task.status == "open":
+            result.claimed.append(task)
+        elif not _try_claim(session, actor, task, now):
+            session.refresh(task)
+            who = task.assignee.name if task.assignee else "他人"
+            result.refused.append((task_id, f"“{task.title}”已由{who}认领" if task.status == "open"
+                                   else f"“{task.title}”已办结或取消"))
+        else:
+            result.claimed.append(task)
+    session.commit()
+    return result
 
 
 def complete_task(session: Session, actor: Person, task_id: int, data: dict[str, Any], now: datetime,

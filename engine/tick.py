@@ -20,6 +20,7 @@ from . import audit, settings
 from .closures import load_calendar
 from .definitions import loaded_for
 from .errors import ScriptError
+from .delivery import deliver_pending
 from .escalation import fire_due_rungs, fire_follow_ups
 from .models import ProcessInstance
 from .supervision_models import SchedulerLock
@@ -96,16 +97,8 @@ def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict
         result = {"skipped": 0, "timers": fire_timers(session, now)}
         result["rungs"] = fire_due_rungs(session, now, load_calendar(session))
         result["follow_ups"] = fire_follow_ups(session, now)
-        result.update(_deliver(session, now))
+        counts = deliver_pending(session, now)
+        result.update(sent=counts.get("sent", 0), failed=counts.get("failed", 0))
         return result
     finally:
         release_lock(session, holder)
-
-
-def _deliver(session: Session, now: datetime) -> dict[str, int]:
-    try:
-        from .notifications import deliver_pending
-    except ImportError:
-        return {"sent": 0, "failed": 0}
-    counts = deliver_pending(session, now)
-    return {"sent": counts.get("sent", 0), "failed": counts.get("failed", 0)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .definition import Component, FormDef, Option
 from .errors import FormDefinitionError, FormNotFound
 from .post import parse_form_post
+from .check import check_definition
 from .registry import FormRegistry, default_registry
 from .render import TEMPLATE_DIR, render_form_html, ui_text
 from .schema import build_schema, validate_submission
@@ -22,6 +23,7 @@ __all__ = [
     "Option",
     "TEMPLATE_DIR",
     "build_schema",
+    "check_definition",
     "check_upload",
     "default_registry",
     "parse_form_post",

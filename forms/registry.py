@@ -1,9 +1,11 @@
-"""Find form definitions (forms/<id>.form) on disk and keep the parsed ones."""
+"""Find form definitions (<id>.form) in one or more directories and keep the parsed ones."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 import threading
 from pathlib import Path
 
@@ -17,11 +19,16 @@ ID_RE = re.compile(r"^[A-Za-z0-9_\u4e00-\u9fff][A-Za-z0-9_.\-\u4e00-\u9fff]*$")
 
 
 class FormRegistry:
-    """The form definitions of one directory, parsed on first use and re-read when the file changes."""
+    """The form definitions of some directories, parsed on first use and re-read when the file changes.
 
-    def __init__(self, directory: str | Path) -> None:
+    The first directory wins when an id exists twice: forms designed in the studio live there (instance/forms)
+    and may override the shipped ones, which the later directories hold.
+    """
+
+    def __init__(self, directory: str | Path, *fallbacks: str | Path) -> None:
         self.directory = Path(directory)
-        self._cache: dict[str, tuple[tuple[int, int], FormDef]] = {}
+        self.directories = (self.directory, *(Path(d) for d in fallbacks))
+        self._cache: dict[Path, tuple[tuple[int, int, int], FormDef]] = {}
         self._lock = threading.Lock()
 
     def get(self, form_id: str) -> FormDef:
@@ -38,11 +45,33 @@ class FormRegistry:
         return self._path(form_id) is not None or self._path_by_json_id(form_id) is not None
 
     def ids(self) -> list[str]:
-        """Ids of all definitions in the directory, sorted."""
-        if not self.directory.is_dir():
-            return []
-        paths = self.directory.glob(f"*{SUFFIX}")
-        return sorted(p.stem for p in paths if p.is_file() and ID_RE.match(p.stem))
+        """Ids of all definitions in every directory, sorted."""
+        found: set[str] = set()
+        for directory in self.directories:
+            if directory.is_dir():
+                found.update(p.stem for p in directory.glob(f"*{SUFFIX}") if p.is_file() and ID_RE.match(p.stem))
+        return sorted(found)
+
+    def source(self, form_id: str) -> Path | None:
+        """The file the id is read from (None if there is none)."""
+        return self._path(form_id)
+
+    def is_designed(self, form_id: str) -> bool:
+        """True if the form is read from the first (writable) directory, where the studio saves."""
+        path = self._path(form_id)
+        return path is not None and path.parent == self.directory
+
+    def write(self, form_id: str, text: str) -> Path:
+        """Store a definition in the first directory, atomically; the caller has checked id and content."""
+        if not ID_RE.match(form_id):
+            raise FormDefinitionError(form_id, "not a valid form id")
+        self.directory.mkdir(parents=True, exist_ok=True)
+        target = self.directory / f"{form_id}{SUFFIX}"
+        handle, temp = tempfile.mkstemp(dir=self.directory, prefix=".saving-", suffix=SUFFIX)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, target)
+        return target
 
     def load_text(self, text: str | bytes, source: str = "<text>") -> FormDef:
         """Parse a definition that is not on disk (an upload, a studio draft); raises FormDefinitionError."""
@@ -53,31 +82,35 @@ class FormRegistry:
     def _path(self, form_id: str) -> Path | None:
         if not isinstance(form_id, str) or not ID_RE.match(form_id):
             return None
-        path = self.directory / f"{form_id}{SUFFIX}"
-        return path if path.is_file() else None
+        for directory in self.directories:
+            path = directory / f"{form_id}{SUFFIX}"
+            if path.is_file():
+                return path
+        return None
 
     def _path_by_json_id(self, form_id: str) -> Path | None:
         # Camunda's formRef names the JSON "id", which need not match the file name.
         for stem in self.ids():
+            path = self._path(stem)
             try:
-                form = self._load(self.directory / f"{stem}{SUFFIX}")
+                form = self._load(path) if path else None
             except FormDefinitionError:
                 continue
-            if form.raw.get("id") == form_id:
-                return self.directory / f"{stem}{SUFFIX}"
+            if form is not None and form.raw.get("id") == form_id:
+                return path
         return None
 
     def _load(self, path: Path) -> FormDef:
         stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        cached = self._cache.get(path.stem)
+        stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        cached = self._cache.get(path)
         if cached and cached[0] == stamp:
             return cached[1]
         if stat.st_size > MAX_BYTES:
             raise FormDefinitionError(str(path), f"file is larger than {MAX_BYTES // 1024} KB")
         form = parse_definition(_decode(path.read_bytes(), str(path)), str(path), path.stem)
         with self._lock:
-            self._cache[path.stem] = (stamp, form)
+            self._cache[path] = (stamp, form)
         return form
 
 

@@ -11,6 +11,8 @@ import engine.settings
 from engine.db import create_schema, make_engine, make_session_factory
 from engine.demo import deploy_shipped, seed_org
 
+pytest_plugins = ["tests.receivers"]  # local SMTP server and robot webhook fixtures
+
 # A Friday before National Day 2025: deadlines counted from here cross the holiday.
 T0 = datetime(2025, 9, 26, 10, 0)
 
@@ -50,6 +52,7 @@ def app(tmp_path: Path):
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'web.sqlite'}",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "FORMS_DIR": str(tmp_path / "forms"),
         "SPIRAL_NOW": T0.isoformat(),
         "WTF_CSRF_ENABLED": False,
     })

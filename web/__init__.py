@@ -35,9 +35,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TIMEZONE="Asia/Shanghai",
         MAX_UPLOAD_MB=20,
         UPLOAD_DIR=str(Path(app.instance_path) / "uploads"),
+        FORMS_DIR=str(Path(app.instance_path) / "forms"),  # forms saved by the studio's form designer
         SCHEDULER_ENABLED=False,
         TICK_SECONDS=60,
         SPIRAL_NOW=None,
+        **_notification_config(),
     )
     app.config.from_pyfile("config.py", silent=True)
     if config:
@@ -46,7 +48,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
     engine.settings.configure(upload_dir=Path(app.config["UPLOAD_DIR"]),
-                              max_upload_mb=app.config["MAX_UPLOAD_MB"])
+                              max_upload_mb=app.config["MAX_UPLOAD_MB"],
+                              forms=forms.FormRegistry(app.config["FORMS_DIR"], Path(forms.__file__).parent),
+                              **{key.lower(): app.config[key] for key in _notification_config()})
     compile_catalogs()
     _init_extensions(app)
     _register_blueprints(app)
@@ -58,6 +62,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from .scheduler import start_scheduler
         start_scheduler(app)
     return app
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
+
+
+def _notification_config() -> dict[str, Any]:
+    """SMTP and link settings for outgoing notifications, from the environment (config.py may override)."""
+    env = os.environ.get
+    return {"SMTP_HOST": env("SMTP_HOST", ""), "SMTP_PORT": int(env("SMTP_PORT") or (465 if _flag("SMTP_SSL") else 25)),
+            "SMTP_USER": env("SMTP_USER", ""), "SMTP_PASSWORD": env("SMTP_PASSWORD", ""),
+            "SMTP_FROM": env("SMTP_FROM", ""), "SMTP_STARTTLS": _flag("SMTP_STARTTLS"), "SMTP_SSL": _flag("SMTP_SSL"),
+            "PUBLIC_URL": env("PUBLIC_URL", "")}
 
 
 def _instance_secret(instance_path: str) -> str:
@@ -89,10 +106,14 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .cycles.routes import bp as cycles_bp
     from .inbox.routes import bp as inbox_bp
+    from .me.routes import bp as me_bp
+    from .notifications.routes import bp as notifications_bp
     from .studio.routes import bp as studio_bp
     from .supervision import settings_routes  # noqa: F401 - ladders and calendar pages join the blueprint
     from .supervision.routes import bp as supervision_bp
-    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp):
+    from .vendor import bp as vendor_bp
+    for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
+                      vendor_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

@@ -57,9 +57,18 @@ def template_globals() -> dict[str, Any]:
     return {"stage_label": stage_label, "due_class": due_class, "level_label": level_label}
 
 
+def mask_target(target: str) -> str:
+    """An email address as is; a robot webhook without its secret key (key=abc… → key=abc***)."""
+    if "?" not in target:
+        return target
+    base, _sep, query = target.partition("?")
+    name, _eq, secret = query.partition("=")
+    return f"{base}?{name}={secret[:4]}***"
+
+
 def template_filters() -> dict[str, Any]:
     """Filters every template may use."""
-    return {"dt": fmt_dt, "date": lambda v: fmt_dt(v, False)}
+    return {"dt": fmt_dt, "date": lambda v: fmt_dt(v, False), "mask_target": mask_target}
 
 
 def context() -> dict[str, Any]:
@@ -67,14 +76,24 @@ def context() -> dict[str, Any]:
     from engine.access import can_supervise, is_quality_office
     from engine.supervision import supervises_any
     from .extensions import db
-    counts, quality_office, supervisor = {}, False, False
+    counts, quality_office, leader, supervisor, unread = {}, False, False, False, 0
     if getattr(current_user, "is_authenticated", False):
         counts = current_counts()
         quality_office = is_quality_office(db.session, current_user)
-        supervisor = quality_office or can_supervise(db.session, current_user) or \
-            supervises_any(db.session, current_user)
+        leader = quality_office or can_supervise(db.session, current_user)
+        supervisor = leader or supervises_any(db.session, current_user)
+        unread = current_unread()
     return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office,
-            "may_supervise": supervisor}
+            "may_supervise": supervisor, "sees_substitutes": leader, "unread_notifications": unread}
+
+
+def current_unread() -> int:
+    """The signed-in person's unread notifications (the bell), counted once per request."""
+    from engine.notifications import unread_count
+    from .extensions import db
+    if "unread_notifications" not in g:
+        g.unread_notifications = unread_count(db.session, current_user)
+    return g.unread_notifications
 
 
 def current_counts() -> dict[str, int]:

@@ -1,64 +1,11 @@
 """A course lead does her goal task in a real browser: log in, open it from the inbox, fill it in, submit."""
 from __future__ import annotations
 
-import threading
-from datetime import datetime
-from pathlib import Path
-from types import SimpleNamespace
-
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from engine.cycles import start_cycle
-from engine.db import create_schema
-from engine.demo import deploy_shipped, seed_org
 from engine.models import HumanTask
-from web import create_app
 from web.extensions import db
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-T0 = datetime(2025, 9, 26, 10, 0)
-
-
-@pytest.fixture
-def live_server(tmp_path):
-    """The real app (CSRF on, clock fixed) with 网店运营's cycle started, served on a free local port."""
-    app = create_app({"SECRET_KEY": "e2e", "WTF_CSRF_ENABLED": True, "SPIRAL_NOW": T0.isoformat(),
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
-                      "UPLOAD_DIR": str(tmp_path / "uploads")})
-    with app.app_context():
-        create_schema(db.engine)
-        seed_org(db.session)
-        deploy_shipped(db.session, T0)
-        start_cycle(db.session, None, "course_cycle", "C-WDYY", "2025-2026-1", T0)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="spiral-e2e", daemon=True)
-    thread.start()
-    yield SimpleNamespace(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture
-def browser_page():
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Debian chromium at {CHROMIUM}; these tests never download a browser")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(15_000)
-            yield page
-        finally:
-            browser.close()
-
 
 @pytest.mark.e2e
 def test_course_lead_fills_the_goal_form_in_a_browser(live_server, browser_page, tmp_path):

@@ -4,12 +4,14 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from engine.closures import add_closure, load_calendar
 from engine.cycles import start_cycle
 from engine.db import make_engine, make_session_factory
 from engine.definitions import deploy
+from engine.errors import InvalidProcess
 from engine.models import AuditEvent, HumanTask
 from engine.supervision_models import NoticeAction, SupervisionNotice
 from engine.tasks import complete_task
@@ -124,3 +126,17 @@ def test_a_live_lease_keeps_a_second_ticker_out(session):
     assert acquire_lock(session, "first")
     assert run_tick(session, T0, holder="second")["skipped"] == 1
     assert acquire_lock(session, "first")  # the holder may renew its own lease
+
+
+def test_a_task_names_its_ladder_and_an_unknown_ladder_is_refused_at_deploy(session):
+    with pytest.raises(InvalidProcess) as refused:
+        deploy(session, None, [("plan.bpmn", process(task_props=props(stage="design", due="P5D",
+                                                                     escalation="no_such_ladder")))], T0)
+    session.rollback()
+    assert any("no_such_ladder" in p.message and p.element_id == "write" for p in refused.value.problems)
+    task = start_plan(session, task_props=props(stage="design", due="P5D", dueCalendar="working",
+                                                escalation="takeover"))
+    assert task.ladder == "takeover"
+    run_tick(session, datetime(2025, 10, 14, 9))  # a working day after due: the unit head has taken over
+    session.refresh(task)
+    assert task.assignee.username == "hanxue" and task.rung == "orange"

@@ -21,17 +21,22 @@ pytestmark = pytest.mark.skipif(not URL, reason="set SPIRAL_TEST_POSTGRES_URL to
 
 
 @pytest.fixture
-def pg_session(upload_dir):
+def pg_empty(upload_dir):
     db_engine = make_engine(URL)
     Base.metadata.drop_all(db_engine)
     create_schema(db_engine)
     session = make_session_factory(db_engine)()
-    seed_org(session)
-    deploy_shipped(session, T0)
     yield session
     session.close()
     Base.metadata.drop_all(db_engine)
     db_engine.dispose()
+
+
+@pytest.fixture
+def pg_session(pg_empty):
+    seed_org(pg_empty)
+    deploy_shipped(pg_empty, T0)
+    return pg_empty
 
 
 def test_a_course_goal_reaches_its_reviewer_on_postgresql(pg_session):
@@ -44,3 +49,19 @@ def test_a_course_goal_reaches_its_reviewer_on_postgresql(pg_session):
     review = pg_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                         HumanTask.status == "open")).one()
     assert review.assignee.username == "hanxue"
+
+
+def test_the_demo_school_with_its_ladder_and_notices_seeds_on_postgresql(pg_empty):
+    from datetime import datetime
+
+    from engine.demo import seed_demo
+    from engine.supervision import all_notices
+    from engine.supervision_reports import on_time_rates
+    from engine.tick import run_tick
+    now = datetime(2026, 11, 23, 10)
+    seed_demo(pg_empty, now)
+    statuses = {n.status for n in all_notices(pg_empty)}
+    assert statuses == {"open", "escalated", "extended", "completed", "closed"}
+    assert {n.colour for n in all_notices(pg_empty, "active")} == {"yellow", "orange", "red"}
+    assert run_tick(pg_empty, now)["rungs"] == 0  # nothing fires twice
+    assert on_time_rates(pg_empty, "department", now)

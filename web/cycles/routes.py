@@ -1,17 +1,20 @@
 """A cycle's page: the 8-shaped spiral with its stage lit, the open tasks, the timeline."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.access import can_view_instance, is_quality_office, is_school_leader
+from engine.cockpit import CycleFilter, cancel_cycle, element_states, find_cycles, retry_incident
 from engine.cycles import get_instance, timeline
-from engine.definitions import loaded_for
+from engine.definitions import latest_definitions, loaded_for
+from engine.models import LEVELS
 from engine.errors import NotAllowed
-from engine.queries import instance_tasks, instances
-from engine.stages import SMALL_LOOP
+from engine.queries import instance_tasks
+from engine.stages import DEFAULT_STAGES, SMALL_LOOP
 
+from .. import clock
 from ..extensions import db
 from ..views_helpers import stage_label
 from .spiral_svg import render_spiral_svg
@@ -22,10 +25,16 @@ bp = Blueprint("cycles", __name__)
 @bp.get("/cycles")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    rows = instances(db.session)
+    args = request.args
+    wanted = CycleFilter(level=args.get("level", ""), process_id=args.get("process_id", ""),
+                         version=args.get("version", type=int), subject=args.get("subject", ""),
+                         period=args.get("period", ""), stage=args.get("stage", ""),
+                         status=args.get("status", ""), lateness=args.get("lateness", ""))
+    rows = find_cycles(db.session, wanted, clock.now())
     if not _may_see_all():
         rows = [i for i in rows if can_view_instance(db.session, current_user, i)]
-    return render_template("cycles/index.html", instances=rows)
+    return render_template("cycles/index.html", instances=rows, wanted=wanted, levels=LEVELS,
+                           definitions=latest_definitions(db.session), stages=DEFAULT_STAGES)
 
 
 def _may_see_all() -> bool:
@@ -47,5 +56,27 @@ def show(instance_id: int):  # type: ignore[no-untyped-def]
     svg = render_spiral_svg(big, current={instance.current_stage} if instance.current_stage else set(),
                             done=set(instance.stages_done or []), small_loop=small,
                             title=f"{instance.subject.name} · {instance.definition.name}")
+    office = is_quality_office(db.session, current_user)
     return render_template("cycles/show.html", instance=instance, svg=svg, tasks=instance_tasks(db.session, instance),
-                           events=timeline(db.session, instance), vocabulary=vocabulary)
+                           events=timeline(db.session, instance), vocabulary=vocabulary, office=office,
+                           diagram={"xml": instance.definition.xml, "states": element_states(instance)})
+
+
+@bp.post("/cycles/<int:instance_id>/cancel")
+@login_required
+def cancel(instance_id: int):  # type: ignore[no-untyped-def]
+    cancel_cycle(db.session, current_user, instance_id, request.form.get("reason", ""), clock.now())
+    flash(_("周期已取消。"), "success")
+    return redirect(url_for("cycles.show", instance_id=instance_id))
+
+
+@bp.post("/cycles/<int:instance_id>/incident")
+@login_required
+def incident(instance_id: int):  # type: ignore[no-untyped-def]
+    skip = request.form.get("action") == "skip"
+    instance = retry_incident(db.session, current_user, instance_id, clock.now(), skip=skip)
+    if instance.incident:
+        flash(_("仍然失败：%(error)s", error=instance.incident), "error")
+    else:
+        flash(_("异常已处理，流程继续运行。"), "success")
+    return redirect(url_for("cycles.show", instance_id=instance_id))

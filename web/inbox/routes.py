@@ -19,7 +19,7 @@ from engine.instructions import render_instructions
 from engine.models import Comment, Evidence, HumanTask
 from engine.queries import INBOX_VIEWS, inbox, unit_path
 from engine.supervision import notices_for_task, set_follow_up
-from engine.tasks import (Upload, add_comment, claim_task, complete_task, get_evidence, get_task,
+from engine.tasks import (Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task,
                           task_context)
 from forms import parse_form_post
 
@@ -101,6 +101,21 @@ def claim(task_id: int):  # type: ignore[no-untyped-def]
         return _render_task(get_task(db.session, task_id), status=409, error=exc.message)
     flash(_("已认领，任务已移入“我的待办”。"), "success")
     return redirect(url_for("inbox.show", task_id=task_id))
+
+
+@bp.post("/tasks/claim")
+@login_required
+def claim_many():  # type: ignore[no-untyped-def]
+    ids = request.form.getlist("task_ids", type=int)
+    if not ids:
+        flash(_("请先勾选要认领的任务。"), "error")
+        return redirect(url_for("inbox.index", view="claimable"))
+    result = claim_tasks(db.session, current_user, ids, clock.now())
+    if result.claimed:
+        flash(_("已认领 %(n)s 项任务，已移入“我的待办”。", n=len(result.claimed)), "success")
+    for _task_id, reason in result.refused:
+        flash(_("未能认领：%(reason)s", reason=reason), "error")
+    return redirect(url_for("inbox.index", view="mine" if result.claimed else "claimable"))
 
 
 @bp.post("/tasks/<int:task_id>/complete")

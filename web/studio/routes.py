@@ -30,7 +30,8 @@ def _quality_office_only():  # type: ignore[no-untyped-def]
 
 @bp.get("/processes")
 def processes():  # type: ignore[no-untyped-def]
-    return render_template("studio/processes.html", definitions=latest_definitions(db.session), problems=[])
+    return render_template("studio/processes.html", definitions=latest_definitions(db.session), problems=[],
+                           warnings=[])
 
 
 @bp.post("/processes")
@@ -44,7 +45,7 @@ def upload():  # type: ignore[no-untyped-def]
     except InvalidProcess as exc:
         db.session.rollback()
         return render_template("studio/processes.html", definitions=latest_definitions(db.session),
-                               problems=exc.problems), 422
+                               problems=exc.problems, warnings=exc.warnings), 422
     names = "、".join(f"{d.name} v{d.version}" for d in deployed)
     flash(_("已部署：%(names)s", names=names), "success")
     return redirect(url_for("studio.processes"))
@@ -81,3 +82,6 @@ def start():  # type: ignore[no-untyped-def]
                            values=values, errors=errors, error=error,
                            period=request.values.get("period") or current_period(clock.now())[1],
                            subject=request.values.get("subject", "")), status
+
+
+from . import dryrun, form_designer, launch, modeler, versions  # noqa: E402,F401  (their routes join this blueprint)

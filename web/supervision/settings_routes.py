@@ -32,8 +32,11 @@ def _office_only() -> None:
 @login_required
 def ladders_page():  # type: ignore[no-untyped-def]
     _may_enter()
+    names = {"owner": _("办理人"), "unit_head": _("单位负责人")}
+    for role in db.session.scalars(select(Role)):
+        names[role.code] = names[role.name] = role.name
     return render_template("supervision/ladders.html", ladders=ladders(db.session), default=DEFAULT_LADDER,
-                           may_edit=is_quality_office(db.session, current_user))
+                           may_edit=is_quality_office(db.session, current_user), names=names)
 
 
 def _rungs_from_form() -> list[dict[str, Any]]:

@@ -1,0 +1,12 @@
+"""XML namespaces of the BPMN dialects Spiral reads (BPMN 2.0, SpiffWorkflow, Camunda 7 and 8)."""
+
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+    "camunda": "http://camunda.org/schema/1.0/bpmn",
+    "zeebe": "http://camunda.org/schema/zeebe/1.0",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+BPMN = "{%s}" % NS["bpmn"]
+CAMUNDA = "{%s}" % NS["camunda"]
+ZEEBE = "{%s}" % NS["zeebe"]

@@ -1,0 +1,77 @@
+"""Bulk launch one subject at a time, so the page can show progress: the plan, then one start per call."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .access import is_quality_office
+from .cycles import PERIOD, find_subject, start_cycle
+from .definitions import latest_definition
+from .errors import Conflict, InvalidInput, NotAllowed, NotFound, SpiralError
+from .models import Person, ProcessDefinition, ProcessInstance, Subject
+
+
+@dataclass(frozen=True)
+class LaunchStep:
+    """One subject of a bulk launch: started (with its cycle), skipped or failed, and why."""
+
+    subject_code: str
+    subject_name: str
+    status: str  # "started" | "skipped" | "failed"
+    message: str = ""
+    instance_id: int | None = None
+
+
+def _definition(session: Session, actor: Person | None, process_id: str, period: str) -> ProcessDefinition:
+    if not is_quality_office(session, actor):
+        raise NotAllowed("只有质量管理办公室可以批量启动诊改周期")
+    definition = latest_definition(session, process_id)
+    if definition is None:
+        raise NotFound(f"没有已部署的流程“{process_id}”，请先在流程管理中部署。")
+    if not definition.level:
+        raise InvalidInput(f"流程“{definition.name}”没有声明层面（level），无法确定要为哪些对象启动")
+    if not PERIOD.match(period.strip()):
+        raise InvalidInput("周期格式应为 2025-2026 或 2025-2026-1，请改正后再启动。",
+                           {"period": "周期格式应为 2025-2026 或 2025-2026-1"})
+    return definition
+
+
+def launch_plan(session: Session, actor: Person | None, process_id: str,
+                period: str) -> list[tuple[Subject, int | None]]:
+    """Every subject of the process's level, with the cycle already running for it in `period` (or None).
+
+    Changes nothing. Raises NotAllowed, NotFound, InvalidInput.
+    """
+    definition = _definition(session, actor, process_id, period)
+    subjects = list(session.scalars(select(Subject).where(Subject.level == definition.level)
+                                    .order_by(Subject.code)))
+    running = dict(session.execute(
+        select(ProcessInstance.subject_id, ProcessInstance.id).join(ProcessDefinition)
+        .where(ProcessDefinition.process_id == process_id, ProcessInstance.period == period.strip(),
+               ProcessInstance.status != "cancelled")).all())
+    return [(subject, running.get(subject.id)) for subject in subjects]
+
+
+def launch_one(session: Session, actor: Person | None, process_id: str, subject_code: str, period: str,
+               now: datetime) -> LaunchStep:
+    """Start the process for one subject of a bulk launch; one already started is skipped (idempotent).
+
+    start_cycle audits and commits the start. Raises NotAllowed, NotFound, InvalidInput (bad period, or a
+    subject of another level); a start that fails for this subject only is returned as "failed".
+    """
+    definition = _definition(session, actor, process_id, period)
+    subject = find_subject(session, subject_code)
+    if subject.level != definition.level:
+        raise InvalidInput(f"“{subject.name}”不属于流程“{definition.name}”的层面，不能在这里启动。")
+    try:
+        instance = start_cycle(session, actor, process_id, subject.code, period, now)
+    except Conflict as exc:
+        session.rollback()
+        return LaunchStep(subject.code, subject.name, "skipped", exc.message)
+    except SpiralError as exc:
+        session.rollback()
+        return LaunchStep(subject.code, subject.name, "failed", exc.message)
+    return LaunchStep(subject.code, subject.name, "started", instance_id=instance.id)

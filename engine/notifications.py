@@ -1,0 +1,205 @@
+"""Notifications: the in-app list (the bell), the outgoing sends queued per channel, each person's channels.
+
+`notify()` adds one in-app notification and one queued `Delivery` per channel the person chose, inside the
+caller's transaction; engine/delivery.py sends the queue. A `dedupe_key` makes every notice happen once.
+Channels: in-app always; email (Person.email, when the school configured SMTP); a WeCom and/or a DingTalk
+group robot whose webhook address the person pastes on 我的设置 (the robot of their 教研室 group, or a group
+of their own). Robot addresses are accepted only under the official prefixes (settings.webhook_prefixes):
+the server never posts to an address a user made up.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, select, update)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from . import audit, settings
+from .errors import InvalidInput, NotAllowed, NotFound
+from .models import Base, HumanTask, Person, ProcessInstance
+
+CHANNELS = ("email", "wecom", "dingtalk")
+STATUSES = ("pending", "sending", "sent", "failed")
+
+
+class Notification(Base):
+    """One in-app notice for one person; unread until `read_at` is set."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_person_read", "person_id", "read_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    person: Mapped[Person] = relationship()
+
+
+class Delivery(Base):
+    """One send of a notification on one outside channel; `next_attempt_at` is set only while it is due."""
+
+    __tablename__ = "notification_delivery"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    notification: Mapped[Notification] = relationship()
+
+
+class ChannelPreference(Base):
+    """The outside channels one person chose (in-app needs no choice: it is always on)."""
+
+    __tablename__ = "notification_preference"
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    email: Mapped[bool] = mapped_column(Boolean, default=False)
+    wecom_webhook: Mapped[str] = mapped_column(String(500), default="")
+    dingtalk_webhook: Mapped[str] = mapped_column(String(500), default="")
+
+
+def _insert_once(session: Session, values: dict[str, object]) -> int | None:
+    """Insert a notification unless its dedupe_key exists; the new id, or None (also when racing)."""
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    if insert is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
+        statement = insert(Notification).values(**values).on_conflict_do_nothing(
+            index_elements=["dedupe_key"]).returning(Notification.id)
+        return session.execute(statement).scalar()
+    from sqlalchemy.exc import IntegrityError
+    try:
+        with session.begin_nested():
+            row = Notification(**values)
+            session.add(row)
+        return row.id
+    except IntegrityError:
+        return None
+
+
+def channels_for(session: Session, person: Person) -> list[tuple[str, str]]:
+    """(channel, target) for each outside channel this person chose and the school can send on."""
+    if not person.active:
+        return []
+    pref = session.get(ChannelPreference, person.id)
+    if pref is None:
+        return []
+    chosen = []
+    if pref.email and person.email and settings.get().smtp_host:
+        chosen.append(("email", person.email))
+    if pref.wecom_webhook:
+        chosen.append(("wecom", pref.wecom_webhook))
+    if pref.dingtalk_webhook:
+        chosen.append(("dingtalk", pref.dingtalk_webhook))
+    return chosen
+
+
+def notify(session: Session, person_id: int, *, kind: str, title: str, body: str, link: str, now: datetime,
+           dedupe_key: str) -> Notification | None:
+    """Add an in-app notice and queue its sends; None if `dedupe_key` was used already. Never commits."""
+    if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)) is not None:
+        return None
+    person = session.get(Person, person_id)
+    if person is None:
+        return None
+    new_id = _insert_once(session, {"person_id": person_id, "kind": kind[:32], "title": title[:200],
+                                    "body": body, "link": link[:300], "created_at": now,
+                                    "dedupe_key": dedupe_key[:200]})
+    if new_id is None:
+        return None
+    for channel, target in channels_for(session, person):
+        session.add(Delivery(notification_id=new_id, channel=channel, target=target, status="pending",
+                             attempts=0, next_attempt_at=now, last_error=""))
+    session.flush()
+    return session.get(Notification, new_id)
+
+
+def notify_new_task(session: Session, task: HumanTask, instance: ProcessInstance, person_id: int,
+                    now: datetime) -> Notification | None:
+    """Tell a person a task is theirs (assigned, offered to claim, or handed over); once per task and person."""
+    claim = task.assignee_id is None
+    due = f"，期限 {task.due_at:%Y-%m-%d %H:%M}" if task.due_at else ""
+    title = ("待认领：" if claim else "新任务：") + task.title
+    body = f"{instance.subject.name}（{instance.period}）{due}。" + (
+        "该任务同时派给了多位老师，先认领者办理。" if claim else "请按时办理。")
+    if task.unroutable:
+        title, body = "无法路由的任务：" + task.title, body + "流程中找不到办理人，已转质量办。"
+    return notify(session, person_id, kind="task.assigned", title=title, body=body, link=f"/tasks/{task.id}",
+                  now=now, dedupe_key=f"task:{task.id}:assigned:{person_id}")
+
+
+def unread_count(session: Session, person: Person) -> int:
+    """How many of the person's notifications are unread (the bell's number)."""
+    return session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.person_id == person.id, Notification.read_at.is_(None))) or 0
+
+
+def notifications_of(session: Session, person: Person, limit: int = 100) -> list[Notification]:
+    """The person's notifications, newest first."""
+    return list(session.scalars(select(Notification).where(Notification.person_id == person.id)
+                                .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def mark_read(session: Session, actor: Person, notification_id: int | None, now: datetime) -> int:
+    """Mark one notification (or, with None, all of them) read; returns how many changed; commits."""
+    query = update(Notification).where(Notification.person_id == actor.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        found = session.get(Notification, notification_id)
+        if found is None or found.person_id != actor.id:
+            raise NotFound("该通知不存在")
+        query = query.where(Notification.id == notification_id)
+    changed = session.execute(query.values(read_at=now).execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    return changed
+
+
+def preference_of(session: Session, person: Person) -> ChannelPreference:
+    """The person's channel choice (defaults when never saved; not added to the session)."""
+    return session.get(ChannelPreference, person.id) or ChannelPreference(
+        person_id=person.id, email=False, wecom_webhook="", dingtalk_webhook="")
+
+
+def _check_webhook(field: str, url: str) -> str:
+    url = url.strip()
+    if url and not any(url.startswith(prefix) for prefix in settings.get().webhook_prefixes):
+        raise InvalidInput("机器人地址不正确：请粘贴群机器人的 Webhook 地址（以 https://qyapi.weixin.qq.com/"
+                           "cgi-bin/webhook/send? 或 https://oapi.dingtalk.com/robot/send? 开头）",
+                           {field: "请粘贴群机器人的 Webhook 地址"})
+    if len(url) > 500:
+        raise InvalidInput("机器人地址过长", {field: "机器人地址过长"})
+    return url
+
+
+def set_channels(session: Session, actor: Person, person_id: int, *, email: bool, wecom_webhook: str,
+                 dingtalk_webhook: str, now: datetime) -> ChannelPreference:
+    """Save which outside channels a person is told on (themself, or an admin for anyone); commits."""
+    if actor.id != person_id and not actor.is_admin:
+        raise NotAllowed("只能修改自己的通知方式")
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound("该用户不存在")
+    wecom, dingtalk = _check_webhook("wecom_webhook", wecom_webhook), _check_webhook("dingtalk_webhook",
+                                                                                   dingtalk_webhook)
+    if email and not person.email:
+        raise InvalidInput("您的账号没有登记电子邮箱，请联系管理员登记后再开启邮件通知",
+                           {"email": "账号没有登记电子邮箱"})
+    pref = session.get(ChannelPreference, person_id)
+    before = None
+    if pref is None:
+        pref = ChannelPreference(person_id=person_id)
+        session.add(pref)
+    else:
+        before = {"email": pref.email, "wecom": bool(pref.wecom_webhook), "dingtalk": bool(pref.dingtalk_webhook)}
+    pref.email, pref.wecom_webhook, pref.dingtalk_webhook = email, wecom, dingtalk
+    audit.record(session, actor, "notification.channels", now, object_type="person", object_id=person_id,
+                 summary=f"{person.name}的通知方式已更新", before=before,
+                 after={"email": email, "wecom": bool(wecom), "dingtalk": bool(dingtalk)})
+    session.commit()
+    return pref

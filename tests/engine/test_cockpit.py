@@ -1,0 +1,80 @@
+"""The cockpit: every cycle filterable, its diagram marked, cancel with a reason, bulk launch that skips what
+already runs (and can be run again), and a dry run that creates nothing."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.cockpit import CycleFilter, bulk_launch, cancel_cycle, element_states, find_cycles
+from engine.cycles import start_cycle
+from engine.dryrun import dry_run
+from engine.errors import InvalidInput, NotAllowed
+from engine.models import AuditEvent, HumanTask, ProcessInstance, Subject
+from engine.queries import find_person
+from tests.conftest import T0
+
+PERIOD = "2025-2026-1"
+
+
+def _count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_bulk_launch_starts_every_course_once_and_a_second_run_skips_them_all(session):
+    start_cycle(session, None, "course_cycle", "C-WDYY", PERIOD, T0)
+    courses = session.scalar(select(func.count()).select_from(Subject).where(Subject.level == "course"))
+    seen = []
+    first = bulk_launch(session, find_person(session, "sunli"), "course_cycle", PERIOD, T0,
+                        progress=lambda done, total: seen.append((done, total)))
+    assert len(first.started) == courses - 1 and [name for name, _ in first.skipped] == ["网店运营"]
+    assert seen[-1] == (courses, courses)
+    again = bulk_launch(session, None, "course_cycle", PERIOD, T0)
+    assert again.started == [] and len(again.skipped) == courses
+    assert _count(session, ProcessInstance) == courses
+
+
+def test_cycles_filter_by_level_process_subject_status_and_lateness(session):
+    wdyy = start_cycle(session, None, "course_cycle", "C-WDYY", PERIOD, T0)
+    start_cycle(session, None, "major_cycle", "MAJ-660301", "2025-2026", T0)
+    later = T0 + timedelta(days=60)
+    assert [i.id for i in find_cycles(session, CycleFilter(level="course"), T0)] == [wdyy.id]
+    assert [i.id for i in find_cycles(session, CycleFilter(subject="网店"), T0)] == [wdyy.id]
+    assert len(find_cycles(session, CycleFilter(period="2025-2026"), T0)) == 2
+    assert find_cycles(session, CycleFilter(lateness="late"), T0) == []
+    assert len(find_cycles(session, CycleFilter(lateness="late"), later)) == 2
+    assert [i.id for i in find_cycles(session, CycleFilter(stage="goal", process_id="course_cycle",
+                                                           version=1, status="running"), T0)] == [wdyy.id]
+
+
+def test_the_diagram_marks_the_start_done_and_the_goal_task_active(session):
+    instance = start_cycle(session, None, "course_cycle", "C-WDYY", PERIOD, T0)
+    states = element_states(instance)
+    assert "StartEvent_course" in states["done"] and states["active"] == ["Task_course_goal"]
+
+
+def test_cancelling_needs_a_reason_and_closes_the_open_tasks(session):
+    instance = start_cycle(session, None, "course_cycle", "C-WDYY", PERIOD, T0)
+    with pytest.raises(InvalidInput):
+        cancel_cycle(session, None, instance.id, "  ", T0)
+    with pytest.raises(NotAllowed):
+        cancel_cycle(session, find_person(session, "chenxiaoyu"), instance.id, "重复启动", T0)
+    cancel_cycle(session, find_person(session, "zhaohong"), instance.id, "重复启动", T0)
+    assert instance.status == "cancelled"
+    assert session.scalars(select(HumanTask.status).where(HumanTask.instance_id == instance.id)).all() == \
+        ["cancelled"]
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "instance.cancelled")).one()
+    assert event.after["reason"] == "重复启动"
+    start_cycle(session, None, "course_cycle", "C-WDYY", PERIOD, T0)  # the subject may be started again
+
+
+def test_a_dry_run_shows_who_gets_each_task_and_creates_nothing(session):
+    before = (_count(session, ProcessInstance), _count(session, HumanTask), _count(session, AuditEvent))
+    walk = dry_run(session, None, "course_cycle", "C-WDYY", PERIOD,
+                   {"Task_course_goal_review": {"decision": "return"}}, T0)
+    assert (_count(session, ProcessInstance), _count(session, HumanTask), _count(session, AuditEvent)) == before
+    titles = [s.title for s in walk.steps]
+    assert titles[:4] == ["制定课程建设目标", "审核课程建设目标", "制定课程建设目标", "审核课程建设目标"]
+    assert walk.steps[0].assignee == "陈晓雨" and walk.steps[1].assignee == "韩雪"
+    assert walk.steps[0].due is not None and walk.finished

@@ -1,0 +1,32 @@
+"""Dry run page: choose a subject and the answers at each decision, see who would get each task and when."""
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from engine.cycles import current_period
+from engine.definitions import latest_definition
+from engine.dryrun import choice_fields, dry_run
+from engine.queries import subjects
+
+from .. import clock
+from ..extensions import db
+from .routes import bp
+
+
+@bp.route("/processes/<process_id>/dry-run", methods=["GET", "POST"])
+def dry_run_page(process_id: str):  # type: ignore[no-untyped-def]
+    definition = latest_definition(db.session, process_id)
+    fields = choice_fields(process_id, db.session)
+    result, chosen = None, {}
+    if request.method == "POST":
+        for task_id, _name, component in fields:
+            value = request.form.get(f"choice-{task_id}-{component.key}")
+            if value is not None:
+                chosen.setdefault(task_id, {})[component.key] = value
+        result = dry_run(db.session, current_user, process_id, request.form.get("subject", ""),
+                         request.form.get("period", ""), chosen, clock.now())
+    return render_template("studio/dry_run.html", definition=definition, fields=fields, result=result,
+                           chosen=chosen, subjects=subjects(db.session, definition.level or None),
+                           subject=request.form.get("subject", ""),
+                           period=request.form.get("period") or current_period(clock.now())[1])

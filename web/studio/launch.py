@@ -1,0 +1,53 @@
+"""Bulk launch: start a process for every subject of its level in one period (skips those already started).
+
+The page asks for the plan, then starts one subject per request so it can show a progress bar and a live
+list; without JavaScript the form posts once and the whole launch runs in that request.
+"""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request, url_for
+from flask_login import current_user
+
+from engine.cockpit import bulk_launch
+from engine.cycles import current_period
+from engine.definitions import latest_definitions
+from engine.errors import InvalidInput, NotFound
+from engine.launch import launch_one, launch_plan
+
+from .. import clock
+from ..extensions import db
+from .routes import bp
+
+
+@bp.route("/launch", methods=["GET", "POST"])
+def bulk_launch_page():  # type: ignore[no-untyped-def]
+    definitions = [d for d in latest_definitions(db.session) if d.level]
+    result, chosen = None, request.values.get("process_id", "")
+    period = request.values.get("period") or current_period(clock.now())[1]
+    if request.method == "POST":
+        result = bulk_launch(db.session, current_user, chosen, period, clock.now())
+    return render_template("studio/launch.html", definitions=definitions, chosen=chosen, period=period,
+                           result=result)
+
+
+@bp.get("/launch/plan")
+def bulk_launch_plan():  # type: ignore[no-untyped-def]
+    try:
+        plan = launch_plan(db.session, current_user, request.args.get("process_id", ""),
+                           request.args.get("period", ""))
+    except (InvalidInput, NotFound) as exc:
+        return jsonify(ok=False, message=exc.message), 422
+    return jsonify(ok=True, subjects=[
+        {"code": s.code, "name": s.name, "instance_id": instance_id,
+         "url": url_for("cycles.show", instance_id=instance_id) if instance_id else None}
+        for s, instance_id in plan])
+
+
+@bp.post("/launch/one")
+def bulk_launch_one():  # type: ignore[no-untyped-def]
+    payload = request.get_json(silent=True) or {}
+    step = launch_one(db.session, current_user, str(payload.get("process_id") or ""),
+                      str(payload.get("subject") or ""), str(payload.get("period") or ""), clock.now())
+    return jsonify(ok=True, status=step.status, subject=step.subject_name, message=step.message,
+                   url=url_for("cycles.show", instance_id=step.instance_id) if step.instance_id else None,
+                   instance_id=step.instance_id)
