@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -31,6 +32,7 @@ def parse_duration(text: str) -> timedelta:
                      hours=parts.get("hours", 0), minutes=parts.get("minutes", 0))
 
 
+@lru_cache(maxsize=8192)
 def _official_working_day(day: date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))

@@ -12,58 +12,89 @@ from .deadlines import WorkCalendar
 from .ladders import COLOUR_RANK, ladder_for, ordered_rungs, schedule
 from .models import HumanTask, Person, TaskCandidate, Unit
 from .notify_port import notify_people
-from .routing import resolve_target
+from .routing import resolve_target, task_owner_ids
 from .supervision_models import NoticeAction, SupervisionNotice
 
 ACTIVE_NOTICE = ("open", "extended")
 BATCH = 500
+COMMIT_EVERY = 50
+
+
+class _Tick:
+    """What one tick looks up again and again: ladders, the people a rung names, departments."""
+
+    def __init__(self, session: Session, now: datetime, cal: WorkCalendar) -> None:
+        self.session, self.now, self.cal = session, now, cal
+        self.ladders: dict[str, Any] = {}
+        self._targets: dict[tuple[int, str, tuple[int, ...]], list[int]] = {}
+        self._departments: dict[int, Unit | None] = {}
+
+    def targets(self, task: HumanTask, target: str) -> list[int]:
+        """`resolve_target`, remembered per (subject unit, target, owners) for the tick."""
+        key = (task.instance.subject.unit_id, target, tuple(task_owner_ids(task)))
+        if key not in self._targets:
+            self._targets[key] = resolve_target(self.session, task, target, self.now)
+        return self._targets[key]
+
+    def department(self, unit: Unit) -> Unit | None:
+        """The unit just under the school (处室 or 专业部) that `unit` belongs to."""
+        if unit.id not in self._departments:
+            self._departments[unit.id] = _department(self.session, unit)
+        return self._departments[unit.id]
 
 
 def fire_due_rungs(session: Session, now: datetime, cal: WorkCalendar) -> int:
-    """Fire every rung due at `now`, oldest first, each once per task (after downtime too); commits per task."""
+    """Fire every rung due at `now`, oldest first, each once per task (after downtime too).
+
+    Commits every few tasks: a claimed rung and its notice land together, or neither does.
+    """
+    tick = _Tick(session, now, cal)
     fired = 0
-    cache: dict[str, Any] = {}
     last_id = 0
     while True:
         rows = list(session.scalars(
             select(HumanTask).where(HumanTask.next_rung_at <= now, HumanTask.status == "open",
                                     HumanTask.id > last_id)
             .order_by(HumanTask.id).limit(BATCH)))
-        for task in rows:
-            fired += _climb(session, task, now, cal, cache)
-            session.commit()
+        for n, task in enumerate(rows, 1):
+            fired += _climb(tick, task)
+            if n % COMMIT_EVERY == 0:
+                session.commit()
+        session.commit()
         if len(rows) < BATCH:
             return fired
         last_id = rows[-1].id
 
 
-def _climb(session: Session, task: HumanTask, now: datetime, cal: WorkCalendar, cache: dict[str, Any]) -> int:
-    ladder = ladder_for(session, task.ladder, cache)
+def _climb(tick: _Tick, task: HumanTask) -> int:
+    session, now = tick.session, tick.now
+    ladder = ladder_for(session, task.ladder, tick.ladders)
     fired = 0
     while ladder is not None and task.next_rung_at is not None and task.next_rung_at <= now:
         index = task.next_rung_index
         claimed = session.execute(update(HumanTask).where(HumanTask.id == task.id,
                                                           HumanTask.next_rung_index == index)
                                   .values(next_rung_index=index + 1).execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:  # another ticker fired it first
-            session.rollback()
+        if claimed.rowcount != 1:  # another ticker fired it first; leave this task to it
+            session.refresh(task)
             return fired
-        rungs = ordered_rungs(task, ladder, cal)
+        rungs = ordered_rungs(task, ladder, tick.cal)
         if index < len(rungs):
-            _fire(session, task, rungs[index][1], ladder.label, now)
+            _fire(tick, task, rungs[index][1], ladder.label)
             fired += 1
-        schedule(task, ladder, cal, index + 1)
+        schedule(task, ladder, tick.cal, index + 1, rungs)
     return fired
 
 
-def _fire(session: Session, task: HumanTask, rung: dict[str, Any], ladder_label: str, now: datetime) -> None:
+def _fire(tick: _Tick, task: HumanTask, rung: dict[str, Any], ladder_label: str) -> None:
+    session, now = tick.session, tick.now
     colour = rung.get("colour") or ""
     before = {"rung": task.rung, "assignee_id": task.assignee_id}
     if colour and COLOUR_RANK[colour] > COLOUR_RANK.get(task.rung, 0):
         task.rung = colour
-    notice = _issue_notice(session, task, rung, now) if rung.get("notice") else None
+    notice = _issue_notice(tick, task, rung) if rung.get("notice") else None
     if rung.get("takeover"):
-        _take_over(session, task, rung, now)
+        _take_over(tick, task, rung)
     subject = task.instance.subject
     due = task.due_at.strftime("%Y-%m-%d %H:%M") if task.due_at else ""
     if notice is not None:
@@ -74,7 +105,7 @@ def _fire(session: Session, task: HumanTask, rung: dict[str, Any], ladder_label:
         body = f"任务“{task.title}”将于 {due} 到期，请及时办理。"
     recipients: list[int] = []
     for target in rung.get("notify", []):
-        recipients += resolve_target(session, task, target, now)
+        recipients += tick.targets(task, target)
     key = f"rung:{task.id}:{rung.get('key')}:{task.due_at:%Y%m%d%H%M%S}" if task.due_at else f"rung:{task.id}"
     notify_people(session, list(dict.fromkeys(recipients)), kind=f"rung.{colour or 'remind'}", title=title,
                   body=body, link=f"/tasks/{task.id}", now=now, dedupe_key=key)
@@ -94,9 +125,10 @@ def _department(session: Session, unit: Unit | None) -> Unit | None:
     return chain[-2] if len(chain) >= 2 else (chain[0] if chain else None)
 
 
-def _issue_notice(session: Session, task: HumanTask, rung: dict[str, Any], now: datetime) -> SupervisionNotice:
-    supervisors = resolve_target(session, task, rung.get("supervisor") or "unit_head", now)
-    issuers = resolve_target(session, task, rung.get("issuer") or "supervisor", now)
+def _issue_notice(tick: _Tick, task: HumanTask, rung: dict[str, Any]) -> SupervisionNotice:
+    session, now = tick.session, tick.now
+    supervisors = tick.targets(task, rung.get("supervisor") or "unit_head")
+    issuers = tick.targets(task, rung.get("issuer") or "supervisor")
     issuer = session.get(Person, issuers[0]) if issuers else None
     owners = [task.assignee_id] if task.assignee_id else []
     subject = task.instance.subject
@@ -107,7 +139,7 @@ def _issue_notice(session: Session, task: HumanTask, rung: dict[str, Any], now: 
         instance_id=task.instance_id, issuing_unit_id=issuer.unit_id if issuer else None,
         supervisor_id=supervisors[0] if supervisors else None, responsible_unit_id=unit.id if unit else None,
         responsible_person_id=owners[0] if owners else None,
-        department_id=(_department(session, subject.unit) or subject.unit).id,
+        department_id=(tick.department(subject.unit) or subject.unit).id,
         level=task.instance.definition.level or subject.level, period=task.instance.period,
         matter=_matter(task), deadline=task.due_at, status="open", issued_at=now,
         negative_list=bool(rung.get("negative_list")))
@@ -134,8 +166,9 @@ def _owners(task: HumanTask) -> list[Person]:
     return [task.assignee] if task.assignee else list(task.candidates)
 
 
-def _take_over(session: Session, task: HumanTask, rung: dict[str, Any], now: datetime) -> None:
-    takers = resolve_target(session, task, rung["takeover"], now)
+def _take_over(tick: _Tick, task: HumanTask, rung: dict[str, Any]) -> None:
+    session, now = tick.session, tick.now
+    takers = tick.targets(task, rung["takeover"])
     if not takers or takers == [task.assignee_id]:
         return
     before = task.assignee_id

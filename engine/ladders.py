@@ -180,13 +180,14 @@ def ordered_rungs(task: HumanTask, ladder: Ladder, cal: WorkCalendar = OFFICIAL)
     return [(when, rung) for when, _, rung in sorted(timed, key=lambda item: (item[0], item[1]))]
 
 
-def schedule(task: HumanTask, ladder: Ladder | None, cal: WorkCalendar = OFFICIAL, start_index: int = 0) -> None:
+def schedule(task: HumanTask, ladder: Ladder | None, cal: WorkCalendar = OFFICIAL, start_index: int = 0,
+             rungs: list[tuple[datetime, dict[str, Any]]] | None = None) -> None:
     """Point the task at its `start_index`-th rung in firing order; no deadline or no ladder means no rung."""
     task.ladder = ladder.name if ladder else ""
     task.next_rung_index, task.next_rung_at = start_index, None
     if ladder is None or task.due_at is None or task.status != "open":
         return
-    rungs = ordered_rungs(task, ladder, cal)
+    rungs = rungs if rungs is not None else ordered_rungs(task, ladder, cal)
     if start_index < len(rungs):
         task.next_rung_at = rungs[start_index][0]
 
