@@ -104,8 +104,6 @@ def channels_for(session: Session, person: Person) -> list[tuple[str, str]]:
 def notify(session: Session, person_id: int, *, kind: str, title: str, body: str, link: str, now: datetime,
            dedupe_key: str) -> Notification | None:
     """Add an in-app notice and queue its sends; None if `dedupe_key` was used already. Never commits."""
-    if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)) is not None:
-        return None
     person = session.get(Person, person_id)
     if person is None:
         return None
@@ -114,10 +112,11 @@ def notify(session: Session, person_id: int, *, kind: str, title: str, body: str
                                     "dedupe_key": dedupe_key[:200]})
     if new_id is None:
         return None
-    for channel, target in channels_for(session, person):
-        session.add(Delivery(notification_id=new_id, channel=channel, target=target, status="pending",
-                             attempts=0, next_attempt_at=now, last_error=""))
-    session.flush()
+    sends = [Delivery(notification_id=new_id, channel=channel, target=target, status="pending", attempts=0,
+                      next_attempt_at=now, last_error="") for channel, target in channels_for(session, person)]
+    if sends:
+        session.add_all(sends)
+        session.flush()
     return session.get(Notification, new_id)
 
 
