@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import audit
@@ -14,7 +14,7 @@ from .closures import load_calendar
 from .deadlines import END_OF_DAY
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .ladders import ladder_for, reschedule_after_extension
-from .models import HumanTask, Person, TaskCandidate
+from .models import HumanTask, Person, ProcessInstance, TaskCandidate
 from .notify_port import notify_people
 from .supervision_models import NoticeAction, SupervisionNotice
 
@@ -48,12 +48,8 @@ def supervises_any(session: Session, person: Person) -> bool:
                            .limit(1)).first() is not None
 
 
-def list_notices(session: Session, actor: Person, flt: NoticeFilter, now: datetime) -> list[SupervisionNotice]:
-    """Notices the actor may see, filtered; red first, then the oldest."""
-    query = _visible(session, actor).options(
-        selectinload(SupervisionNotice.task).selectinload(HumanTask.assignee),
-        selectinload(SupervisionNotice.responsible_person), selectinload(SupervisionNotice.supervisor),
-        selectinload(SupervisionNotice.department), selectinload(SupervisionNotice.responsible_unit))
+def _filtered(session: Session, actor: Person, flt: NoticeFilter, now: datetime) -> Select[tuple[SupervisionNotice]]:
+    query = _visible(session, actor)
     if flt.colour:
         query = query.where(SupervisionNotice.colour == flt.colour)
     if flt.status == "active":
@@ -68,9 +64,26 @@ def list_notices(session: Session, actor: Person, flt: NoticeFilter, now: dateti
         query = query.where(SupervisionNotice.issued_at <= now - timedelta(days=flt.min_age_days))
     if flt.mine:
         query = query.where(SupervisionNotice.supervisor_id == actor.id)
-    rows = list(session.scalars(query.order_by(SupervisionNotice.issued_at, SupervisionNotice.id)))
-    rank = {"red": 0, "orange": 1, "yellow": 2}
-    return sorted(rows, key=lambda n: (rank.get(n.colour, 3), n.issued_at, n.id))
+    return query
+
+
+def list_notices(session: Session, actor: Person, flt: NoticeFilter, now: datetime, limit: int | None = None,
+                 offset: int = 0) -> list[SupervisionNotice]:
+    """Notices the actor may see, filtered; red first, then the oldest; one page when `limit` is given."""
+    rank = case({"red": 0, "orange": 1, "yellow": 2}, value=SupervisionNotice.colour, else_=3)
+    query = _filtered(session, actor, flt, now).options(
+        selectinload(SupervisionNotice.task).selectinload(HumanTask.assignee),
+        selectinload(SupervisionNotice.instance).selectinload(ProcessInstance.subject),
+        selectinload(SupervisionNotice.responsible_person), selectinload(SupervisionNotice.supervisor),
+        selectinload(SupervisionNotice.department), selectinload(SupervisionNotice.responsible_unit),
+    ).order_by(rank, SupervisionNotice.issued_at, SupervisionNotice.id).offset(offset)
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def count_notices(session: Session, actor: Person, flt: NoticeFilter, now: datetime) -> int:
+    """How many notices the filter matches (for paging)."""
+    query = _filtered(session, actor, flt, now).with_only_columns(func.count(SupervisionNotice.id))
+    return session.scalar(query) or 0
 
 
 def colour_counts(session: Session, actor: Person) -> dict[str, int]:

@@ -175,3 +175,18 @@ def test_the_owner_sets_a_follow_up_and_the_tick_fires_it_once(app, spiral, goal
         assert run_tick(db.session, datetime(2025, 9, 29, 9, 1))["follow_ups"] == 1
         assert run_tick(db.session, datetime(2025, 9, 29, 9, 2))["follow_ups"] == 0
         assert db.session.get(HumanTask, goal_task.id).follow_up_at is None
+
+
+def test_the_list_pages_through_many_notices_red_first(app, spiral, late_goal, monkeypatch):
+    import web.supervision.routes as routes
+    with app.app_context():
+        for code in ("C-ZBDS", "C-PY"):
+            start_cycle(db.session, None, "course_cycle", code, "2025-2026-1", T0)
+        run_tick(db.session, LATE + timedelta(minutes=1))
+    monkeypatch.setattr(routes, "PAGE_SIZE", 2)
+    client = spiral.client_for("zhouqiang")
+    first = spiral.page(client.get("/supervision?status=all"))
+    assert "第 1 / 5 页，共 9 张" in first.text_content()
+    assert [r.get("class").split()[-1] for r in first.xpath('//tr[contains(@class, "notice-row")]')] == ["red", "red"]
+    last = spiral.page(client.get("/supervision?status=all&page=5"))
+    assert [r.get("class").split()[-1] for r in last.xpath('//tr[contains(@class, "notice-row")]')] == ["yellow"]

@@ -21,6 +21,7 @@ from ..extensions import db
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 COLOURS = ("red", "orange", "yellow")
+PAGE_SIZE = 50
 
 
 def _may_enter() -> None:
@@ -58,10 +59,13 @@ def index():  # type: ignore[no-untyped-def]
     _may_enter()
     flt = _filter()
     now = clock.now()
-    notices = sv.list_notices(db.session, current_user, flt, now)
-    return render_template("supervision/index.html", notices=notices, flt=flt, now=now,
-                           counts=sv.colour_counts(db.session, current_user), departments=_departments(),
-                           people=_people(), statuses=sv.STATUSES)
+    total = sv.count_notices(db.session, current_user, flt, now)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    notices = sv.list_notices(db.session, current_user, flt, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    return render_template("supervision/index.html", notices=notices, flt=flt, now=now, total=total, page=page,
+                           pages=pages, counts=sv.colour_counts(db.session, current_user),
+                           departments=_departments(), people=_people(), statuses=sv.STATUSES)
 
 
 def _ids() -> list[int]:
