@@ -28,6 +28,7 @@ from .sync import sync_tasks
 
 LOCK_NAME = "tick"
 LEASE = timedelta(minutes=10)
+MAX_CATCH_UP = 100
 
 
 def holder_name() -> str:
@@ -74,7 +75,11 @@ def fire_timers(session: Session, now: datetime) -> int:
         loaded = loaded_for(instance.definition)
         workflow = runtime.load(loaded, instance.state)
         try:
-            runtime.advance(workflow, now)
+            for _ in range(MAX_CATCH_UP):  # a cycle timer (R5/P1D) fires one period per pass: catch up
+                runtime.advance(workflow, now)
+                upcoming = runtime.next_timer_at(workflow, now)
+                if upcoming is None or upcoming > now:
+                    break
         except ScriptError as exc:
             session.rollback()
             instance.incident, instance.next_timer_at = exc.message, None

@@ -62,3 +62,11 @@ def test_downtime_catches_up_a_timer_in_one_tick(session):
     instance = start_with(session, boundary("P3D", interrupting=False))
     assert run_tick(session, T0 + timedelta(days=30))["timers"] == 1
     assert open_titles(session, instance) == sorted(["写计划", "催交计划"])
+
+
+def test_a_cycle_timer_that_missed_its_periods_during_downtime_catches_up_in_one_tick(session):
+    instance = start_with(session, boundary("R3/P1D", interrupting=False, kind="timeCycle"))
+    run_tick(session, T0 + timedelta(days=10))
+    assert open_titles(session, instance).count("催交计划") == 3
+    run_tick(session, T0 + timedelta(days=11))
+    assert open_titles(session, instance).count("催交计划") == 3
