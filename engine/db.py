@@ -1,7 +1,7 @@
 """Database plumbing for the Flask-free side: engines, sessions, schema creation."""
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Column, Engine, create_engine, event, inspect, literal, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import notifications as _notifications  # noqa: F401  (declares its tables on Base)
@@ -31,10 +31,34 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet (including those declared beside their services), and
-    indexes added since an existing table was made."""
+    """Create every table that does not exist yet (including those declared beside their services), and the
+    columns and indexes added since an existing table was made (a database from an earlier Spiral upgrades)."""
     from . import drafts  # noqa: F401  (declares process_draft on Base)
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
     for table in Base.metadata.sorted_tables:
         for index in table.indexes:
             index.create(engine, checkfirst=True)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    inspector = inspect(engine)
+    for table in Base.metadata.sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        have = {c["name"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have:
+                with engine.begin() as conn:
+                    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {_column_ddl(column, engine)}"))
+
+
+def _column_ddl(column: Column, engine: Engine) -> str:  # type: ignore[type-arg]
+    """`name TYPE [DEFAULT x]`; a column without a plain default is added nullable (old rows hold NULL)."""
+    ddl = f"{column.name} {column.type.compile(dialect=engine.dialect)}"
+    default = getattr(column.default, "arg", None)
+    if default is not None and not callable(default):
+        rendered = literal(default, column.type).compile(dialect=engine.dialect,
+                                                          compile_kwargs={"literal_binds": True})
+        ddl += f" DEFAULT {rendered}"
+    return ddl
