@@ -22,35 +22,10 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import create_engine, text
 
 from engine.sample import SAMPLE_PDF, sample_answers
-from forms import default_registry
+from forms import default_registry, encode_form_post
 
 APPROVE = {"decision": "approve", "verdict": "passed"}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def html_post(form: Any, answers: dict[str, Any]) -> list[tuple[str, str]]:
-    """The fields a browser posts for `answers` (see forms/templates/forms/macros.html)."""
-    posted: list[tuple[str, str]] = []
-
-    def put(prefix: str, components: Any, values: dict[str, Any]) -> None:
-        for component in components:
-            if component.key is None or component.key not in values:
-                continue
-            name, value = prefix + component.key, values[component.key]
-            if component.type == "dynamiclist":
-                posted.append((f"{name}-_rows", str(len(value))))
-                for i, row in enumerate(value):
-                    put(f"{name}-{i}-", component.children, row)
-            elif component.type == "checkbox":
-                if value:
-                    posted.append((name, "on"))
-            elif isinstance(value, list):
-                posted.extend((name, str(v)) for v in value)
-            else:
-                posted.append((name, str(value)))
-
-    put("", form.fields, answers)
-    return posted
 
 
 def multipart(fields: list[tuple[str, str]], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
@@ -139,7 +114,7 @@ def run(base: str, db_url: str, seconds: float, usernames: list[str]) -> dict[st
                 time.sleep(0.05)  # nothing to do until a colleague's completion routes a task here
                 continue
             form = registry.get(row.form_id) if row.form_id else None
-            fields = html_post(form, sample_answers(form, APPROVE)) if form else []
+            fields = encode_form_post(form, sample_answers(form, APPROVE)) if form else []
             files = [(c.key, "佐证材料.pdf", SAMPLE_PDF) for c in form.fields
                      if c.type == "filepicker" and c.required and c.key] if form else []
             body, ctype = multipart([("csrf_token", token), *fields], files)

@@ -27,6 +27,24 @@ def find_subject(session: Session, code: str) -> Subject:
     return subject
 
 
+def process_for_subject(session: Session, process_id: str, subject_code: str) -> tuple[ProcessDefinition, Subject]:
+    """The newest version of a process and the subject it is to run for; raises NotFound or InvalidInput
+    when the process is for another level."""
+    definition = latest_definition(session, process_id)
+    assert definition is not None
+    subject = find_subject(session, subject_code)
+    if definition.level and definition.level != subject.level:
+        raise InvalidInput(f"流程“{definition.name}”用于 {definition.level} 层面，"
+                           f"而“{subject.name}”属于 {subject.level} 层面")
+    return definition, subject
+
+
+def initial_data(subject: Subject, period: str) -> dict[str, Any]:
+    """What every cycle's workflow starts knowing: its subject and period."""
+    return {"subject_code": subject.code, "subject_name": subject.name, "subject_level": subject.level,
+            "period": period}
+
+
 def start_cycle(session: Session, actor: Person | None, process_id: str, subject_code: str, period: str,
                 now: datetime, data: dict[str, Any] | None = None, locale: str = "zh_CN") -> ProcessInstance:
     """Start the newest version of `process_id` for a subject and period; commits.
@@ -39,17 +57,11 @@ def start_cycle(session: Session, actor: Person | None, process_id: str, subject
     if not PERIOD.match(period):
         raise InvalidInput("周期格式应为学年（2025-2026）或学期（2025-2026-1）",
                            {"period": "周期格式应为 2025-2026 或 2025-2026-1"})
-    definition = latest_definition(session, process_id)
-    assert definition is not None
-    subject = find_subject(session, subject_code)
-    if definition.level and definition.level != subject.level:
-        raise InvalidInput(f"流程“{definition.name}”用于 {definition.level} 层面，"
-                           f"而“{subject.name}”属于 {subject.level} 层面")
+    definition, subject = process_for_subject(session, process_id, subject_code)
     _refuse_duplicate(session, definition, subject, period)
     loaded = loaded_for(definition)
     values = _start_form_data(loaded.meta.get("start_form", ""), data or {}, locale)
-    initial = {"subject_code": subject.code, "subject_name": subject.name, "subject_level": subject.level,
-               "period": period, **values}
+    initial = {**initial_data(subject, period), **values}
     instance = ProcessInstance(definition_id=definition.id, subject_id=subject.id, period=period,
                                status="running", state={}, started_at=now,
                                started_by_id=actor.id if actor else None, stages_done=[])

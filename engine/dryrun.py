@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from . import settings
 from .access import is_quality_office
-from .cycles import find_subject
+from .cycles import initial_data, process_for_subject
 from .closures import load_calendar
 from .deadlines import compute_due
 from .definitions import latest_definition, loaded_for
-from .errors import InvalidInput, NotAllowed, SpiralError
+from .errors import NotAllowed, SpiralError
 from .models import Person
 from .routing import route_task
 from .runtime import Runtime
@@ -70,17 +70,11 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
     """
     if not is_quality_office(session, actor):
         raise NotAllowed("只有质量管理办公室可以试运行流程")
-    definition = latest_definition(session, process_id)
-    assert definition is not None
-    subject = find_subject(session, subject_code)
-    if definition.level and definition.level != subject.level:
-        raise InvalidInput(f"流程“{definition.name}”用于 {definition.level} 层面，而“{subject.name}”属于 "
-                           f"{subject.level} 层面")
+    definition, subject = process_for_subject(session, process_id, subject_code)
     loaded = loaded_for(definition)
     runtime = settings.get().runtime
     forms = settings.get().forms
-    initial = {"subject_code": subject.code, "subject_name": subject.name, "subject_level": subject.level,
-               "period": period}
+    initial = initial_data(subject, period)
     result = DryRun()
     seen: set[str] = set()
     cal = load_calendar(session)

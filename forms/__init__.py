@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .definition import Component, FormDef, Option
 from .errors import FormDefinitionError, FormNotFound
-from .post import parse_form_post
+from .post import encode_form_post, parse_form_post
 from .check import check_definition
 from .registry import FormRegistry, default_registry
 from .render import TEMPLATE_DIR, render_form_html, ui_text
@@ -26,6 +26,7 @@ __all__ = [
     "check_definition",
     "check_upload",
     "default_registry",
+    "encode_form_post",
     "parse_form_post",
     "render_form_html",
     "ui_text",

@@ -95,3 +95,28 @@ def _getlist(formdata: FormData, name: str) -> list[Any]:
 
 def _is_empty(value: Any) -> bool:
     return value is None or value is False or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def encode_form_post(form: FormDef, answers: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (name, value) pairs a browser posts for `answers`: the inverse of parse_form_post."""
+    posted: list[tuple[str, str]] = []
+
+    def put(prefix: str, components: Any, values: dict[str, Any]) -> None:
+        for component in components:
+            if component.key is None or component.key not in values:
+                continue
+            name, value = prefix + component.key, values[component.key]
+            if component.type == "dynamiclist":
+                posted.append((f"{name}{ROW_COUNT_SUFFIX}", str(len(value))))
+                for i, row in enumerate(value):
+                    put(f"{name}-{i}-", component.children, row)
+            elif component.type == "checkbox":
+                if value:
+                    posted.append((name, "on"))
+            elif isinstance(value, list):
+                posted.extend((name, str(v)) for v in value)
+            else:
+                posted.append((name, str(value)))
+
+    put("", form.fields, answers)
+    return posted

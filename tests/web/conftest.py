@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 import engine.settings
+from forms import encode_form_post
 from engine.cycles import start_cycle
 from engine.models import HumanTask
 from engine.queries import find_person
@@ -37,27 +38,11 @@ class TaskRow:
 
 
 def html_post(form: Any, answers: dict[str, Any]) -> dict[str, Any]:
-    """The fields a browser posts for `answers` in `form` (see forms/templates/forms/macros.html)."""
+    """The fields a browser posts for `answers` in `form`, as the test client takes them."""
     posted: dict[str, Any] = {}
-
-    def put(prefix: str, components: Any, values: dict[str, Any]) -> None:
-        for component in components:
-            if component.key is None or component.key not in values:
-                continue
-            name, value = prefix + component.key, values[component.key]
-            if component.type == "dynamiclist":
-                posted[f"{name}-_rows"] = str(len(value))
-                for i, row in enumerate(value):
-                    put(f"{name}-{i}-", component.children, row)
-            elif component.type == "checkbox":
-                if value:
-                    posted[name] = "on"
-            elif isinstance(value, list):
-                posted[name] = [str(v) for v in value]
-            else:
-                posted[name] = str(value)
-
-    put("", form.fields, answers)
+    for name, value in encode_form_post(form, answers):
+        posted[name] = [*posted[name], value] if isinstance(posted.get(name), list) else (
+            [posted[name], value] if name in posted else value)
     return posted
 
 
