@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 from . import audit
 from .deadlines import WorkCalendar
 from .ladders import COLOUR_RANK, ladder_for, ordered_rungs, schedule
-from .models import HumanTask, Person, TaskCandidate, Unit
+from .models import HumanTask, Person, Unit
 from .notify_port import notify_people
-from .routing import resolve_target, task_owner_ids
+from .routing import give_task_to, resolve_target, task_owner_ids
 from .supervision_models import NoticeAction, SupervisionNotice
+from .supervision_reports import departments
 
 ACTIVE_NOTICE = ("open", "extended")
 BATCH = 500
@@ -27,7 +28,7 @@ class _Tick:
         self.session, self.now, self.cal = session, now, cal
         self.ladders: dict[str, Any] = {}
         self._targets: dict[tuple[int, str, tuple[int, ...]], list[int]] = {}
-        self._departments: dict[int, Unit | None] = {}
+        self._departments: dict[int, Unit] | None = None
 
     def targets(self, task: HumanTask, target: str) -> list[int]:
         """`resolve_target`, remembered per (subject unit, target, owners) for the tick."""
@@ -36,11 +37,11 @@ class _Tick:
             self._targets[key] = resolve_target(self.session, task, target, self.now)
         return self._targets[key]
 
-    def department(self, unit: Unit) -> Unit | None:
+    def department(self, unit: Unit) -> Unit:
         """The unit just under the school (处室 or 专业部) that `unit` belongs to."""
-        if unit.id not in self._departments:
-            self._departments[unit.id] = _department(self.session, unit)
-        return self._departments[unit.id]
+        if self._departments is None:
+            self._departments = departments(self.session)
+        return self._departments.get(unit.id, unit)
 
 
 def fire_due_rungs(session: Session, now: datetime, cal: WorkCalendar) -> int:
@@ -116,15 +117,6 @@ def _fire(tick: _Tick, task: HumanTask, rung: dict[str, Any], ladder_label: str)
                                        "notice": notice.number if notice else None, "notified": recipients})
 
 
-def _department(session: Session, unit: Unit | None) -> Unit | None:
-    """The unit just under the school (处室 or 专业部) that `unit` belongs to."""
-    chain = []
-    while unit is not None and unit not in chain:
-        chain.append(unit)
-        unit = session.get(Unit, unit.parent_id) if unit.parent_id else None
-    return chain[-2] if len(chain) >= 2 else (chain[0] if chain else None)
-
-
 def _issue_notice(tick: _Tick, task: HumanTask, rung: dict[str, Any]) -> SupervisionNotice:
     session, now = tick.session, tick.now
     supervisors = tick.targets(task, rung.get("supervisor") or "unit_head")
@@ -139,7 +131,7 @@ def _issue_notice(tick: _Tick, task: HumanTask, rung: dict[str, Any]) -> Supervi
         instance_id=task.instance_id, issuing_unit_id=issuer.unit_id if issuer else None,
         supervisor_id=supervisors[0] if supervisors else None, responsible_unit_id=unit.id if unit else None,
         responsible_person_id=owners[0] if owners else None,
-        department_id=(tick.department(subject.unit) or subject.unit).id,
+        department_id=tick.department(subject.unit).id,
         level=task.instance.definition.level or subject.level, period=task.instance.period,
         matter=_matter(task), deadline=task.due_at, status="open", issued_at=now,
         negative_list=bool(rung.get("negative_list")))
@@ -172,9 +164,7 @@ def _take_over(tick: _Tick, task: HumanTask, rung: dict[str, Any]) -> None:
     if not takers or takers == [task.assignee_id]:
         return
     before = task.assignee_id
-    task.assignee_id = takers[0]
-    session.execute(TaskCandidate.__table__.delete().where(TaskCandidate.task_id == task.id))
-    session.expire(task, ["candidates", "assignee"])
+    give_task_to(session, task, takers[0])
     audit.record(session, None, "task.reassigned", now, instance=task.instance, task=task,
                  summary=f"逾期未办，任务“{task.title}”由上级接管", before={"assignee_id": before},
                  after={"assignee_id": takers[0]})
@@ -206,7 +196,7 @@ def fire_follow_ups(session: Session, now: datetime) -> int:
             session.rollback()
             continue
         task.follow_up_at = None
-        notify_people(session, [p.id for p in _owners(task)], kind="follow_up",
+        notify_people(session, task_owner_ids(task), kind="follow_up",
                       title=f"【跟进提醒】{task.instance.subject.name}：{task.title}",
                       body=f"您设定的跟进时间到了，请办理“{task.title}”。", link=f"/tasks/{task.id}", now=now,
                       dedupe_key=f"follow:{task.id}:{when:%Y%m%d%H%M}")

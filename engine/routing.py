@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from .models import Person, Role, RoleHolding, Subject, Substitution, Unit
+from .models import Person, Role, RoleHolding, Subject, Substitution, TaskCandidate, Unit
 
 _VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
 
@@ -204,3 +204,10 @@ def _nearest_heads(session: Session, start: Unit, skip: set[int]) -> list[int]:
         if heads:
             return heads
     return []
+
+
+def give_task_to(session: Session, task: Any, person_id: int) -> None:
+    """Make `person_id` the task's assignee and drop its candidates (a reassignment or a takeover)."""
+    task.assignee_id = person_id
+    session.execute(TaskCandidate.__table__.delete().where(TaskCandidate.task_id == task.id))
+    session.expire(task, ["candidates", "assignee"])

@@ -14,8 +14,9 @@ from .closures import load_calendar
 from .deadlines import END_OF_DAY
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .ladders import ladder_for, reschedule_after_extension
-from .models import HumanTask, Person, ProcessInstance, TaskCandidate
+from .models import HumanTask, Person, ProcessInstance
 from .notify_port import notify_people
+from .routing import give_task_to, task_owner_ids
 from .supervision_models import NoticeAction, SupervisionNotice
 
 STATUSES = ("open", "extended", "escalated", "completed", "closed")
@@ -130,10 +131,6 @@ def _log(session: Session, actor: Person, notice: SupervisionNotice, kind: str, 
                  before=before, after=after)
 
 
-def _owner_ids(task: HumanTask) -> list[int]:
-    return [task.assignee_id] if task.assignee_id else [p.id for p in task.candidates]
-
-
 def remind(session: Session, actor: Person, notice_ids: list[int], note: str, now: datetime) -> int:
     """催办: tell the responsible people again, on every chosen notice; returns how many were reminded."""
     notices = _actionable(session, actor, notice_ids)
@@ -143,7 +140,7 @@ def remind(session: Session, actor: Person, notice_ids: list[int], note: str, no
             continue
         notice.reminders += 1
         _log(session, actor, notice, "remind", note.strip(), now, f"催办（第 {notice.reminders} 次）")
-        notify_people(session, _owner_ids(notice.task), kind="notice.remind",
+        notify_people(session, task_owner_ids(notice.task), kind="notice.remind",
                       title=f"【催办】{notice.kind} {notice.number}",
                       body=(note.strip() or notice.matter), link=f"/tasks/{notice.task_id}", now=now,
                       dedupe_key=f"remind:{notice.id}:{notice.reminders}")
@@ -170,11 +167,9 @@ def reassign(session: Session, actor: Person, notice_ids: list[int], person_id: 
         task = notice.task
         if task.status != "open":
             raise Conflict(f"督办单 {notice.number} 的任务已结束，不能改派")
-        before = {"assignee_id": task.assignee_id, "candidates": _owner_ids(task)}
+        before = {"assignee_id": task.assignee_id, "candidates": task_owner_ids(task)}
         if task.assignee_id != target.id or task.candidates:
-            task.assignee_id = target.id
-            session.execute(TaskCandidate.__table__.delete().where(TaskCandidate.task_id == task.id))
-            session.expire(task, ["candidates", "assignee"])
+            give_task_to(session, task, target.id)
             moved += 1
         for other in notices_for_task(session, task.id):
             if other.status in ACTIVE:
@@ -215,7 +210,7 @@ def extend(session: Session, actor: Person, notice_id: int, new_due: date | None
     _log(session, actor, notice, "extend", reason.strip(), now,
          f"延期至 {new_due.isoformat()}：{reason.strip()}", before=before,
          after={"due": task.due_at.isoformat(), "rung": task.rung})
-    notify_people(session, _owner_ids(task), kind="task.extended", title=f"【延期】{task.title}",
+    notify_people(session, task_owner_ids(task), kind="task.extended", title=f"【延期】{task.title}",
                   body=f"截止时间已延至 {new_due.isoformat()}：{reason.strip()}", link=f"/tasks/{task.id}",
                   now=now, dedupe_key=f"extend:{task.id}:{new_due.isoformat()}")
     session.commit()
@@ -256,7 +251,7 @@ def set_follow_up(session: Session, actor: Person, task_id: int, when: datetime 
     task = session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("任务不存在")
-    if actor.id not in _owner_ids(task) and not is_quality_office(session, actor):
+    if actor.id not in task_owner_ids(task) and not is_quality_office(session, actor):
         raise NotAllowed("只有任务的办理人可以设置跟进提醒")
     if task.status != "open":
         raise Conflict("任务已结束，无需跟进提醒")

@@ -31,16 +31,16 @@ class RateRow:
         return self.on_time / total if total else None
 
 
-def _departments(session: Session) -> dict[int, str]:
-    """Each unit's department (the unit just under the school), by unit id."""
+def departments(session: Session) -> dict[int, Unit]:
+    """Each unit's department (the unit just under the school, itself for the school), by unit id."""
     units = {u.id: u for u in session.scalars(select(Unit))}
-    names: dict[int, str] = {}
+    found: dict[int, Unit] = {}
     for unit_id, unit in units.items():
         chain = [unit]
         while chain[-1].parent_id and chain[-1].parent_id in units and len(chain) < 50:
             chain.append(units[chain[-1].parent_id])
-        names[unit_id] = (chain[-2] if len(chain) >= 2 else chain[-1]).name
-    return names
+        found[unit_id] = chain[-2] if len(chain) >= 2 else chain[-1]
+    return found
 
 
 def on_time_rates(session: Session, group: str, now: datetime, period: str = "") -> list[RateRow]:
@@ -58,10 +58,10 @@ def on_time_rates(session: Session, group: str, now: datetime, period: str = "")
              .group_by(Subject.unit_id, ProcessDefinition.level, ProcessInstance.period, HumanTask.status))
     if period:
         query = query.where(ProcessInstance.period == period)
-    departments = _departments(session) if group == "department" else {}
+    names = {k: u.name for k, u in departments(session).items()} if group == "department" else {}
     rows: dict[str, RateRow] = {}
     for unit_id, level, inst_period, status, count, timely, past_due in session.execute(query):
-        key = {"department": departments.get(unit_id, ""), "level": level, "period": inst_period}[group]
+        key = {"department": names.get(unit_id, ""), "level": level, "period": inst_period}[group]
         row = rows.setdefault(key, RateRow(key))
         if status == "done":
             row.done += count
