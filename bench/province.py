@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from engine import org_cache
 from engine.models import HumanTask, Person
 from engine.queries import find_person, inbox, inbox_counts
 from engine.supervision import NoticeFilter, colour_counts, count_notices, list_notices
@@ -120,6 +121,7 @@ def _bulk(db_engine: Any, n_rows: int, schools: int) -> dict[str, Any]:
                                              "supervisor_id", "responsible_unit_id", "responsible_person_id",
                                              "department_id", "level", "period", "matter", "deadline", "status",
                                              "issued_at", "closed_at", "reminders", "negative_list"], notices)
+        org_cache.bump(conn)  # units and people were added behind the ORM's back
     return {"open": len(open_ids), "notices": len(notices), "person0": person0, "schools": schools,
             "candidates": len(candidates) // 2}
 

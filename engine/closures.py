@@ -11,6 +11,7 @@ from .access import is_quality_office
 from .deadlines import WorkCalendar
 from .errors import InvalidInput, NotAllowed, NotFound
 from .models import Person
+from .org_cache import snapshot
 from .supervision_models import Closure
 
 MAX_CLOSURE_DAYS = 60
@@ -18,7 +19,7 @@ MAX_CLOSURE_DAYS = 60
 
 def load_calendar(session: Session) -> WorkCalendar:
     """The official calendar with every closure the school has entered."""
-    return WorkCalendar(frozenset(session.scalars(select(Closure.day))))
+    return snapshot(session).calendar(session)
 
 
 def closures(session: Session) -> list[Closure]:

@@ -33,12 +33,14 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def create_schema(engine: Engine) -> None:
     """Create every table that does not exist yet (including those declared beside their services), and the
     columns and indexes added since an existing table was made (a database from an earlier Spiral upgrades)."""
-    from . import drafts  # noqa: F401  (declares process_draft on Base)
+    from . import drafts, org_cache  # noqa: F401  (declare process_draft and cache_token on Base)
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
     for table in Base.metadata.sorted_tables:
         for index in table.indexes:
             index.create(engine, checkfirst=True)
+    with engine.begin() as connection:  # a first stamp, so the org snapshot is cached from the start
+        org_cache.bump(connection)
 
 
 def _add_missing_columns(engine: Engine) -> None:

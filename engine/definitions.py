@@ -123,4 +123,5 @@ def latest_definitions(session: Session) -> list[ProcessDefinition]:
 
 def loaded_for(definition: ProcessDefinition) -> LoadedProcess:
     """The cached parsed spec of a definition version."""
-    return settings.get().runtime.loaded(definition.id, definition.sha256, definition.xml, definition.filename)
+    return settings.get().runtime.loaded(definition.id, definition.sha256, lambda: definition.xml,
+                                         definition.filename)

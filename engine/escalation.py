@@ -26,7 +26,6 @@ class _Tick:
 
     def __init__(self, session: Session, now: datetime, cal: WorkCalendar) -> None:
         self.session, self.now, self.cal = session, now, cal
-        self.ladders: dict[str, Any] = {}
         self._targets: dict[tuple[int, str, tuple[int, ...]], list[int]] = {}
         self._departments: dict[int, Unit] | None = None
 
@@ -69,7 +68,7 @@ def fire_due_rungs(session: Session, now: datetime, cal: WorkCalendar) -> int:
 
 def _climb(tick: _Tick, task: HumanTask) -> int:
     session, now = tick.session, tick.now
-    ladder = ladder_for(session, task.ladder, tick.ladders)
+    ladder = ladder_for(session, task.ladder)
     fired = 0
     while ladder is not None and task.next_rung_at is not None and task.next_rung_at <= now:
         index = task.next_rung_index

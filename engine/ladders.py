@@ -23,6 +23,7 @@ from .deadlines import OFFICIAL, WorkCalendar, parse_duration
 from .access import is_quality_office
 from .errors import InvalidInput, NotAllowed, NotFound
 from .models import HumanTask, Person, Role
+from .org_cache import LadderInfo, snapshot
 from .supervision_models import Ladder
 
 DEFAULT_LADDER = "default"
@@ -146,15 +147,10 @@ def get_ladder(session: Session, name: str) -> Ladder:
     return ladder
 
 
-def ladder_for(session: Session, name: str, cache: dict[str, Ladder | None] | None = None) -> Ladder | None:
+def ladder_for(session: Session, name: str) -> LadderInfo | None:
     """The ladder a task names, else the default one; None when no ladder exists at all."""
-    cache = cache if cache is not None else {}
-    for candidate in (name or DEFAULT_LADDER, DEFAULT_LADDER):
-        if candidate not in cache:
-            cache[candidate] = session.scalars(select(Ladder).where(Ladder.name == candidate)).first()
-        if cache[candidate] is not None:
-            return cache[candidate]
-    return None
+    ladders = snapshot(session).ladders(session)
+    return ladders.get(name or DEFAULT_LADDER) or ladders.get(DEFAULT_LADDER)
 
 
 def rung_time(rung: dict[str, Any], created: datetime, due: datetime, working: bool,
@@ -172,7 +168,7 @@ def rung_time(rung: dict[str, Any], created: datetime, due: datetime, working: b
     return due + timedelta(seconds=-span if before else span)
 
 
-def ordered_rungs(task: HumanTask, ladder: Ladder, cal: WorkCalendar = OFFICIAL) -> list[tuple[datetime, dict[str, Any]]]:
+def ordered_rungs(task: HumanTask, ladder: LadderInfo, cal: WorkCalendar = OFFICIAL) -> list[tuple[datetime, dict[str, Any]]]:
     """The task's rungs with their times, in the order they fire (by time, then as listed)."""
     assert task.due_at is not None
     timed = [(rung_time(r, task.created_at, task.due_at, task.working_days, cal), i, r)
@@ -180,7 +176,7 @@ def ordered_rungs(task: HumanTask, ladder: Ladder, cal: WorkCalendar = OFFICIAL)
     return [(when, rung) for when, _, rung in sorted(timed, key=lambda item: (item[0], item[1]))]
 
 
-def schedule(task: HumanTask, ladder: Ladder | None, cal: WorkCalendar = OFFICIAL, start_index: int = 0,
+def schedule(task: HumanTask, ladder: LadderInfo | None, cal: WorkCalendar = OFFICIAL, start_index: int = 0,
              rungs: list[tuple[datetime, dict[str, Any]]] | None = None) -> None:
     """Point the task at its `start_index`-th rung in firing order; no deadline or no ladder means no rung."""
     task.ladder = ladder.name if ladder else ""
@@ -192,7 +188,7 @@ def schedule(task: HumanTask, ladder: Ladder | None, cal: WorkCalendar = OFFICIA
         task.next_rung_at = rungs[start_index][0]
 
 
-def reschedule_after_extension(task: HumanTask, ladder: Ladder | None, now: datetime,
+def reschedule_after_extension(task: HumanTask, ladder: LadderInfo | None, now: datetime,
                                cal: WorkCalendar = OFFICIAL) -> None:
     """After a new due date: rungs already behind `now` count as passed, the colour follows them."""
     colour, passed = "none", 0

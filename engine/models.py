@@ -125,9 +125,9 @@ class ProcessDefinition(Base):
     version: Mapped[int] = mapped_column(Integer)
     level: Mapped[str] = mapped_column(String(16), default="")
     filename: Mapped[str] = mapped_column(String(200), default="")
-    xml: Mapped[str] = mapped_column(Text)
+    xml: Mapped[str] = mapped_column(Text, deferred=True)  # read when first parsed; the spec is cached
     sha256: Mapped[str] = mapped_column(String(64))
-    meta: Mapped[dict[str, Any]] = mapped_column(JSON)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     deployed_at: Mapped[datetime] = mapped_column(DateTime)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     comment: Mapped[str] = mapped_column(String(500), default="")

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, select, update)
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, insert, select,
+                        update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import audit, settings
 from .errors import InvalidInput, NotAllowed, NotFound
 from .models import Base, HumanTask, Person, ProcessInstance
+from .org_cache import snapshot
 
 CHANNELS = ("email", "wecom", "dingtalk")
 STATUSES = ("pending", "sending", "sent", "failed")
@@ -84,44 +86,41 @@ def _insert_once(session: Session, values: dict[str, object]) -> int | None:
         return None
 
 
-def channels_for(session: Session, person: Person) -> list[tuple[str, str]]:
+def channels_for(session: Session, person_id: int) -> list[tuple[str, str]]:
     """(channel, target) for each outside channel this person chose and the school can send on."""
-    if not person.active:
+    choice = snapshot(session).channel_choices(session).get(person_id)
+    if choice is None:
         return []
-    pref = session.get(ChannelPreference, person.id)
-    if pref is None:
+    email_chosen, email, wecom, dingtalk, active = choice
+    if not active:
         return []
     chosen = []
-    if pref.email and person.email and settings.get().smtp_host:
-        chosen.append(("email", person.email))
-    if pref.wecom_webhook:
-        chosen.append(("wecom", pref.wecom_webhook))
-    if pref.dingtalk_webhook:
-        chosen.append(("dingtalk", pref.dingtalk_webhook))
+    if email_chosen and email and settings.get().smtp_host:
+        chosen.append(("email", email))
+    if wecom:
+        chosen.append(("wecom", wecom))
+    if dingtalk:
+        chosen.append(("dingtalk", dingtalk))
     return chosen
 
 
 def notify(session: Session, person_id: int, *, kind: str, title: str, body: str, link: str, now: datetime,
-           dedupe_key: str) -> Notification | None:
-    """Add an in-app notice and queue its sends; None if `dedupe_key` was used already. Never commits."""
-    person = session.get(Person, person_id)
-    if person is None:
-        return None
+           dedupe_key: str) -> int | None:
+    """Add an in-app notice and queue its sends; its id, or None if `dedupe_key` was used already. Never commits."""
     new_id = _insert_once(session, {"person_id": person_id, "kind": kind[:32], "title": title[:200],
                                     "body": body, "link": link[:300], "created_at": now,
                                     "dedupe_key": dedupe_key[:200]})
     if new_id is None:
         return None
-    sends = [Delivery(notification_id=new_id, channel=channel, target=target, status="pending", attempts=0,
-                      next_attempt_at=now, last_error="") for channel, target in channels_for(session, person)]
+    sends = [{"notification_id": new_id, "channel": channel, "target": target, "status": "pending", "attempts": 0,
+              "next_attempt_at": now, "last_error": ""} for channel, target in channels_for(session, person_id)]
     if sends:
-        session.add_all(sends)
-        session.flush()
-    return session.get(Notification, new_id)
+        session.execute(insert(Delivery), sends)
+    return new_id
 
 
 def notify_new_task(session: Session, task: HumanTask, instance: ProcessInstance, person_id: int,
-                    now: datetime) -> Notification | None:
+                    now: datetime) -> int | None:
     """Tell a person a task is theirs (assigned, offered to claim, or handed over); once per task and person."""
     claim = task.assignee_id is None
     due = f"，期限 {task.due_at:%Y-%m-%d %H:%M}" if task.due_at else ""

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Person, Role, RoleHolding, Subject, Substitution, TaskCandidate, Unit
+from .models import Person, Subject, TaskCandidate
+from .org_cache import RoleInfo, snapshot
 
 _VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
 
@@ -26,61 +27,37 @@ class Route:
     reason: str = ""
 
 
-def find_role(session: Session, ref: str) -> Role | None:
+def find_role(session: Session, ref: str) -> RoleInfo | None:
     """The role whose code or name is `ref`."""
-    ref = ref.strip()
-    return session.scalars(select(Role).where(or_(Role.code == ref, Role.name == ref))).first()
+    return snapshot(session).roles(session).get(ref.strip())
 
 
 def role_exists(session: Session) -> Any:
     """A predicate for the BPMN validator: does a role with this code or name exist?"""
-    names = {n for row in session.execute(select(Role.code, Role.name)) for n in row}
+    names = snapshot(session).roles(session)
     return lambda ref: ref.strip() in names
 
 
-def _ancestors(session: Session, unit: Unit) -> list[Unit]:
-    chain = []
-    current: Unit | None = unit
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = session.get(Unit, current.parent_id) if current.parent_id else None
-    return chain
-
-
-def _holders(session: Session, role: Role, unit_id: int) -> list[int]:
-    query = (select(RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
-             .where(RoleHolding.role_id == role.id, RoleHolding.unit_id == unit_id, Person.active.is_(True))
-             .order_by(RoleHolding.person_id))
-    return list(session.scalars(query))
-
-
-def _holders_along(session: Session, role: Role, unit_ids: list[int]) -> dict[int, list[int]]:
-    """Active holders of `role` in each of `unit_ids`, in one query ordered by person id."""
-    query = (select(RoleHolding.unit_id, RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
-             .where(RoleHolding.role_id == role.id, RoleHolding.unit_id.in_(unit_ids), Person.active.is_(True))
-             .order_by(RoleHolding.person_id))
-    found: dict[int, list[int]] = {}
-    for unit_id, person_id in session.execute(query):
-        found.setdefault(unit_id, []).append(person_id)
-    return found
+def _holders_along(session: Session, role: RoleInfo, unit_ids: list[int]) -> dict[int, list[int]]:
+    """Active holders of `role` in each of `unit_ids`, ordered by person id."""
+    by_role_unit = snapshot(session).holdings(session).by_role_unit
+    return {unit_id: by_role_unit[(role.id, unit_id)] for unit_id in unit_ids if (role.id, unit_id) in by_role_unit}
 
 
 def substitute_for(session: Session, person_id: int, now: datetime) -> int:
     """The person who receives `person_id`'s new tasks today (themself unless a substitute is active)."""
     today = now.date()
-    sub = session.scalars(select(Substitution).join(Person, Person.id == Substitution.substitute_id).where(
-        Substitution.person_id == person_id, Substitution.starts_on <= today,
-        Substitution.ends_on >= today, Person.active.is_(True)).order_by(Substitution.id.desc())).first()
-    return sub.substitute_id if sub else person_id
+    for first, last, substitute_id in snapshot(session).substitutions(session).get(person_id, ()):
+        if first <= today <= last:
+            return substitute_id
+    return person_id
 
 
-def _route_role(session: Session, role: Role, subject: Subject) -> Route:
-    if subject.person_id is not None:
-        held = session.scalars(select(RoleHolding.id).where(
-            RoleHolding.person_id == subject.person_id, RoleHolding.role_id == role.id)).first()
-        if held is not None:
-            return Route(role.name, subject.unit_id, assignee_id=subject.person_id)
-    chain = [unit.id for unit in _ancestors(session, subject.unit)]
+def _route_role(session: Session, role: RoleInfo, subject: Subject) -> Route:
+    org = snapshot(session)
+    if subject.person_id is not None and (subject.person_id, role.id) in org.holdings(session).held:
+        return Route(role.name, subject.unit_id, assignee_id=subject.person_id)
+    chain = org.ancestors(session, subject.unit_id)
     by_unit = _holders_along(session, role, chain)
     for unit_id in chain:  # the nearest unit up the tree where someone holds the role
         holders = by_unit.get(unit_id, [])
@@ -156,10 +133,7 @@ def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
 
 def quality_office_ids(session: Session) -> list[int]:
     """Everyone holding a role marked to receive unroutable tasks (the quality office)."""
-    query = (select(RoleHolding.person_id).join(Role).join(Person, Person.id == RoleHolding.person_id)
-             .where(Role.receives_unroutable.is_(True), Person.active.is_(True))
-             .order_by(RoleHolding.person_id))
-    return list(dict.fromkeys(session.scalars(query)))
+    return list(snapshot(session).holdings(session).unroutable)
 
 
 def task_owner_ids(task: Any) -> list[int]:
@@ -176,31 +150,26 @@ def resolve_target(session: Session, task: Any, target: str, now: datetime) -> l
     school leaders sit beside the departments, not above them). Active substitutes stand in.
     """
     owners = task_owner_ids(task)
+    org = snapshot(session)
+    chain = org.ancestors(session, task.instance.subject.unit_id)
     if target == "owner":
         ids = owners
     elif target == "unit_head":
-        ids = _nearest_heads(session, task.instance.subject.unit, set(owners))
+        ids = _nearest_heads(session, chain, set(owners))
     else:
         role = find_role(session, target)
         ids = []
         if role is not None:
-            for unit in _ancestors(session, task.instance.subject.unit):
-                ids = _holders(session, role, unit.id)
-                if ids:
-                    break
-            else:
-                ids = list(dict.fromkeys(session.scalars(
-                    select(RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
-                    .where(RoleHolding.role_id == role.id, Person.active.is_(True)).order_by(RoleHolding.person_id))))
+            along = _holders_along(session, role, chain)
+            found = next((along[unit_id] for unit_id in chain if unit_id in along), None)
+            ids = found if found is not None else org.holdings(session).by_role.get(role.id, [])
     return list(dict.fromkeys(substitute_for(session, pid, now) for pid in ids))
 
 
-def _nearest_heads(session: Session, start: Unit, skip: set[int]) -> list[int]:
-    for unit in _ancestors(session, start):
-        query = (select(RoleHolding.person_id).join(Role).join(Person, Person.id == RoleHolding.person_id)
-                 .where(RoleHolding.unit_id == unit.id, Role.heads_unit.is_(True), Person.active.is_(True))
-                 .order_by(RoleHolding.person_id))
-        heads = [pid for pid in dict.fromkeys(session.scalars(query)) if pid not in skip]
+def _nearest_heads(session: Session, chain: list[int], skip: set[int]) -> list[int]:
+    heads_by_unit = snapshot(session).holdings(session).heads
+    for unit_id in chain:
+        heads = [pid for pid in heads_by_unit.get(unit_id, []) if pid not in skip]
         if heads:
             return heads
     return []

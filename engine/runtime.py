@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Callable
 from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
@@ -102,11 +102,11 @@ class Runtime:
         self.script_engine = make_script_engine()
         self._specs: dict[tuple[int, str], LoadedProcess] = {}
 
-    def loaded(self, definition_id: int, sha256: str, xml: str, filename: str) -> LoadedProcess:
-        """The parsed process for one definition version, parsed once per process lifetime."""
+    def loaded(self, definition_id: int, sha256: str, xml: Callable[[], str], filename: str) -> LoadedProcess:
+        """The parsed process for one definition version, parsed once per process lifetime (`xml` read then)."""
         key = (definition_id, sha256)
         if key not in self._specs:
-            self._specs[key] = load_process(xml, filename, role_exists=lambda _: True,
+            self._specs[key] = load_process(xml(), filename, role_exists=lambda _: True,
                                             form_exists=lambda _: True)
         return self._specs[key]
 

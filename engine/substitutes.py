@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from . import audit
+from . import audit, org_cache
 from .access import is_quality_office, is_school_leader
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .models import HumanTask, Person, Substitution, TaskCandidate
@@ -86,6 +86,7 @@ def end_substitution(session: Session, actor: Person, substitution_id: int, now:
         audit.record(session, actor, "substitution.cancelled", now, object_type="substitution", object_id=row.id,
                      summary=f"取消了{person.name}由{row.substitute.name}代理的安排", before=before)
         session.execute(delete(Substitution).where(Substitution.id == row.id))
+        org_cache.stamp(session)
     else:
         row.ends_on = today - timedelta(days=1)
         audit.record(session, actor, "substitution.ended", now, object_type="substitution", object_id=row.id,

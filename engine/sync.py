@@ -34,8 +34,9 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                actor: Person | None, now: datetime) -> list[HumanTask]:
     """Create rows for newly ready tasks, cancel rows whose task left the ready state; return new rows."""
     ready = {str(t.id): t for t in Runtime.ready_user_tasks(workflow)}
-    open_rows = list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                             HumanTask.status == "open")))
+    open_rows = [row for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                                        HumanTask.status == "open"))
+                 if row.status == "open"]  # a task completed in this transaction may not be flushed yet
     for row in open_rows:
         if row.spiff_task_id not in ready:
             row.status = "cancelled"
@@ -47,7 +48,6 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
     known = {row.spiff_task_id for row in open_rows}
     created = []
     cal: WorkCalendar | None = None
-    ladder_cache: dict[str, Any] = {}
     for spiff_id, task in ready.items():
         if spiff_id in known:
             continue
@@ -61,7 +61,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                         unroutable=route.unroutable, form_id=task_meta.get("form", ""), status="open",
                         created_at=now, due_at=_due(task_meta, now, cal), data={},
                         working_days=is_working_calendar(task_meta.get("due_calendar", "")))
-        schedule(row, ladder_for(session, task_meta.get("escalation", ""), ladder_cache), cal)
+        schedule(row, ladder_for(session, task_meta.get("escalation", "")), cal)
         session.add(row)
         session.flush()
         for person_id in route.candidate_ids:
@@ -85,6 +85,7 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
               for t in Runtime.ready_user_tasks(workflow)]
     stages = [s for s in stages if s]
     # One row per stage, in the order first reached (not one row per finished task: flat in history).
+    session.flush()
     done_rows = session.scalars(select(HumanTask.stage).where(HumanTask.instance_id == instance.id,
                                                               HumanTask.status == "done")
                                 .group_by(HumanTask.stage).order_by(func.min(HumanTask.id))).all()

@@ -162,15 +162,16 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
             _discard(session, written)
             _record_incident(session, actor, task, exc, now)
             raise
-        before = {"status": task.status}
-        task.status, task.completed_at, task.completed_by_id, task.data = "done", now, actor.id, clean
-        task.next_rung_at = task.follow_up_at = None
-        settle_notices(session, task, actor, now, "任务已办理完成")
-        instance.state = runtime.dump(workflow)
-        audit.record(session, actor, "task.completed", now, instance=instance, task=task,
-                     summary=f"{actor.name}完成了任务“{task.title}”", before=before,
-                     after={"status": "done", "data": clean})
-        sync_tasks(session, instance, workflow, loaded.meta, actor, now)
+        with session.no_autoflush:  # one flush for the new tasks' ids, one at commit
+            before = {"status": task.status}
+            settle_notices(session, task, actor, now, "任务已办理完成")
+            task.status, task.completed_at, task.completed_by_id, task.data = "done", now, actor.id, clean
+            task.next_rung_at = task.follow_up_at = None
+            audit.record(session, actor, "task.completed", now, instance=instance, task=task,
+                         summary=f"{actor.name}完成了任务“{task.title}”", before=before,
+                         after={"status": "done", "data": clean})
+            sync_tasks(session, instance, workflow, loaded.meta, actor, now)
+            instance.state = runtime.dump(workflow)
         session.commit()
     except StaleDataError as exc:
         _discard(session, written)

@@ -72,9 +72,9 @@ def failed_delivery(app, spiral) -> int:
     with app.app_context():
         chen = find_person(db.session, "chenxiaoyu")
         db.session.add(ChannelPreference(person_id=chen.id, email=False, wecom_webhook=WECOM, dingtalk_webhook=""))
-        notice = notify(db.session, chen.id, kind="remind", title="催办：制定课程建设目标", body="", link="/inbox",
-                        now=spiral.now(), dedupe_key="remind:x")
-        delivery = db.session.scalars(select(Delivery).where(Delivery.notification_id == notice.id)).one()
+        notice_id = notify(db.session, chen.id, kind="remind", title="催办：制定课程建设目标", body="", link="/inbox",
+                           now=spiral.now(), dedupe_key="remind:x")
+        delivery = db.session.scalars(select(Delivery).where(Delivery.notification_id == notice_id)).one()
         delivery.status, delivery.attempts, delivery.next_attempt_at = "failed", 5, None
         delivery.last_error = "SendError: 机器人拒绝了消息：errcode=93000 invalid webhook url"
         db.session.commit()
