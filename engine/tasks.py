@@ -10,7 +10,7 @@ from typing import Any
 
 from forms import check_upload, validate_submission
 from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
@@ -33,9 +33,11 @@ class Upload:
     data: bytes
 
 
-def get_task(session: Session, task_id: int) -> HumanTask:
-    """The task with this id; raises NotFound."""
-    task = session.get(HumanTask, task_id)
+def get_task(session: Session, task_id: int, with_cycle: bool = False) -> HumanTask:
+    """The task with this id (`with_cycle`: its cycle, definition and subject in the same query); raises NotFound."""
+    options = [joinedload(HumanTask.instance).joinedload(ProcessInstance.definition),
+               joinedload(HumanTask.instance).joinedload(ProcessInstance.subject)] if with_cycle else []
+    task = session.get(HumanTask, task_id, options=options)
     if task is None:
         raise NotFound(f"任务 #{task_id} 不存在")
     return task
@@ -140,7 +142,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     A candidate claims the task first. Raises NotFound, NotAllowed, Conflict (done by someone else),
     InvalidInput (per-field errors; nothing changed), ScriptError (the cycle records an incident).
     """
-    task = get_task(session, task_id)
+    task = get_task(session, task_id, with_cycle=True)
     _refuse_finished(task)
     must_claim = _ensure_actor_may_act(session, actor, task)
     instance = task.instance
