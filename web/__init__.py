@@ -15,7 +15,7 @@ from engine.db import sqlite_pragmas
 from engine.models import Person
 
 from .extensions import babel, csrf, db, login_manager
-from .i18n import LANGUAGES, compile_catalogs, select_locale
+from .i18n import LANGUAGES, compile_catalogs, selected_locale
 
 __all__ = ["create_app"]
 
@@ -87,7 +87,7 @@ def _instance_secret(instance_path: str) -> str:
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=selected_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

@@ -1,8 +1,10 @@
 """Language choice (zh_CN default, en available) and on-demand compilation of the catalogs."""
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request, session
@@ -22,6 +24,16 @@ def select_locale() -> str:
     if request and request.args.get("lang") in LANGUAGES:
         return request.args["lang"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def selected_locale() -> Locale:
+    """`select_locale` as a parsed Locale for Flask-Babel (parsing a code reads the locale data folder)."""
+    return _parsed(select_locale())
+
+
+@lru_cache(maxsize=None)
+def _parsed(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def compile_catalogs() -> None:

@@ -121,7 +121,8 @@ def claim_many():  # type: ignore[no-untyped-def]
 @bp.post("/tasks/<int:task_id>/complete")
 @login_required
 def complete(task_id: int):  # type: ignore[no-untyped-def]
-    task = get_task(db.session, task_id)
+    task = get_task(db.session, task_id, with_cycle=True)
+    title = task.title  # read before the commit expires it
     form = _form_of(task)
     values = parse_form_post(form, request.form) if form else {}
     row_action = request.form.get("_add_row") or request.form.get("_remove_row")
@@ -140,7 +141,7 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     except Conflict as exc:
         db.session.rollback()
         return _render_task(get_task(db.session, task_id), status=409, error=exc.message)
-    flash(_("已提交：“%(title)s”。流程已流转到下一步。", title=task.title), "success")
+    flash(_("已提交：“%(title)s”。流程已流转到下一步。", title=title), "success")
     return redirect(url_for("inbox.index"))
 
 
