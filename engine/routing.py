@@ -41,7 +41,8 @@ def role_exists(session: Session) -> Any:
 def _holders_along(session: Session, role: RoleInfo, unit_ids: list[int]) -> dict[int, list[int]]:
     """Active holders of `role` in each of `unit_ids`, ordered by person id."""
     by_role_unit = snapshot(session).holdings(session).by_role_unit
-    return {unit_id: by_role_unit[(role.id, unit_id)] for unit_id in unit_ids if (role.id, unit_id) in by_role_unit}
+    return {unit_id: list(by_role_unit[(role.id, unit_id)]) for unit_id in unit_ids
+            if (role.id, unit_id) in by_role_unit}
 
 
 def substitute_for(session: Session, person_id: int, now: datetime) -> int:
