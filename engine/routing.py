@@ -145,14 +145,19 @@ def task_owner_ids(task: Any) -> list[int]:
 
 
 def resolve_target(session: Session, task: Any, target: str, now: datetime) -> list[int]:
-    """People a ladder rung names: `owner`, `unit_head` (nearest head above the owner) or a role code/name.
+    """People a ladder rung names for `task` (see `people_named`)."""
+    return people_named(session, task.instance.subject.unit_id, task_owner_ids(task), target, now)
 
-    A role is looked for from the cycle's subject up the org tree, then anywhere in the school (督导员 and
+
+def people_named(session: Session, unit_id: int, owners: list[int], target: str, now: datetime) -> list[int]:
+    """People a ladder rung names: `owner`, `unit_head` (nearest head above the owner) or a role code/name,
+    for a task of a subject in `unit_id` held by `owners`.
+
+    A role is looked for from the subject's unit up the org tree, then anywhere in the school (督导员 and
     school leaders sit beside the departments, not above them). Active substitutes stand in.
     """
-    owners = task_owner_ids(task)
     org = snapshot(session)
-    chain = org.ancestors(session, task.instance.subject.unit_id)
+    chain = org.ancestors(session, unit_id)
     if target == "owner":
         ids = owners
     elif target == "unit_head":
@@ -162,7 +167,7 @@ def resolve_target(session: Session, task: Any, target: str, now: datetime) -> l
         ids = []
         if role is not None:
             along = _holders_along(session, role, chain)
-            found = next((along[unit_id] for unit_id in chain if unit_id in along), None)
+            found = next((along[unit] for unit in chain if unit in along), None)
             ids = found if found is not None else org.holdings(session).by_role.get(role.id, [])
     return list(dict.fromkeys(substitute_for(session, pid, now) for pid in ids))
 
