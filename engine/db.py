@@ -5,6 +5,7 @@ from sqlalchemy import Column, Engine, create_engine, event, inspect, literal, t
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import notifications as _notifications  # noqa: F401  (declares its tables on Base)
+from . import tallies
 from .models import Base
 
 
@@ -35,7 +36,10 @@ def create_schema(engine: Engine) -> None:
     columns and indexes added since an existing table was made (a database from an earlier Spiral upgrades)."""
     from . import drafts, org_cache  # noqa: F401  (declare process_draft and cache_token on Base)
     Base.metadata.create_all(engine)
-    _add_missing_columns(engine)
+    added = _add_missing_columns(engine)
+    if {f"process_instance.{column}" for column in tallies.COLUMNS} & added:
+        with engine.begin() as conn:
+            tallies.recount(conn)
     for table in Base.metadata.sorted_tables:
         for index in table.indexes:
             index.create(engine, checkfirst=True)
@@ -43,7 +47,9 @@ def create_schema(engine: Engine) -> None:
         org_cache.bump(connection)
 
 
-def _add_missing_columns(engine: Engine) -> None:
+def _add_missing_columns(engine: Engine) -> set[str]:
+    """Add the columns an existing table lacks; return them as `table.column`."""
+    added: set[str] = set()
     inspector = inspect(engine)
     for table in Base.metadata.sorted_tables:
         if not inspector.has_table(table.name):
@@ -53,6 +59,8 @@ def _add_missing_columns(engine: Engine) -> None:
             if column.name not in have:
                 with engine.begin() as conn:
                     conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {_column_ddl(column, engine)}"))
+                added.add(f"{table.name}.{column.name}")
+    return added
 
 
 def _column_ddl(column: Column, engine: Engine) -> str:  # type: ignore[type-arg]

@@ -137,7 +137,9 @@ class ProcessInstance(Base):
     """One cycle of one subject for one period; `state` is the workflow without its spec."""
 
     __tablename__ = "process_instance"
-    __table_args__ = (Index("ix_instance_subject_period", "subject_id", "period"),)
+    # Covers the on-time report too (engine/supervision_reports.py): it reads this index, never the rows.
+    __table_args__ = (Index("ix_instance_subject_period_due", "subject_id", "period", "definition_id",
+                            "due_tasks_open", "due_tasks_done", "due_tasks_on_time"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
@@ -152,6 +154,10 @@ class ProcessInstance(Base):
     incident: Mapped[str] = mapped_column(Text, default="")
     next_timer_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Its tasks with a deadline: open, done, done by the deadline. Kept at every flush by engine/tallies.py.
+    due_tasks_open: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    due_tasks_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    due_tasks_on_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     definition: Mapped[ProcessDefinition] = relationship()
     subject: Mapped[Subject] = relationship()
     __mapper_args__ = {"version_id_col": version}
@@ -178,10 +184,11 @@ class HumanTask(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     unroutable: Mapped[bool] = mapped_column(Boolean, default=False)
     form_id: Mapped[str] = mapped_column(String(100), default="")
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    # active_history: engine/tallies.py needs the value a change replaces, even when it was not loaded yet.
+    status: Mapped[str] = mapped_column(String(16), default="open", active_history=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime, active_history=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime, active_history=True)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rung: Mapped[str] = mapped_column(String(16), default="none")
@@ -261,3 +268,4 @@ def _audit_is_append_only(mapper: Any, connection: Any, target: AuditEvent) -> N
 
 
 from . import supervision_models  # noqa: E402,F401  - their tables belong to the same metadata
+from . import tallies  # noqa: E402,F401  - keeps ProcessInstance.due_tasks_* at every flush

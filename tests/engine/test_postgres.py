@@ -58,6 +58,7 @@ def test_the_demo_school_with_its_ladder_and_notices_seeds_on_postgresql(pg_empt
     from engine.supervision import all_notices
     from engine.supervision_reports import on_time_rates
     from engine.tick import run_tick
+    from tests.engine.test_on_time_rates import assert_recount_agrees, assert_same_as_counting_every_task
     now = datetime(2026, 11, 23, 10)
     seed_demo(pg_empty, now)
     statuses = {n.status for n in all_notices(pg_empty)}
@@ -65,3 +66,10 @@ def test_the_demo_school_with_its_ladder_and_notices_seeds_on_postgresql(pg_empt
     assert {n.colour for n in all_notices(pg_empty, "active")} == {"yellow", "orange", "red"}
     assert run_tick(pg_empty, now)["rungs"] == 0  # nothing fires twice
     assert on_time_rates(pg_empty, "department", now)
+    assert_same_as_counting_every_task(pg_empty, now)
+    assert_recount_agrees(pg_empty)
+
+
+def test_on_time_rates_are_exact_on_postgresql(pg_session):
+    from tests.engine.test_on_time_rates import test_figures_are_exact_for_every_kind_of_task_and_every_grouping
+    test_figures_are_exact_for_every_kind_of_task_and_every_grouping(pg_session)

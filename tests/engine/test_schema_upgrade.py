@@ -1,9 +1,16 @@
 """A database made by an earlier Spiral gains the columns and indexes added since, keeping its rows."""
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
-from engine.db import create_schema, make_engine
+from engine.cycles import start_cycle
+from engine.db import create_schema, make_engine, make_session_factory
+from engine.demo import deploy_shipped, seed_org
+from engine.models import HumanTask
+from engine.sample import sample_answers
+from engine.settings import get as settings
+from engine.tasks import complete_task
+from tests.conftest import T0
 
 
 def test_an_older_database_gains_the_new_columns_with_their_defaults(tmp_path):
@@ -24,4 +31,27 @@ def test_an_older_database_gains_the_new_columns_with_their_defaults(tmp_path):
     assert "ix_task_next_rung" in {i["name"] for i in inspect(db_engine).get_indexes("human_task")}
     with db_engine.connect() as conn:
         assert conn.execute(text("SELECT heads_unit FROM role WHERE code = 'x'")).scalar() == 0
+    db_engine.dispose()
+
+
+def test_an_older_database_gains_each_cycles_deadline_counts_counted_from_its_tasks(tmp_path, upload_dir):
+    db_engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    create_schema(db_engine)
+    session = make_session_factory(db_engine)()
+    seed_org(session)
+    deploy_shipped(session, T0)
+    instance = start_cycle(session, None, "course_cycle", "C-WDYY", "2025-2026-1", T0)
+    goal = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    complete_task(session, goal.assignee, goal.id, sample_answers(settings().forms.get(goal.form_id)), T0)
+    session.close()
+    with db_engine.begin() as conn:  # the previous release: no counts, the narrower index
+        conn.execute(text("DROP INDEX ix_instance_subject_period_due"))
+        for column in ("due_tasks_open", "due_tasks_done", "due_tasks_on_time"):
+            conn.execute(text(f"ALTER TABLE process_instance DROP COLUMN {column}"))
+
+    create_schema(db_engine)
+
+    with db_engine.connect() as conn:
+        assert conn.execute(text("SELECT due_tasks_open, due_tasks_done, due_tasks_on_time FROM process_instance"
+                                 )).one() == (1, 1, 1)  # the review is open; the goal was done on time
     db_engine.dispose()

@@ -135,6 +135,10 @@ def test_on_time_rates_by_department_level_and_period(app, spiral, late_goal):
     text = tree.text_content()
     assert "财经商贸部" in text and "课程" in text and "2025-2026-1" in text
     assert "0%" in text  # one overdue open task, nothing on time yet
+    rows = tree.xpath('//table[contains(@class, "rates")]/tbody/tr')
+    cells = [[td.text_content().strip() for td in row.xpath("td")] for row in rows]
+    assert cells == [["财经商贸部", "0", "0", "1", "0%"], ["课程", "0", "0", "1", "0%"],
+                     ["2025-2026-1", "0", "0", "1", "0%"]]  # key, on time, late, overdue open, rate
 
 
 def test_the_quality_office_defines_a_ladder_and_a_bad_rung_is_explained(app, spiral):
