@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from .models import Person, Role, RoleHolding, Subject, Substitution, TaskCandidate, Unit
@@ -47,14 +47,7 @@ def _ancestors(session: Session, unit: Unit) -> list[Unit]:
     return chain
 
 
-def _holders(session: Session, role: Role, unit_id: int) -> list[int]:
-    query = (select(RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
-             .where(RoleHolding.role_id == role.id, RoleHolding.unit_id == unit_id, Person.active.is_(True))
-             .order_by(RoleHolding.person_id))
-    return list(session.scalars(query))
-
-
-def _holders_along(session: Session, role: Role, unit_ids: list[int]) -> dict[int, list[int]]:
+def role_holders(session: Session, role: Role, unit_ids: list[int]) -> dict[int, list[int]]:
     """Active holders of `role` in each of `unit_ids`, in one query ordered by person id."""
     query = (select(RoleHolding.unit_id, RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
              .where(RoleHolding.role_id == role.id, RoleHolding.unit_id.in_(unit_ids), Person.active.is_(True))
@@ -65,13 +58,27 @@ def _holders_along(session: Session, role: Role, unit_ids: list[int]) -> dict[in
     return found
 
 
+def _active_substitutions(now: datetime) -> Select[tuple[int, int]]:
+    """(person, substitute) of every substitution running today whose substitute is active, newest first."""
+    today = now.date()
+    return (select(Substitution.person_id, Substitution.substitute_id)
+            .join(Person, Person.id == Substitution.substitute_id)
+            .where(Substitution.starts_on <= today, Substitution.ends_on >= today, Person.active.is_(True))
+            .order_by(Substitution.id.desc()))
+
+
 def substitute_for(session: Session, person_id: int, now: datetime) -> int:
     """The person who receives `person_id`'s new tasks today (themself unless a substitute is active)."""
-    today = now.date()
-    sub = session.scalars(select(Substitution).join(Person, Person.id == Substitution.substitute_id).where(
-        Substitution.person_id == person_id, Substitution.starts_on <= today,
-        Substitution.ends_on >= today, Person.active.is_(True)).order_by(Substitution.id.desc())).first()
-    return sub.substitute_id if sub else person_id
+    found = session.execute(_active_substitutions(now).where(Substitution.person_id == person_id).limit(1)).first()
+    return found.substitute_id if found else person_id
+
+
+def substitutes(session: Session, now: datetime) -> dict[int, int]:
+    """Every `substitute_for` answer that is not the person themself, read in one query."""
+    found: dict[int, int] = {}
+    for person_id, substitute_id in session.execute(_active_substitutions(now)):
+        found.setdefault(person_id, substitute_id)
+    return found
 
 
 def _route_role(session: Session, role: Role, subject: Subject) -> Route:
@@ -81,7 +88,7 @@ def _route_role(session: Session, role: Role, subject: Subject) -> Route:
         if held is not None:
             return Route(role.name, subject.unit_id, assignee_id=subject.person_id)
     chain = [unit.id for unit in _ancestors(session, subject.unit)]
-    by_unit = _holders_along(session, role, chain)
+    by_unit = role_holders(session, role, chain)
     for unit_id in chain:  # the nearest unit up the tree where someone holds the role
         holders = by_unit.get(unit_id, [])
         if len(holders) == 1:
@@ -167,43 +174,6 @@ def task_owner_ids(task: Any) -> list[int]:
     if task.assignee_id is not None:
         return [task.assignee_id]
     return [p.id for p in task.candidates]
-
-
-def resolve_target(session: Session, task: Any, target: str, now: datetime) -> list[int]:
-    """People a ladder rung names: `owner`, `unit_head` (nearest head above the owner) or a role code/name.
-
-    A role is looked for from the cycle's subject up the org tree, then anywhere in the school (督导员 and
-    school leaders sit beside the departments, not above them). Active substitutes stand in.
-    """
-    owners = task_owner_ids(task)
-    if target == "owner":
-        ids = owners
-    elif target == "unit_head":
-        ids = _nearest_heads(session, task.instance.subject.unit, set(owners))
-    else:
-        role = find_role(session, target)
-        ids = []
-        if role is not None:
-            for unit in _ancestors(session, task.instance.subject.unit):
-                ids = _holders(session, role, unit.id)
-                if ids:
-                    break
-            else:
-                ids = list(dict.fromkeys(session.scalars(
-                    select(RoleHolding.person_id).join(Person, Person.id == RoleHolding.person_id)
-                    .where(RoleHolding.role_id == role.id, Person.active.is_(True)).order_by(RoleHolding.person_id))))
-    return list(dict.fromkeys(substitute_for(session, pid, now) for pid in ids))
-
-
-def _nearest_heads(session: Session, start: Unit, skip: set[int]) -> list[int]:
-    for unit in _ancestors(session, start):
-        query = (select(RoleHolding.person_id).join(Role).join(Person, Person.id == RoleHolding.person_id)
-                 .where(RoleHolding.unit_id == unit.id, Role.heads_unit.is_(True), Person.active.is_(True))
-                 .order_by(RoleHolding.person_id))
-        heads = [pid for pid in dict.fromkeys(session.scalars(query)) if pid not in skip]
-        if heads:
-            return heads
-    return []
 
 
 def give_task_to(session: Session, task: Any, person_id: int) -> None:

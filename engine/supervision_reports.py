@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .models import HumanTask, ProcessDefinition, ProcessInstance, Subject, Unit
 
 GROUPS = ("department", "level", "period")
+T = TypeVar("T")
 
 
 @dataclass
@@ -31,15 +32,21 @@ class RateRow:
         return self.on_time / total if total else None
 
 
+def department_in(chain: Sequence[T]) -> T:
+    """The department of the first unit of `chain` (that unit, then its ancestors up to the school): the unit
+    just under the school, or the school itself."""
+    return chain[-2] if len(chain) >= 2 else chain[-1]
+
+
 def departments(session: Session) -> dict[int, Unit]:
-    """Each unit's department (the unit just under the school, itself for the school), by unit id."""
+    """Each unit's department, by unit id."""
     units = {u.id: u for u in session.scalars(select(Unit))}
     found: dict[int, Unit] = {}
     for unit_id, unit in units.items():
         chain = [unit]
         while chain[-1].parent_id and chain[-1].parent_id in units and len(chain) < 50:
             chain.append(units[chain[-1].parent_id])
-        found[unit_id] = chain[-2] if len(chain) >= 2 else chain[-1]
+        found[unit_id] = department_in(chain)
     return found
 
 
