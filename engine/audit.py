@@ -35,4 +35,4 @@ def record(session: Session, actor: Person | None, action: str, at: datetime, *,
 def record_all(session: Session, events: list[dict[str, Any]]) -> None:
     """Write many audit events (each made by `values`) in one statement, in order."""
     if events:
-        session.execute(insert(AuditEvent), events)
+        session.execute(insert(AuditEvent.__table__), events)

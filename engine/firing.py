@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import audit
@@ -83,8 +83,7 @@ class Firing:
         self.seq = 0  # notices are numbered on from the last one, in the order they are issued
         if with_notice:
             self.seq = session.scalar(select(func.max(SupervisionNotice.id))) or 0
-        self.units = _units_of(session, {self._issuers(task, rung)[0] for task, rung in with_notice
-                                         if self._issuers(task, rung)})
+        self.units = _units_of(session, {issuer for task, rung in with_notice for issuer in self._issuers(task, rung)[:1]})
 
     def fire(self, task: DueTask, rung: dict[str, Any]) -> None:
         """One rung of one task: its colour, notice, takeover, messages and audit event."""
@@ -121,20 +120,23 @@ class Firing:
         session.flush()  # a takeover's new assignee
         ids: dict[int | str, int] = {}
         if self.notices:
-            made = session.execute(insert(SupervisionNotice).returning(SupervisionNotice.number, SupervisionNotice.id),
-                                   list(self.notices.values()))
+            table = SupervisionNotice.__table__
+            made = session.execute(insert(table).returning(table.c.number, table.c.id), list(self.notices.values()))
             ids.update({number: notice_id for number, notice_id in made})
         if self.escalated:
             session.execute(update(SupervisionNotice).where(SupervisionNotice.id.in_(self.escalated))
                             .values(status="escalated").execution_options(synchronize_session=False))
         if self.actions:
-            session.execute(insert(NoticeAction), [
+            session.execute(insert(NoticeAction.__table__), [
                 {"notice_id": ids.get(ref, ref), "at": self.now, "actor_id": None, "kind": kind, "note": note}
                 for ref, kind, note in self.actions])
         audit.record_all(session, self.events)
         notify_all(session, self.messages, self.now)
-        session.execute(update(HumanTask), [{"id": task.id, "ladder": task.ladder, "rung": task.rung,
-                                             "next_rung_at": task.next_rung_at} for task in self.tasks])
+        tasks = HumanTask.__table__
+        session.execute(update(tasks).where(tasks.c.id == bindparam("task_id")).values(
+            ladder=bindparam("new_ladder"), rung=bindparam("new_rung"), next_rung_at=bindparam("new_next_rung_at")),
+            [{"task_id": task.id, "new_ladder": task.ladder, "new_rung": task.rung,
+              "new_next_rung_at": task.next_rung_at} for task in self.tasks])
         _expire(session, HumanTask, [task.id for task in self.tasks])
         _expire(session, SupervisionNotice, self.escalated)
 

@@ -104,7 +104,7 @@ def notify_all(session: Session, messages: list[Message], now: datetime) -> list
               "attempts": 0, "next_attempt_at": now, "last_error": ""}
              for new_id, person_id in made for channel, target in chosen.get(person_id, [])]
     if sends:
-        session.execute(insert(Delivery), sends)
+        session.execute(insert(Delivery.__table__), sends)
     return [new_id for new_id, _person_id in made]
 
 
@@ -115,8 +115,9 @@ def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[tuple[i
     dialect_insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(
         session.get_bind().dialect.name)
     if dialect_insert is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
-        statement = dialect_insert(Notification).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
-            Notification.id, Notification.person_id)
+        table = Notification.__table__
+        statement = dialect_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
+            table.c.id, table.c.person_id)
         return sorted((row.id, row.person_id) for row in session.execute(statement, rows))
     made = []
     for values in rows:

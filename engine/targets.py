@@ -22,20 +22,24 @@ OWNER, UNIT_HEAD = "owner", "unit_head"
 
 
 class RungTargets:
-    """The people rungs name during one tick, read for many subject units at once (`prepare`)."""
+    """The people rungs name during one tick; `prepare` reads the org for many subject units at once."""
 
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
         self._parent: dict[int, int | None] = {}
+        self._chains: dict[int, list[int]] = {}
         self._heads: dict[int, list[int]] = {}
         self._roles: dict[str, Role | None] = {}
         self._holders: dict[tuple[int, int], list[int]] = {}
         self._anywhere: dict[int, list[int]] = {}
+        self._answers: dict[tuple[int, str, tuple[int, ...]], list[int]] = {}
         self._substitutes = substitutes(session, now)
 
     def prepare(self, unit_ids: Iterable[int], targets: Iterable[str]) -> None:
         """Read what `resolve` needs for these subject units and targets: one query per tree level and kind."""
-        units = self._load_chains(set(unit_ids))
+        starts = set(unit_ids)
+        self._load_chains(starts)
+        units = {unit for start in starts for unit in self.chain(start)}
         for target in set(targets):
             if target == UNIT_HEAD:
                 self._load_heads(units)
@@ -44,42 +48,42 @@ class RungTargets:
 
     def resolve(self, unit_id: int, owners: list[int], target: str) -> list[int]:
         """The people `target` names for a task of the subject unit `unit_id` held by `owners`."""
-        self.prepare([unit_id], [target])
-        if target == OWNER:
-            ids = owners
-        elif target == UNIT_HEAD:
-            ids = self._nearest_heads(unit_id, set(owners))
-        else:
-            ids = self._nearest_holders(unit_id, target)
-        return list(dict.fromkeys(self._substitutes.get(pid, pid) for pid in ids))
+        key = (unit_id, target, tuple(owners) if target in (OWNER, UNIT_HEAD) else ())
+        if key not in self._answers:
+            if target == OWNER:
+                ids = owners
+            elif target == UNIT_HEAD:
+                ids = self._nearest_heads(self.chain(unit_id), set(owners))
+            else:
+                ids = self._nearest_holders(self.chain(unit_id), target)
+            self._answers[key] = list(dict.fromkeys(self._substitutes.get(pid, pid) for pid in ids))
+        return self._answers[key]
 
     def chain(self, unit_id: int) -> list[int]:
         """`unit_id` and its ancestors up to the school."""
-        self._load_chains({unit_id})
-        return self._walk(unit_id)
+        if unit_id not in self._chains:
+            self._load_chains({unit_id})
+            chain: list[int] = []
+            current: int | None = unit_id
+            while current is not None and current not in chain:
+                chain.append(current)
+                current = self._parent.get(current)
+            self._chains[unit_id] = chain
+        return self._chains[unit_id]
 
     def department(self, unit_id: int) -> int:
         """The department (处室 or 专业部) that `unit_id` belongs to."""
         return department_in(self.chain(unit_id))
 
-    def _walk(self, unit_id: int) -> list[int]:
-        chain: list[int] = []
-        current: int | None = unit_id
-        while current is not None and current not in chain:
-            chain.append(current)
-            current = self._parent.get(current)
-        return chain
-
-    def _load_chains(self, unit_ids: set[int]) -> set[int]:
+    def _load_chains(self, unit_ids: set[int]) -> None:
         missing = {u for u in unit_ids if u not in self._parent}
         while missing:
             query = select(Unit.id, Unit.parent_id).where(Unit.id.in_(missing))
             found = {unit_id: parent_id for unit_id, parent_id in self.session.execute(query)}
             self._parent.update({u: found.get(u) for u in missing})
             missing = {p for p in found.values() if p is not None and p not in self._parent}
-        return {u for start in unit_ids for u in self._walk(start)}
 
-    def _load_heads(self, units: set[int]) -> None:
+    def _load_heads(self, units: Iterable[int]) -> None:
         missing = [u for u in units if u not in self._heads]
         if not missing:
             return
@@ -93,8 +97,9 @@ class RungTargets:
             if person_id not in self._heads[unit_id]:
                 self._heads[unit_id].append(person_id)
 
-    def _nearest_heads(self, unit_id: int, skip: set[int]) -> list[int]:
-        for unit in self._walk(unit_id):
+    def _nearest_heads(self, chain: list[int], skip: set[int]) -> list[int]:
+        self._load_heads(chain)
+        for unit in chain:
             heads = [pid for pid in self._heads[unit] if pid not in skip]
             if heads:
                 return heads
@@ -105,17 +110,18 @@ class RungTargets:
             self._roles[target] = find_role(self.session, target)
         return self._roles[target]
 
-    def _load_holders(self, role: Role, units: set[int]) -> None:
+    def _load_holders(self, role: Role, units: Iterable[int]) -> None:
         missing = [u for u in units if (role.id, u) not in self._holders]
         if missing:
             found = role_holders(self.session, role, missing)
             self._holders.update({(role.id, u): found.get(u, []) for u in missing})
 
-    def _nearest_holders(self, unit_id: int, target: str) -> list[int]:
+    def _nearest_holders(self, chain: list[int], target: str) -> list[int]:
         role = self._role(target)
         if role is None:
             return []
-        for unit in self._walk(unit_id):
+        self._load_holders(role, chain)
+        for unit in chain:
             if self._holders[(role.id, unit)]:
                 return self._holders[(role.id, unit)]
         if role.id not in self._anywhere:
