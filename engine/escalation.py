@@ -1,9 +1,9 @@
 """The ladder at work: fire each due rung of each open task once, issue notices, tell the right people.
 
-A tick reads the due tasks in batches, with what their notices and messages say, in one query. One
-conditional UPDATE per (from, to) rung index claims a batch, so two tickers never fire a rung twice; the rungs
-are then worked out in memory and written with one statement per table (engine/firing.py); one commit per
-batch, so a claimed rung and its notice land together, or neither does.
+A tick finds the due tasks by the next_rung_at index, then works in batches: one query reads a batch with what
+its notices and messages say; one conditional UPDATE per (from, to) rung index claims it, so two tickers never
+fire a rung twice; its rungs are worked out in memory and written with one statement per table
+(engine/firing.py); one commit per batch, so a claimed rung and its notice land together, or neither does.
 """
 from __future__ import annotations
 
@@ -89,6 +89,7 @@ def _due_tasks(session: Session, now: datetime, ids: list[int]) -> list[DueTask]
 
 
 def _due_task(*row: Any) -> DueTask:
+    """A DueTask from a row of `_due_tasks`."""
     *columns, process_level, subject_level, assignee_name = row
     return DueTask(*columns, level=process_level or subject_level,
                    owner_names=[assignee_name] if assignee_name is not None else [])

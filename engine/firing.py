@@ -83,7 +83,8 @@ class Firing:
         self.seq = 0  # notices are numbered on from the last one, in the order they are issued
         if with_notice:
             self.seq = session.scalar(select(func.max(SupervisionNotice.id))) or 0
-        self.units = _units_of(session, {issuer for task, rung in with_notice for issuer in self._issuers(task, rung)[:1]})
+        self.units = _units_of(session, {issuer for task, rung in with_notice
+                                         for issuer in self._issuers(task, rung)[:1]})
 
     def fire(self, task: DueTask, rung: dict[str, Any]) -> None:
         """One rung of one task: its colour, notice, takeover, messages and audit event."""
@@ -94,25 +95,31 @@ class Firing:
         notice = self._issue_notice(task, rung) if rung.get("notice") else None
         if rung.get("takeover"):
             self._take_over(task, rung)
-        due = task.due_at.strftime("%Y-%m-%d %H:%M") if task.due_at else ""
-        if notice is not None:
-            title = f"【{notice['kind']}】{task.subject_name}：{task.title}"
-            body = f"{notice['number']}：{notice['matter']}"
-        else:
-            title = f"【{rung.get('label') or '提醒'}】{task.subject_name}：{task.title}"
-            body = f"任务“{task.title}”将于 {due} 到期，请及时办理。"
-        recipients: list[int] = []
-        for target in rung.get("notify", []):
-            recipients += self.targets.resolve(task.subject_unit_id, task.owners, target)
-        key = f"rung:{task.id}:{rung.get('key')}:{task.due_at:%Y%m%d%H%M%S}" if task.due_at else f"rung:{task.id}"
-        self.messages += [Message(person_id, f"rung.{colour or 'remind'}", title, body, f"/tasks/{task.id}",
-                                  f"{key}:{person_id}") for person_id in dict.fromkeys(recipients)]
+        recipients = self._tell(task, rung, notice)
         self.events.append(audit.values(
             "task.escalated", self.now, instance_id=task.instance_id, task_id=task.id,
             summary=f"{task.ladder_label}·{rung.get('label', '')}：任务“{task.title}”"
                     + (f"，发出{notice['kind']} {notice['number']}" if notice else "，已提醒办理人"),
             before=before, after={"rung": task.rung, "rung_key": rung.get("key"),
                                   "notice": notice["number"] if notice else None, "notified": recipients}))
+
+    def _tell(self, task: DueTask, rung: dict[str, Any], notice: dict[str, Any] | None) -> list[int]:
+        """Queue the rung's message to everyone it names (once each); returns them as named, target by target."""
+        if notice is not None:
+            title = f"【{notice['kind']}】{task.subject_name}：{task.title}"
+            body = f"{notice['number']}：{notice['matter']}"
+        else:
+            due = task.due_at.strftime("%Y-%m-%d %H:%M") if task.due_at else ""
+            title = f"【{rung.get('label') or '提醒'}】{task.subject_name}：{task.title}"
+            body = f"任务“{task.title}”将于 {due} 到期，请及时办理。"
+        recipients: list[int] = []
+        for target in rung.get("notify", []):
+            recipients += self.targets.resolve(task.subject_unit_id, task.owners, target)
+        key = f"rung:{task.id}:{rung.get('key')}:{task.due_at:%Y%m%d%H%M%S}" if task.due_at else f"rung:{task.id}"
+        kind = f"rung.{rung.get('colour') or 'remind'}"
+        self.messages += [Message(person_id, kind, title, body, f"/tasks/{task.id}", f"{key}:{person_id}")
+                          for person_id in dict.fromkeys(recipients)]
+        return recipients
 
     def save(self) -> None:
         """Write every row of the batch (no commit); loaded copies of the rows it changed are expired."""
