@@ -26,7 +26,7 @@ from .targets import RungTargets
 ACTIVE_NOTICE = ("open", "extended")
 
 
-@dataclass
+@dataclass(slots=True)
 class DueTask:
     """A task with due rungs as one tick sees it: read in bulk, changed in memory, written back in bulk."""
 
