@@ -46,7 +46,7 @@ class WorkCalendar:
     """The official Chinese calendar plus the school's closures."""
 
     closures: frozenset[date] = field(default_factory=frozenset)
-    _known: dict[date, bool] = field(default_factory=dict, compare=False, repr=False)  # answers so far
+    _known: dict[date, bool] = field(default_factory=dict, init=False, compare=False, repr=False)  # answers so far
 
     def is_working_day(self, day: date) -> bool:
         """True on an official working day (调休 days included) that the school has not closed."""
