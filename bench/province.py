@@ -200,6 +200,6 @@ def bench_province(folder: Path, size: str) -> list[str]:
         ms, result = _tick_scenario(db_engine, sessions, open_count, first_task, n_rows)
         ticks.append((f"{open_count:,} open, {DUE:,} due", ms, result.get("rungs"), result.get("timers")))
     out.append(table(f"4. One tick (engine.tick.run_tick) — each due task fires one rung (a yellow notice and its "
-                     f"notifications), committed every 50 tasks ({load_note()})",
+                     f"notifications), one commit per batch of 1,000 tasks ({load_note()})",
                      ["open tasks", "tick ms (goal ≤ 300 at 1M/1,000)", "rungs fired", "timers fired"], ticks))
     return out

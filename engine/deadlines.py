@@ -46,10 +46,14 @@ class WorkCalendar:
     """The official Chinese calendar plus the school's closures."""
 
     closures: frozenset[date] = field(default_factory=frozenset)
+    _known: dict[date, bool] = field(default_factory=dict, init=False, compare=False, repr=False)  # answers so far
 
     def is_working_day(self, day: date) -> bool:
         """True on an official working day (调休 days included) that the school has not closed."""
-        return day not in self.closures and _official_working_day(day)
+        known = self._known.get(day)
+        if known is None:
+            known = self._known[day] = day not in self.closures and _official_working_day(day)
+        return known
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`-th working day after `start` (start itself not counted)."""

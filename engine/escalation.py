@@ -1,172 +1,137 @@
-"""The ladder at work: fire each due rung of each open task once, issue notices, tell the right people."""
+"""The ladder at work: fire each due rung of each open task once, issue notices, tell the right people.
+
+A tick finds the due tasks by the next_rung_at index, then works in batches: one query reads a batch with what
+its notices and messages say; one conditional UPDATE per (from, to) rung index claims it, so two tickers never
+fire a rung twice; its rungs are worked out in memory and written with one statement per table
+(engine/firing.py); one commit per batch, so a claimed rung and its notice land together, or neither does.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import audit
 from .deadlines import WorkCalendar
-from .ladders import COLOUR_RANK, ladder_for, ordered_rungs, schedule
-from .models import HumanTask, Person, Unit
+from .firing import ACTIVE_NOTICE, DueTask, Firing
+from .ladders import ladder_for, timed_rungs
+from .org_cache import LadderInfo
+from .models import HumanTask, Person, ProcessDefinition, ProcessInstance, Subject, TaskCandidate
 from .notify_port import notify_people
-from .routing import give_task_to, resolve_target, task_owner_ids
+from .routing import task_owner_ids
 from .supervision_models import NoticeAction, SupervisionNotice
-from .supervision_reports import departments
+from .targets import RungTargets
 
-ACTIVE_NOTICE = ("open", "extended")
-BATCH = 500
-COMMIT_EVERY = 50
+BATCH = 1000
 
 
 class _Tick:
-    """What one tick looks up again and again: ladders, the people a rung names, departments."""
+    """What one tick reads once and reuses: ladders, rung times, the people rungs name."""
 
     def __init__(self, session: Session, now: datetime, cal: WorkCalendar) -> None:
         self.session, self.now, self.cal = session, now, cal
-        self._targets: dict[tuple[int, str, tuple[int, ...]], list[int]] = {}
-        self._departments: dict[int, Unit] | None = None
+        self.targets = RungTargets(session, now)
+        self._times: dict[tuple[str, datetime, datetime, bool], list[tuple[datetime, dict]]] = {}
 
-    def targets(self, task: HumanTask, target: str) -> list[int]:
-        """`resolve_target`, remembered per (subject unit, target, owners) for the tick."""
-        key = (task.instance.subject.unit_id, target, tuple(task_owner_ids(task)))
-        if key not in self._targets:
-            self._targets[key] = resolve_target(self.session, task, target, self.now)
-        return self._targets[key]
+    def plan(self, task: DueTask) -> bool:
+        """Work out which rungs `task` fires now and where it stands after them; False without any ladder."""
+        ladder = ladder_for(self.session, task.ladder)
+        if ladder is None:
+            return False
+        times = self._rung_times(task, ladder)
+        end = task.index + 1  # the stored next_rung_at said the next rung is due; later ones fire if due too
+        while end < len(times) and times[end][0] <= self.now:
+            end += 1
+        task.ladder, task.ladder_label = ladder.name, ladder.label
+        task.fires = [rung for _when, rung in times[task.index:end]]
+        task.end, task.next_rung_at = end, times[end][0] if end < len(times) else None
+        return True
 
-    def department(self, unit: Unit) -> Unit:
-        """The unit just under the school (处室 or 专业部) that `unit` belongs to."""
-        if self._departments is None:
-            self._departments = departments(self.session)
-        return self._departments.get(unit.id, unit)
+    def _rung_times(self, task: DueTask, ladder: LadderInfo) -> list[tuple[datetime, dict]]:
+        """The ladder's rungs with their times for this task; tasks made together share the working-day math."""
+        if task.due_at is None:
+            return []
+        key = (ladder.name, task.created_at, task.due_at, task.working_days)
+        if key not in self._times:
+            self._times[key] = timed_rungs(ladder.rungs, task.created_at, task.due_at, task.working_days, self.cal)
+        return self._times[key]
 
 
 def fire_due_rungs(session: Session, now: datetime, cal: WorkCalendar) -> int:
-    """Fire every rung due at `now`, oldest first, each once per task (after downtime too).
-
-    Commits every few tasks: a claimed rung and its notice land together, or neither does.
-    """
+    """Fire every rung due at `now`, oldest task first, each once per task (after downtime too); commits per
+    batch. Returns how many rungs fired."""
     tick = _Tick(session, now, cal)
+    # by the next_rung_at index alone: ordering by id in SQL would make SQLite walk the whole table instead
+    due = sorted(session.scalars(select(HumanTask.id).where(HumanTask.next_rung_at <= now,
+                                                             HumanTask.status == "open")))
     fired = 0
-    last_id = 0
-    while True:
-        rows = list(session.scalars(
-            select(HumanTask).where(HumanTask.next_rung_at <= now, HumanTask.status == "open",
-                                    HumanTask.id > last_id)
-            .order_by(HumanTask.id).limit(BATCH)))
-        for n, task in enumerate(rows, 1):
-            fired += _climb(tick, task)
-            if n % COMMIT_EVERY == 0:
-                session.commit()
+    for start in range(0, len(due), BATCH):
+        fired += _climb(tick, _due_tasks(session, now, due[start:start + BATCH]))
         session.commit()
-        if len(rows) < BATCH:
-            return fired
-        last_id = rows[-1].id
-
-
-def _climb(tick: _Tick, task: HumanTask) -> int:
-    session, now = tick.session, tick.now
-    ladder = ladder_for(session, task.ladder)
-    fired = 0
-    while ladder is not None and task.next_rung_at is not None and task.next_rung_at <= now:
-        index = task.next_rung_index
-        claimed = session.execute(update(HumanTask).where(HumanTask.id == task.id,
-                                                          HumanTask.next_rung_index == index)
-                                  .values(next_rung_index=index + 1).execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:  # another ticker fired it first; leave this task to it
-            session.refresh(task)
-            return fired
-        rungs = ordered_rungs(task, ladder, tick.cal)
-        if index < len(rungs):
-            _fire(tick, task, rungs[index][1], ladder.label)
-            fired += 1
-        schedule(task, ladder, tick.cal, index + 1, rungs)
     return fired
 
 
-def _fire(tick: _Tick, task: HumanTask, rung: dict[str, Any], ladder_label: str) -> None:
-    session, now = tick.session, tick.now
-    colour = rung.get("colour") or ""
-    before = {"rung": task.rung, "assignee_id": task.assignee_id}
-    if colour and COLOUR_RANK[colour] > COLOUR_RANK.get(task.rung, 0):
-        task.rung = colour
-    notice = _issue_notice(tick, task, rung) if rung.get("notice") else None
-    if rung.get("takeover"):
-        _take_over(tick, task, rung)
-    subject = task.instance.subject
-    due = task.due_at.strftime("%Y-%m-%d %H:%M") if task.due_at else ""
-    if notice is not None:
-        title = f"【{notice.kind}】{subject.name}：{task.title}"
-        body = f"{notice.number}：{notice.matter}"
-    else:
-        title = f"【{rung.get('label') or '提醒'}】{subject.name}：{task.title}"
-        body = f"任务“{task.title}”将于 {due} 到期，请及时办理。"
-    recipients: list[int] = []
-    for target in rung.get("notify", []):
-        recipients += tick.targets(task, target)
-    key = f"rung:{task.id}:{rung.get('key')}:{task.due_at:%Y%m%d%H%M%S}" if task.due_at else f"rung:{task.id}"
-    notify_people(session, list(dict.fromkeys(recipients)), kind=f"rung.{colour or 'remind'}", title=title,
-                  body=body, link=f"/tasks/{task.id}", now=now, dedupe_key=key)
-    audit.record(session, None, "task.escalated", now, instance=task.instance, task=task,
-                 summary=f"{ladder_label}·{rung.get('label', '')}：任务“{task.title}”"
-                         + (f"，发出{notice.kind} {notice.number}" if notice else "，已提醒办理人"),
-                 before=before, after={"rung": task.rung, "rung_key": rung.get("key"),
-                                       "notice": notice.number if notice else None, "notified": recipients})
+def _due_tasks(session: Session, now: datetime, ids: list[int]) -> list[DueTask]:
+    """These tasks, if still open and due, by id, with their cycle's subject and their assignee."""
+    query = (select(HumanTask.id, HumanTask.instance_id, HumanTask.title, HumanTask.ladder, HumanTask.rung,
+                    HumanTask.next_rung_index, HumanTask.created_at, HumanTask.due_at, HumanTask.working_days,
+                    HumanTask.assignee_id, HumanTask.scope_unit_id, ProcessInstance.period, Subject.name,
+                    Subject.unit_id, ProcessDefinition.level.label("process_level"), Subject.level, Person.name)
+             .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+             .join(Subject, Subject.id == ProcessInstance.subject_id)
+             .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+             .outerjoin(Person, Person.id == HumanTask.assignee_id)
+             .where(HumanTask.id.in_(ids), HumanTask.next_rung_at <= now, HumanTask.status == "open")
+             .order_by(HumanTask.id))
+    return [_due_task(*row) for row in session.execute(query)]
 
 
-def _issue_notice(tick: _Tick, task: HumanTask, rung: dict[str, Any]) -> SupervisionNotice:
-    session, now = tick.session, tick.now
-    supervisors = tick.targets(task, rung.get("supervisor") or "unit_head")
-    issuers = tick.targets(task, rung.get("issuer") or "supervisor")
-    issuer = session.get(Person, issuers[0]) if issuers else None
-    owners = [task.assignee_id] if task.assignee_id else []
-    subject = task.instance.subject
-    unit = task.scope_unit or subject.unit
-    seq = (session.scalar(select(func.max(SupervisionNotice.id))) or 0) + 1
-    notice = SupervisionNotice(
-        number=f"DB{now:%Y}-{seq:05d}", colour=rung["colour"], kind=rung["notice"], task_id=task.id,
-        instance_id=task.instance_id, issuing_unit_id=issuer.unit_id if issuer else None,
-        supervisor_id=supervisors[0] if supervisors else None, responsible_unit_id=unit.id if unit else None,
-        responsible_person_id=owners[0] if owners else None,
-        department_id=tick.department(subject.unit).id,
-        level=task.instance.definition.level or subject.level, period=task.instance.period,
-        matter=_matter(task), deadline=task.due_at, status="open", issued_at=now,
-        negative_list=bool(rung.get("negative_list")))
-    session.add(notice)
-    session.flush()
-    for older in _active_notices(session, task):
-        if older.id != notice.id and COLOUR_RANK[older.colour] < COLOUR_RANK[notice.colour]:
-            older.status = "escalated"
-            session.add(NoticeAction(notice_id=older.id, at=now, kind="escalate",
-                                     note=f"已升级为{notice.kind} {notice.number}"))
-    session.add(NoticeAction(notice_id=notice.id, at=now, kind="issue",
-                             note=f"{rung.get('label', '')}：{notice.matter}"))
-    return notice
+def _due_task(*row: Any) -> DueTask:
+    """A DueTask from a row of `_due_tasks`."""
+    *columns, process_level, subject_level, assignee_name = row
+    return DueTask(*columns, level=process_level or subject_level,
+                   owner_names=[assignee_name] if assignee_name is not None else [])
 
 
-def _matter(task: HumanTask) -> str:
-    instance = task.instance
-    due = task.due_at.strftime("%Y-%m-%d %H:%M") if task.due_at else "—"
-    return (f"{instance.subject.name}（{instance.period}）“{task.title}”应于 {due} 前办结，"
-            f"请{'、'.join(p.name for p in _owners(task)) or '责任人'}抓紧办理。")
+def _climb(tick: _Tick, batch: list[DueTask]) -> int:
+    """Claim and fire the due rungs of one batch (no commit); returns how many fired."""
+    tasks = _claim(tick.session, [task for task in batch if tick.plan(task)])
+    if not tasks:
+        return 0
+    _add_candidates(tick.session, tasks)
+    firing = Firing(tick.session, tick.now, tick.targets, tasks)
+    for task in tasks:
+        for rung in task.fires:
+            firing.fire(task, rung)
+    firing.save()
+    return sum(len(task.fires) for task in tasks)
 
 
-def _owners(task: HumanTask) -> list[Person]:
-    return [task.assignee] if task.assignee else list(task.candidates)
+def _claim(session: Session, tasks: list[DueTask]) -> list[DueTask]:
+    """Move each task's next_rung_index past the rungs it fires, if no other ticker moved it first; the winners."""
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for task in tasks:
+        groups[(task.index, task.end)].append(task.id)
+    won: set[int] = set()
+    for (start, end), ids in sorted(groups.items()):
+        won.update(session.scalars(update(HumanTask).where(HumanTask.id.in_(ids), HumanTask.next_rung_index == start)
+                                   .values(next_rung_index=end).returning(HumanTask.id)
+                                   .execution_options(synchronize_session=False)))
+    return [task for task in tasks if task.id in won]
 
 
-def _take_over(tick: _Tick, task: HumanTask, rung: dict[str, Any]) -> None:
-    session, now = tick.session, tick.now
-    takers = tick.targets(task, rung["takeover"])
-    if not takers or takers == [task.assignee_id]:
+def _add_candidates(session: Session, tasks: list[DueTask]) -> None:
+    """The candidates (ids and names, by person id) of the tasks offered to several people."""
+    offered = {task.id: task for task in tasks if task.assignee_id is None}
+    if not offered:
         return
-    before = task.assignee_id
-    give_task_to(session, task, takers[0])
-    audit.record(session, None, "task.reassigned", now, instance=task.instance, task=task,
-                 summary=f"逾期未办，任务“{task.title}”由上级接管", before={"assignee_id": before},
-                 after={"assignee_id": takers[0]})
+    query = (select(TaskCandidate.task_id, Person.id, Person.name).join(Person, Person.id == TaskCandidate.person_id)
+             .where(TaskCandidate.task_id.in_(offered)).order_by(TaskCandidate.task_id, Person.id))
+    for task_id, person_id, name in session.execute(query):
+        offered[task_id].candidate_ids.append(person_id)
+        offered[task_id].owner_names.append(name)
 
 
 def _active_notices(session: Session, task: HumanTask) -> list[SupervisionNotice]:

@@ -168,12 +168,19 @@ def rung_time(rung: dict[str, Any], created: datetime, due: datetime, working: b
     return due + timedelta(seconds=-span if before else span)
 
 
-def ordered_rungs(task: HumanTask, ladder: LadderInfo, cal: WorkCalendar = OFFICIAL) -> list[tuple[datetime, dict[str, Any]]]:
-    """The task's rungs with their times, in the order they fire (by time, then as listed)."""
-    assert task.due_at is not None
-    timed = [(rung_time(r, task.created_at, task.due_at, task.working_days, cal), i, r)
-             for i, r in enumerate(ladder.rungs)]
+def timed_rungs(rungs: list[dict[str, Any]], created: datetime, due: datetime, working: bool,
+                cal: WorkCalendar = OFFICIAL) -> list[tuple[datetime, dict[str, Any]]]:
+    """`rungs` with their times for a task created at `created` and due at `due`, in the order they fire
+    (by time, then as listed)."""
+    timed = [(rung_time(r, created, due, working, cal), i, r) for i, r in enumerate(rungs)]
     return [(when, rung) for when, _, rung in sorted(timed, key=lambda item: (item[0], item[1]))]
+
+
+def ordered_rungs(task: HumanTask, ladder: LadderInfo,
+                  cal: WorkCalendar = OFFICIAL) -> list[tuple[datetime, dict[str, Any]]]:
+    """The task's rungs with their times, in the order they fire."""
+    assert task.due_at is not None
+    return timed_rungs(ladder.rungs, task.created_at, task.due_at, task.working_days, cal)
 
 
 def schedule(task: HumanTask, ladder: LadderInfo | None, cal: WorkCalendar = OFFICIAL, start_index: int = 0,

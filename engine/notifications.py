@@ -1,7 +1,8 @@
 """Notifications: the in-app list (the bell), the outgoing sends queued per channel, each person's channels.
 
-`notify()` adds one in-app notification and one queued `Delivery` per channel the person chose, inside the
-caller's transaction; engine/delivery.py sends the queue. A `dedupe_key` makes every notice happen once.
+`notify_all()` adds in-app notifications and one queued `Delivery` per channel each person chose, inside the
+caller's transaction, in a few statements however many there are (`notify()` adds one); engine/delivery.py
+sends the queue. A `dedupe_key` makes every notice happen once.
 Channels: in-app always; email (Person.email, when the school configured SMTP); a WeCom and/or a DingTalk
 group robot whose webhook address the person pastes on 我的设置 (the robot of their 教研室 group, or a group
 of their own). Robot addresses are accepted only under the official prefixes (settings.webhook_prefixes):
@@ -9,11 +10,13 @@ the server never posts to an address a user made up.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, func, insert, select,
                         update)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from . import audit, settings
@@ -68,55 +71,78 @@ class ChannelPreference(Base):
     dingtalk_webhook: Mapped[str] = mapped_column(String(500), default="")
 
 
-def _insert_once(session: Session, values: dict[str, object]) -> int | None:
-    """Insert a notification unless its dedupe_key exists; the new id, or None (also when racing)."""
-    dialect = session.get_bind().dialect.name
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
-    if insert is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
-        statement = insert(Notification).values(**values).on_conflict_do_nothing(
-            index_elements=["dedupe_key"]).returning(Notification.id)
-        return session.execute(statement).scalar()
-    from sqlalchemy.exc import IntegrityError
-    try:
-        with session.begin_nested():
-            row = Notification(**values)
-            session.add(row)
-        return row.id
-    except IntegrityError:
-        return None
+@dataclass(frozen=True)
+class Message:
+    """One in-app notice to add: to whom, what, and the key that makes it happen once."""
+
+    person_id: int
+    kind: str
+    title: str
+    body: str
+    link: str
+    dedupe_key: str
 
 
-def channels_for(session: Session, person_id: int) -> list[tuple[str, str]]:
-    """(channel, target) for each outside channel this person chose and the school can send on."""
-    choice = snapshot(session).channel_choices(session).get(person_id)
+def notify_all(session: Session, messages: list[Message], now: datetime) -> list[int]:
+    """Add in-app notices and queue their sends, in order; a used `dedupe_key` is skipped.
+
+    Returns the new notifications' ids. Two statements for any number of messages; never commits.
+    """
+    rows: dict[str, dict[str, object]] = {}
+    for m in messages:
+        rows.setdefault(m.dedupe_key[:200], {
+            "person_id": m.person_id, "kind": m.kind[:32], "title": m.title[:200], "body": m.body,
+            "link": m.link[:300], "created_at": now, "dedupe_key": m.dedupe_key[:200]})
+    made = _insert_new(session, list(rows.values()))
+    choices = snapshot(session).channel_choices(session) if made else {}
+    sends = [{"notification_id": new_id, "channel": channel, "target": target, "status": "pending",
+              "attempts": 0, "next_attempt_at": now, "last_error": ""}
+             for new_id, person_id in made for channel, target in _channels(choices.get(person_id))]
+    if sends:
+        session.execute(insert(Delivery.__table__), sends)
+    return [new_id for new_id, _person_id in made]
+
+
+def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[tuple[int, int]]:
+    """Insert the notifications whose dedupe_key is unused; (id, person_id) of the new ones, by id."""
+    if not rows:
+        return []
+    dialect_insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(
+        session.get_bind().dialect.name)
+    if dialect_insert is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
+        table = Notification.__table__
+        statement = dialect_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
+            table.c.id, table.c.person_id)
+        return sorted((row.id, row.person_id) for row in session.execute(statement, rows))
+    made = []
+    for values in rows:
+        try:
+            with session.begin_nested():
+                row = Notification(**values)
+                session.add(row)
+            made.append((row.id, row.person_id))
+        except IntegrityError:
+            pass
+    return made
+
+
+def _channels(choice: tuple[bool, str, str, str, bool] | None) -> list[tuple[str, str]]:
+    """(channel, target) for each outside channel a person chose and the school can send on."""
     if choice is None:
         return []
     email_chosen, email, wecom, dingtalk, active = choice
     if not active:
         return []
-    chosen = []
-    if email_chosen and email and settings.get().smtp_host:
-        chosen.append(("email", email))
-    if wecom:
-        chosen.append(("wecom", wecom))
-    if dingtalk:
-        chosen.append(("dingtalk", dingtalk))
-    return chosen
+    return [(channel, target) for channel, target, on in (
+        ("email", email, email_chosen and bool(email) and bool(settings.get().smtp_host)),
+        ("wecom", wecom, bool(wecom)), ("dingtalk", dingtalk, bool(dingtalk))) if on]
 
 
 def notify(session: Session, person_id: int, *, kind: str, title: str, body: str, link: str, now: datetime,
            dedupe_key: str) -> int | None:
     """Add an in-app notice and queue its sends; its id, or None if `dedupe_key` was used already. Never commits."""
-    new_id = _insert_once(session, {"person_id": person_id, "kind": kind[:32], "title": title[:200],
-                                    "body": body, "link": link[:300], "created_at": now,
-                                    "dedupe_key": dedupe_key[:200]})
-    if new_id is None:
-        return None
-    sends = [{"notification_id": new_id, "channel": channel, "target": target, "status": "pending", "attempts": 0,
-              "next_attempt_at": now, "last_error": ""} for channel, target in channels_for(session, person_id)]
-    if sends:
-        session.execute(insert(Delivery), sends)
-    return new_id
+    made = notify_all(session, [Message(person_id, kind, title, body, link, dedupe_key)], now)
+    return made[0] if made else None
 
 
 def notify_new_task(session: Session, task: HumanTask, instance: ProcessInstance, person_id: int,

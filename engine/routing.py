@@ -144,11 +144,6 @@ def task_owner_ids(task: Any) -> list[int]:
     return [p.id for p in task.candidates]
 
 
-def resolve_target(session: Session, task: Any, target: str, now: datetime) -> list[int]:
-    """People a ladder rung names for `task` (see `people_named`)."""
-    return people_named(session, task.instance.subject.unit_id, task_owner_ids(task), target, now)
-
-
 def people_named(session: Session, unit_id: int, owners: list[int], target: str, now: datetime) -> list[int]:
     """People a ladder rung names: `owner`, `unit_head` (nearest head above the owner) or a role code/name,
     for a task of a subject in `unit_id` held by `owners`.

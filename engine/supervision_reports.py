@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
-from typing import Any
+from typing import Any, Sequence, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ GROUPS = ("department", "level", "period")
 # index on process_instance leads with subject_id, so that grouping needs neither a join nor a sort).
 GROUP_COLUMNS = {"department": ProcessInstance.subject_id, "level": ProcessDefinition.level,
                  "period": ProcessInstance.period}
+T = TypeVar("T")
 
 
 @dataclass
@@ -36,8 +37,14 @@ class RateRow:
         return self.on_time / total if total else None
 
 
+def department_in(chain: Sequence[T]) -> T:
+    """The department of the first unit of `chain` (that unit, then its ancestors up to the school): the unit
+    just under the school, or the school itself."""
+    return chain[-2] if len(chain) >= 2 else chain[-1]
+
+
 def departments(session: Session) -> dict[int, Unit]:
-    """Each unit's department (the unit just under the school, itself for the school), by unit id."""
+    """Each unit's department, by unit id."""
     units = {u.id: u for u in session.scalars(select(Unit))}
     parents = {unit_id: unit.parent_id for unit_id, unit in units.items()}
     return {unit_id: units[found] for unit_id, found in _department_ids(parents).items()}
@@ -65,7 +72,7 @@ def _department_ids(parents: dict[int, int | None]) -> dict[int, int]:
         chain = [unit_id]
         while parents[chain[-1]] and parents[chain[-1]] in parents and len(chain) < 50:
             chain.append(parents[chain[-1]])  # type: ignore[arg-type]
-        found[unit_id] = chain[-2] if len(chain) >= 2 else chain[-1]
+        found[unit_id] = department_in(chain)
     return found
 
 

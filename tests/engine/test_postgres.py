@@ -73,3 +73,34 @@ def test_the_demo_school_with_its_ladder_and_notices_seeds_on_postgresql(pg_empt
 def test_on_time_rates_are_exact_on_postgresql(pg_session):
     from tests.engine.test_on_time_rates import test_figures_are_exact_for_every_kind_of_task_and_every_grouping
     test_figures_are_exact_for_every_kind_of_task_and_every_grouping(pg_session)
+
+
+def test_many_late_tasks_and_two_tickers_fire_each_rung_once_on_postgresql(pg_session, monkeypatch):
+    import threading
+
+    from engine import escalation
+    from engine.closures import load_calendar
+    from engine.escalation import fire_due_rungs
+    from engine.tick import run_tick
+    from tests.engine.test_many_rungs import (AFTER_ALL, HALFWAY, RUNGS, assert_each_rung_happened_once,
+                                              start_late_tasks)
+    monkeypatch.setattr(escalation, "BATCH", 25)
+    tasks = start_late_tasks(pg_session)
+    halfway = run_tick(pg_session, HALFWAY)["rungs"]
+    pg_session.commit()
+    factory = make_session_factory(pg_session.get_bind())
+    barrier = threading.Barrier(2)
+    fired: list[int] = []
+
+    def tick() -> None:
+        with factory() as own:
+            barrier.wait()
+            fired.append(fire_due_rungs(own, AFTER_ALL, load_calendar(own)))
+
+    threads = [threading.Thread(target=tick) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(fired) == sum(len(RUNGS[t.ladder]) for t in tasks) - halfway
+    assert_each_rung_happened_once(pg_session, tasks)
