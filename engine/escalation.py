@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from .deadlines import WorkCalendar
 from .firing import ACTIVE_NOTICE, DueTask, Firing
 from .ladders import ladder_for, timed_rungs
-from .org_cache import LadderInfo
 from .models import HumanTask, Person, ProcessDefinition, ProcessInstance, Subject, TaskCandidate
 from .notify_port import notify_people
+from .org_cache import LadderInfo
 from .routing import task_owner_ids
 from .supervision_models import NoticeAction, SupervisionNotice
 from .targets import RungTargets

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
@@ -169,28 +170,36 @@ def _append_once(items: list[int], value: int) -> None:
         items.append(value)
 
 
-_current: OrgSnapshot | None = None
+KEEP = 4  # snapshots kept per process: the current one, and a few for transactions that began earlier
+_recent: OrderedDict[str, OrgSnapshot] = OrderedDict()
+_recent_lock = threading.Lock()
 
 
 def snapshot(session: Session) -> OrgSnapshot:
     """The snapshot for the token `session` sees now (rebuilt when another one is current).
 
-    Remembered by the session for the rest of its transaction; a change to a watched table forgets it.
+    Remembered by the session for the rest of its transaction; a flushed change to a watched table forgets it.
+    Rows added or deleted since are flushed first; an edit to a loaded row is seen once it is flushed (any query
+    does that), so a service that edits the org and then routes in one transaction flushes in between.
     """
-    global _current
-    if _pending_changes(session):
-        session.flush()  # stamps a new token and forgets the session's snapshot
     found = session.info.get(_SESSION_KEY)
     if found is not None:
-        return found
+        if not any(_watched(obj) for obj in (*session.new, *session.deleted)):
+            return found
+        session.flush()  # stamps a new token and forgets the session's snapshot
+    elif _pending_changes(session):
+        session.flush()
     token = session.scalar(select(CacheToken.token).where(CacheToken.name == TOKEN_NAME)) or ""
-    current = _current
-    if current is None or current.token != token or not token:
-        current = OrgSnapshot(token)
+    found = _recent.get(token) if token else None
+    if found is None:
+        found = OrgSnapshot(token)
         if token:
-            _current = current
-    session.info[_SESSION_KEY] = current
-    return current
+            with _recent_lock:
+                _recent[token] = found
+                while len(_recent) > KEEP:
+                    _recent.popitem(last=False)
+    session.info[_SESSION_KEY] = found
+    return found
 
 
 def stamp(session: Session) -> None:
@@ -208,13 +217,15 @@ def bump(connection: Any) -> None:
         connection.execute(insert(table).values(name=TOKEN_NAME, token=token))
 
 
-def _watched(session: Session, obj: Any) -> bool:
-    return getattr(obj, "__tablename__", "") in WATCHED_TABLES and (
-        obj not in session.dirty or session.is_modified(obj))
+def _watched(obj: Any) -> bool:
+    return getattr(obj, "__tablename__", "") in WATCHED_TABLES
 
 
 def _pending_changes(session: Session) -> bool:
-    return any(_watched(session, obj) for obj in (*session.new, *session.deleted, *session.dirty))
+    """True when the session holds an unflushed change to a watched table."""
+    if any(_watched(obj) for obj in session.new) or any(_watched(obj) for obj in session.deleted):
+        return True
+    return any(_watched(obj) and session.is_modified(obj) for obj in session.dirty)
 
 
 @event.listens_for(Session, "before_flush")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -47,8 +47,11 @@ def _holders_along(session: Session, role: RoleInfo, unit_ids: list[int]) -> dic
 
 def substitute_for(session: Session, person_id: int, now: datetime) -> int:
     """The person who receives `person_id`'s new tasks today (themself unless a substitute is active)."""
-    today = now.date()
-    for first, last, substitute_id in snapshot(session).substitutions(session).get(person_id, ()):
+    return _standing_in(snapshot(session).substitutions(session), person_id, now.date())
+
+
+def _standing_in(substitutions: dict[int, list[tuple[date, date, int]]], person_id: int, today: date) -> int:
+    for first, last, substitute_id in substitutions.get(person_id, ()):
         if first <= today <= last:
             return substitute_id
     return person_id
@@ -164,7 +167,8 @@ def people_named(session: Session, unit_id: int, owners: list[int], target: str,
             along = _holders_along(session, role, chain)
             found = next((along[unit] for unit in chain if unit in along), None)
             ids = found if found is not None else org.holdings(session).by_role.get(role.id, [])
-    return list(dict.fromkeys(substitute_for(session, pid, now) for pid in ids))
+    substitutions, today = org.substitutions(session), now.date()
+    return list(dict.fromkeys(_standing_in(substitutions, pid, today) for pid in ids))
 
 
 def _nearest_heads(session: Session, chain: list[int], skip: set[int]) -> list[int]:

@@ -15,9 +15,11 @@ from .org_cache import snapshot
 from .routing import people_named
 from .supervision_reports import department_in
 
+OWNER, UNIT_HEAD = "owner", "unit_head"
+
 
 class RungTargets:
-    """The people rungs name during one tick, remembered per (subject unit, owners, target)."""
+    """The people rungs name during one tick, remembered per (subject unit, target, and owners where they count)."""
 
     def __init__(self, session: Session, now: datetime) -> None:
         self.session, self.now = session, now
@@ -25,7 +27,7 @@ class RungTargets:
 
     def resolve(self, unit_id: int, owners: list[int], target: str) -> list[int]:
         """The people `target` names for a task of the subject unit `unit_id` held by `owners`."""
-        key = (unit_id, tuple(owners), target)
+        key = (unit_id, tuple(owners) if target in (OWNER, UNIT_HEAD) else (), target)  # a role ignores owners
         if key not in self._named:
             self._named[key] = people_named(self.session, unit_id, owners, target, self.now)
         return list(self._named[key])
