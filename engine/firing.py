@@ -193,14 +193,6 @@ class Firing:
                                         before={"assignee_id": before}, after={"assignee_id": takers[0]}))
 
 
-def _targets_of(rung: dict[str, Any]) -> list[str]:
-    """Every target a rung may resolve when it fires."""
-    names = list(rung.get("notify", []))
-    if rung.get("notice"):
-        names += [rung.get("supervisor") or "unit_head", rung.get("issuer") or "supervisor"]
-    return names + ([rung["takeover"]] if rung.get("takeover") else [])
-
-
 def _matter(task: DueTask) -> str:
     due = task.due_at.strftime("%Y-%m-%d %H:%M") if task.due_at else "—"
     return (f"{task.subject_name}（{task.period}）“{task.title}”应于 {due} 前办结，"

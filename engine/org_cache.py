@@ -1,11 +1,12 @@
 """A per-process snapshot of the tables that change rarely but are read on every task: the org tree, roles and
 their holders, substitutes, ladders, closures and the channels people chose.
 
-Every write to those tables (through the ORM) stamps a new random token in `cache_token` inside the same
-transaction. Each use reads the token (one primary-key query, which also flushes pending changes): the snapshot
-is rebuilt when the token differs, so a change is seen by the next request of every process once it commits,
-and at once inside the transaction that made it. A rolled-back change leaves the old token, which no longer
-matches a snapshot built inside that transaction. Sections are loaded on first use.
+Every write to those tables through the ORM stamps a new random token in `cache_token` inside the same
+transaction (plain SQL calls `bump`). A transaction reads the token once, on its first use of the snapshot (one
+primary-key query), and keeps that snapshot to its end; a flushed change to a watched table forgets it. So a
+change is seen by the next transaction of every process once it commits, and at once inside the transaction
+that made it; a rolled-back change leaves the old token. The last few snapshots are kept per process, each
+section loaded on first use.
 """
 from __future__ import annotations
 
