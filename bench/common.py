@@ -12,10 +12,12 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
-import engine.settings
-from engine.db import create_schema, make_engine, make_session_factory
-from engine.demo import deploy_shipped, seed_org
-from engine.models import Subject
+from forms import default_registry
+from engine.tables import create_schema
+from engine.db.session import make_engine
+from engine.assembly import build_engine, session_factory
+from engine.demo.school import deploy_shipped, seed_org
+from engine.org.models import Subject
 
 T0 = datetime(2025, 9, 1, 9, 0)
 PERIOD = "2025-2026-1"
@@ -86,10 +88,9 @@ def school_year(session: Session) -> list[CycleSpec]:
 def fresh_database(folder: Path, copies: int = 1, url: str | None = None) -> tuple[Any, Any]:
     """A new database with the demo org (× copies of its subjects) and the shipped processes deployed."""
     folder.mkdir(parents=True, exist_ok=True)
-    engine.settings.configure(upload_dir=folder / "uploads")
     db_engine = make_engine(url or f"sqlite:///{folder / 'spiral.sqlite'}")
     create_schema(db_engine)
-    sessions = make_session_factory(db_engine)
+    sessions = session_factory(db_engine, build_engine(upload_dir=folder / "uploads"))
     with sessions() as session:
         seed_org(session)
         deploy_shipped(session, T0)
@@ -98,8 +99,8 @@ def fresh_database(folder: Path, copies: int = 1, url: str | None = None) -> tup
 
 
 def forms() -> Any:
-    """The form registry the engine uses."""
-    return engine.settings.get().forms
+    """The shipped forms (what the bench's engines use)."""
+    return default_registry()
 
 
 def form_of(form_id: str | None) -> Any:

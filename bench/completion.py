@@ -18,12 +18,14 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from engine.cycles import start_cycle
-from engine.definitions import latest_definition, loaded_for
-from engine.models import HumanTask, Person
-from engine.queries import find_person
-from engine.sample import sample_answers, sample_uploads
-from engine.tasks import complete_task
+from engine.workflow.cycles import start_cycle
+from engine.definitions.deploy import latest_definition
+from engine.definitions.specs import loaded_for
+from engine.workflow.models import HumanTask
+from engine.org.models import Person
+from engine.org.people import find_person
+from engine.workflow.sample import sample_answers, sample_uploads
+from engine.workflow.tasks import complete_task
 
 from .common import (CyclePath, CycleSpec, T0, PERIOD, Timer, form_of, fresh_database, load_note, school_year,
                      table)

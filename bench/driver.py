@@ -21,7 +21,7 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import create_engine, text
 
-from engine.sample import SAMPLE_PDF, sample_answers
+from engine.workflow.sample import SAMPLE_PDF, sample_answers
 from forms import default_registry, encode_form_post
 
 APPROVE = {"decision": "approve", "verdict": "passed"}

@@ -14,12 +14,14 @@ from typing import Any
 
 from sqlalchemy import text
 
-from engine import org_cache
-from engine.models import HumanTask, Person
-from engine.queries import find_person, inbox, inbox_counts
-from engine.supervision import NoticeFilter, colour_counts, count_notices, list_notices
-from engine.supervision_reports import on_time_rates
-from engine.tallies import recount
+from engine.db import cache as org_cache
+from engine.workflow.models import HumanTask
+from engine.org.models import Person
+from engine.org.people import find_person
+from engine.workflow.inbox import inbox, inbox_counts
+from engine.supervision.notices import NoticeFilter, colour_counts, count_notices, list_notices
+from engine.supervision.reports import on_time_rates
+from engine.workflow.cycle_counts import recount
 from engine.tick import run_tick
 
 from .common import SEED, Timer, fresh_database, load_note, table

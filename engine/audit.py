@@ -1,13 +1,50 @@
-"""The append-only audit log: every state change writes one event."""
+"""The append-only audit log: every state change writes one event (who, what, when, before and after).
+
+Below every room: it knows people, cycles and tasks only by their ids.
+"""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event, insert
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from .models import AuditEvent, HumanTask, Person, ProcessInstance
+from engine.db.base import Base
+
+if TYPE_CHECKING:
+    from engine.org.models import Person
+
+
+class HasId(Protocol):
+    """Any row with an integer id: a person, a cycle, a task."""
+
+    id: int
+
+
+class AuditEvent(Base):
+    """Append-only record of one state change: who, what, when, before and after."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_instance_at", "instance_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id"))
+    object_type: Mapped[str] = mapped_column(String(32), default="")
+    object_id: Mapped[str] = mapped_column(String(64), default="")
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    actor: Mapped[Person | None] = relationship()
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_is_append_only(mapper: Any, connection: Any, target: AuditEvent) -> None:
+    raise RuntimeError("the audit log is append-only")
 
 
 def values(action: str, at: datetime, *, actor_id: int | None = None, summary: str = "",
@@ -20,8 +57,8 @@ def values(action: str, at: datetime, *, actor_id: int | None = None, summary: s
             "before": before, "after": after}
 
 
-def record(session: Session, actor: Person | None, action: str, at: datetime, *, summary: str = "",
-           instance: ProcessInstance | None = None, task: HumanTask | None = None, object_type: str = "",
+def record(session: Session, actor: HasId | None, action: str, at: datetime, *, summary: str = "",
+           instance: HasId | None = None, task: HasId | None = None, object_type: str = "",
            object_id: str | int = "", before: dict[str, Any] | None = None,
            after: dict[str, Any] | None = None) -> AuditEvent:
     """Add one audit event to the session (the caller's transaction commits it)."""

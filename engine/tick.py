@@ -12,23 +12,33 @@ import threading
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import DateTime, String, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from . import audit, settings
-from .closures import load_calendar
-from .definitions import loaded_for
+from . import audit
+from .calendar.closures import load_calendar
+from .db.base import Base
+from .definitions.specs import loaded_for
 from .errors import ScriptError
-from .delivery import deliver_pending
-from .escalation import fire_due_rungs, fire_follow_ups
-from .models import ProcessInstance
-from .supervision_models import SchedulerLock
-from .sync import sync_tasks
+from .notify.delivery import deliver_pending
+from .supervision.climb import fire_due_rungs, fire_follow_ups
+from .workflow.mirror import sync_tasks
+from .workflow.models import ProcessInstance
+from .workflow.runtime import runtime_of
 
 LOCK_NAME = "tick"
 LEASE = timedelta(minutes=10)
 MAX_CATCH_UP = 100
+
+
+class SchedulerLock(Base):
+    """A lease in the database so that only one process runs the tick at a time."""
+
+    __tablename__ = "scheduler_lock"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100), default="")
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 def holder_name() -> str:
@@ -68,11 +78,11 @@ def release_lock(session: Session, holder: str) -> None:
 
 def fire_timers(session: Session, now: datetime) -> int:
     """Advance every running cycle whose earliest waiting timer is due; commits per cycle."""
-    runtime = settings.get().runtime
+    runtime = runtime_of(session)
     fired = 0
     due = select(ProcessInstance).where(ProcessInstance.next_timer_at <= now, ProcessInstance.status == "running")
     for instance in session.scalars(due.order_by(ProcessInstance.next_timer_at)).all():
-        loaded = loaded_for(instance.definition)
+        loaded = loaded_for(session, instance.definition)
         workflow = runtime.load(loaded, instance.state)
         try:
             for _ in range(MAX_CATCH_UP):  # a cycle timer (R5/P1D) fires one period per pass: catch up

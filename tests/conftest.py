@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import engine.settings
-from engine.db import create_schema, make_engine, make_session_factory
-from engine.demo import deploy_shipped, seed_org
+from engine.tables import create_schema
+from engine.db.session import make_engine
+from engine.assembly import build_engine, session_factory
+from engine.demo.school import deploy_shipped, seed_org
 
 pytest_plugins = ["tests.receivers"]  # local SMTP server and robot webhook fixtures
 
@@ -19,17 +20,21 @@ T0 = datetime(2025, 9, 26, 10, 0)
 
 @pytest.fixture
 def upload_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "uploads"
-    engine.settings.configure(upload_dir=path)
-    return path
+    return tmp_path / "uploads"
 
 
 @pytest.fixture
-def org_session(tmp_path: Path, upload_dir: Path):
+def spiral_engine(upload_dir: Path):
+    """The engine assembled for one test, its uploads in the test's folder."""
+    return build_engine(upload_dir=upload_dir)
+
+
+@pytest.fixture
+def org_session(tmp_path: Path, spiral_engine):
     """A session on a database holding the demo school's org (no processes deployed)."""
     db_engine = make_engine(f"sqlite:///{tmp_path / 'engine.sqlite'}")
     create_schema(db_engine)
-    session = make_session_factory(db_engine)()
+    session = session_factory(db_engine, spiral_engine)()
     seed_org(session)
     yield session
     session.close()

@@ -7,7 +7,7 @@ import email.policy
 import json
 import socket
 import threading
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-import engine.settings
+from engine.notify.settings import OFFICIAL_ROBOTS, MailSettings
+from engine.parts import engine_of
 
 
 def _free_port() -> int:
@@ -88,11 +89,10 @@ def robot():
 
 
 @pytest.fixture
-def outbound(smtp_server, robot):
-    """Engine settings that send mail to the local SMTP server and accept the local robot's address."""
-    saved = {f.name: getattr(engine.settings.get(), f.name) for f in fields(engine.settings.Settings)}
-    engine.settings.configure(smtp_host="127.0.0.1", smtp_port=smtp_server.port, smtp_from="spiral@school.example",
-                              public_url="https://zg.school.example",
-                              webhook_prefixes=(*saved["webhook_prefixes"], robot.url), send_timeout=5.0)
+def outbound(session, smtp_server, robot):
+    """The test engine's mail settings send to the local SMTP server and accept the local robot's address."""
+    assembled = engine_of(session)
+    assembled.mail = MailSettings(smtp_host="127.0.0.1", smtp_port=smtp_server.port, smtp_from="spiral@school.example",
+                                  public_url="https://zg.school.example",
+                                  webhook_prefixes=(*OFFICIAL_ROBOTS, robot.url), send_timeout=5.0)
     yield smtp_server, robot
-    engine.settings.configure(**saved)

@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, redirect, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import event
 
-import engine.settings
 import forms
-from engine.db import sqlite_pragmas
-from engine.models import Person
+from engine.assembly import build_engine
+from engine.db.session import sqlite_pragmas
+from engine.notify.settings import MailSettings
+from engine.org.models import Person
 
 from .extensions import babel, csrf, db, login_manager
 from .i18n import LANGUAGES, compile_catalogs, selected_locale
@@ -47,10 +50,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 5) * 1024 * 1024
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
-    engine.settings.configure(upload_dir=Path(app.config["UPLOAD_DIR"]),
-                              max_upload_mb=app.config["MAX_UPLOAD_MB"],
-                              forms=forms.FormRegistry(app.config["FORMS_DIR"], Path(forms.__file__).parent),
-                              **{key.lower(): app.config[key] for key in _notification_config()})
+    app.extensions["spiral"] = build_engine(
+        upload_dir=Path(app.config["UPLOAD_DIR"]), max_upload_mb=app.config["MAX_UPLOAD_MB"],
+        forms=forms.FormRegistry(app.config["FORMS_DIR"], Path(forms.__file__).parent),
+        mail=MailSettings(**{key.lower(): app.config[key] for key in _notification_config()}),
+        clock=lambda: _configured_now(app))
     compile_catalogs()
     _init_extensions(app)
     _register_blueprints(app)
@@ -62,6 +66,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from .scheduler import start_scheduler
         start_scheduler(app)
     return app
+
+
+def _configured_now(app: Flask) -> datetime:
+    """Naive school-local now; config SPIRAL_NOW (an ISO time or a callable) fixes it, for tests and time travel."""
+    fixed = app.config.get("SPIRAL_NOW")
+    if fixed:
+        return fixed() if callable(fixed) else datetime.fromisoformat(str(fixed))  # type: ignore[no-any-return]
+    return datetime.now(ZoneInfo(app.config["TIMEZONE"])).replace(tzinfo=None)
 
 
 def _flag(name: str) -> bool:
@@ -103,14 +115,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .auth.routes import bp as auth_bp
-    from .cycles.routes import bp as cycles_bp
-    from .inbox.routes import bp as inbox_bp
-    from .me.routes import bp as me_bp
-    from .notifications.routes import bp as notifications_bp
-    from .studio.routes import bp as studio_bp
-    from .supervision import settings_routes  # noqa: F401 - ladders and calendar pages join the blueprint
-    from .supervision.routes import bp as supervision_bp
+    from .auth import bp as auth_bp
+    from .cycles import bp as cycles_bp
+    from .inbox import bp as inbox_bp
+    from .me import bp as me_bp
+    from .notifications import bp as notifications_bp
+    from .studio import bp as studio_bp
+    from .supervision import bp as supervision_bp
     from .vendor import bp as vendor_bp
     for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
                       vendor_bp):

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
-from engine.db import create_schema
+from engine.tables import create_schema
 from engine.errors import InvalidInput, InvalidProcess, SpiralError
 
 from .extensions import db
@@ -43,7 +43,7 @@ def _json_arg(value: str | None) -> dict[str, Any]:
 
 def _person(username: str):  # type: ignore[no-untyped-def]
     from engine.errors import NotFound
-    from engine.queries import find_person
+    from engine.org.people import find_person
     person = find_person(db.session, username)
     if person is None:
         raise NotFound(f"找不到用户“{username}”（可用 spiral people 查看）")
@@ -62,7 +62,7 @@ def _print(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> Non
 @with_appcontext
 def init_db() -> None:
     """Create the database tables (safe to run twice)."""
-    from engine.ladders import seed_ladders
+    from engine.supervision.ladders import seed_ladders
     create_schema(db.engine)
     seed_ladders(db.session, _now(None))
     db.session.commit()
@@ -75,7 +75,7 @@ def init_db() -> None:
 @with_appcontext
 def demo(if_empty: bool, now_text: str | None) -> None:
     """Seed the demo school (units, people, processes, cycles in flight)."""
-    from engine.demo import DEMO_PASSWORD, is_seeded, seed_demo
+    from engine.demo.school import DEMO_PASSWORD, is_seeded, seed_demo
     create_schema(db.engine)
     if is_seeded(db.session):
         if if_empty:
@@ -93,7 +93,7 @@ def demo(if_empty: bool, now_text: str | None) -> None:
 @with_appcontext
 def deploy_cmd(files: tuple[str, ...], comment: str) -> None:
     """Validate and deploy BPMN files (nothing is deployed if one has a problem)."""
-    from engine.definitions import deploy
+    from engine.definitions.deploy import deploy
     create_schema(db.engine)
     try:
         deployed = deploy(db.session, None, [(Path(f).name, Path(f).read_bytes()) for f in files], _now(None),
@@ -115,7 +115,7 @@ def deploy_cmd(files: tuple[str, ...], comment: str) -> None:
 @with_appcontext
 def start(process_id: str, subject: str, period: str, data_text: str | None, now_text: str | None) -> None:
     """Start a cycle of PROCESS_ID for a subject and period."""
-    from engine.cycles import start_cycle
+    from engine.workflow.cycles import start_cycle
     instance = start_cycle(db.session, None, process_id, subject, period, _now(now_text), _json_arg(data_text))
     click.echo(f"已启动周期 #{instance.id}：{instance.subject.name} {instance.period}")
 
@@ -126,7 +126,7 @@ def start(process_id: str, subject: str, period: str, data_text: str | None, now
 @with_appcontext
 def subjects_cmd(level: str | None, as_json: bool) -> None:
     """List subjects of cycles."""
-    from engine.queries import subjects
+    from engine.org.people import subjects
     rows = [{"code": s.code, "name": s.name, "level": s.level, "unit": s.unit.name}
             for s in subjects(db.session, level)]
     _print(rows, as_json, ["code", "level", "name", "unit"])
@@ -138,7 +138,7 @@ def subjects_cmd(level: str | None, as_json: bool) -> None:
 @with_appcontext
 def people_cmd(role: str | None, as_json: bool) -> None:
     """List people and the roles they hold."""
-    from engine.queries import people
+    from engine.org.people import people
     rows = [{"username": p.username, "name": p.name,
              "roles": [{"role": h.role.name, "unit": h.unit.name} for h in p.holdings]}
             for p in people(db.session, role)]
@@ -156,7 +156,7 @@ def people_cmd(role: str | None, as_json: bool) -> None:
 @with_appcontext
 def tasks_cmd(username: str | None, as_json: bool) -> None:
     """List open tasks with their due time and ladder colour (rung)."""
-    from engine.queries import actionable_tasks, open_tasks, task_to_dict
+    from engine.workflow.inbox import actionable_tasks, open_tasks, task_to_dict
     found = actionable_tasks(db.session, _person(username)) if username else open_tasks(db.session)
     rows = [task_to_dict(t) for t in found]
     _print(rows, as_json, ["id", "title", "subject_name", "stage", "assignee", "due", "rung"])
@@ -168,7 +168,7 @@ def tasks_cmd(username: str | None, as_json: bool) -> None:
 @with_appcontext
 def notices_cmd(status: str, as_json: bool) -> None:
     """List the supervision notices (督办单): number, colour, task, responsible person, supervisor, status."""
-    from engine.supervision import all_notices, notice_to_dict
+    from engine.supervision.notices import all_notices, notice_to_dict
     rows = [notice_to_dict(n) for n in all_notices(db.session, status)]
     _print(rows, as_json, ["number", "colour", "kind", "task", "responsible", "supervisor", "status"])
 
@@ -181,8 +181,8 @@ def notices_cmd(status: str, as_json: bool) -> None:
 @with_appcontext
 def complete(task_id: int, username: str, data_text: str, now_text: str | None) -> None:
     """Complete TASK_ID as a user (a candidate claims it first)."""
-    from engine.tasks import complete_task
-    from engine.queries import instance_tasks
+    from engine.workflow.tasks import complete_task
+    from engine.workflow.inbox import instance_tasks
     task = complete_task(db.session, _person(username), task_id, _json_arg(data_text), _now(now_text))
     click.echo(f"已完成任务 #{task.id}“{task.title}”")
     for nxt in instance_tasks(db.session, task.instance):

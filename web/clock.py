@@ -1,15 +1,11 @@
-"""The time the web app acts at: school-local wall time, or a fixed time set by tests and demos."""
+"""The time the web app acts at: its engine's clock (school-local wall time, or config SPIRAL_NOW)."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 
 
 def now() -> datetime:
-    """Naive school-local now (config SPIRAL_NOW overrides it, for tests and time travel)."""
-    fixed = current_app.config.get("SPIRAL_NOW")
-    if fixed:
-        return fixed() if callable(fixed) else datetime.fromisoformat(str(fixed))
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).replace(tzinfo=None)
+    """Naive school-local now, as the app's assembled engine tells it."""
+    return current_app.extensions["spiral"].clock()  # type: ignore[no-any-return]

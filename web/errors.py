@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask import Flask, flash, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import (Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound, ScriptError,
-                           SpiralError)
+from engine.errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound, ScriptError, SpiralError
 
 STATUS = {NotFound: 404, NotAllowed: 403, Conflict: 409, InvalidInput: 422, InvalidProcess: 422,
           ScriptError: 422}

@@ -1,12 +1,30 @@
 """Flask extensions, created unbound and initialised by create_app()."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 
-from engine.models import Base
+from engine.db import Base
+from engine.db.cache import watch
+from engine.parts import KEY
 
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+class SpiralSession(FlaskSession):
+    """Flask-SQLAlchemy's session, carrying the current app's assembled engine (engine/parts.py)."""
+
+    def __init__(self, db: SQLAlchemy, **kwargs: Any) -> None:
+        super().__init__(db, **kwargs)
+        self.info[KEY] = current_app.extensions["spiral"]
+
+
+watch(SpiralSession)
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": SpiralSession})
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

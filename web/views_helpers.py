@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine.stages import DEFAULT_STAGES, EN_LABELS
+from engine.definitions.stages import DEFAULT_STAGES, EN_LABELS
 
 from . import clock
 
@@ -73,8 +73,8 @@ def template_filters() -> dict[str, Any]:
 
 def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
-    from engine.access import can_supervise, is_quality_office
-    from engine.supervision import supervises_any
+    from engine.org.access import can_supervise, is_quality_office
+    from engine.supervision.notices import supervises_any
     from .extensions import db
     counts, quality_office, leader, supervisor, unread = {}, False, False, False, 0
     if getattr(current_user, "is_authenticated", False):
@@ -89,7 +89,7 @@ def context() -> dict[str, Any]:
 
 def current_unread() -> int:
     """The signed-in person's unread notifications (the bell), counted once per request."""
-    from engine.notifications import unread_count
+    from engine.notify.notifications import unread_count
     from .extensions import db
     if "unread_notifications" not in g:
         g.unread_notifications = unread_count(db.session, current_user)
@@ -98,7 +98,7 @@ def current_unread() -> int:
 
 def current_counts() -> dict[str, int]:
     """The signed-in person's inbox tab counts, counted once per request."""
-    from engine.queries import inbox_counts
+    from engine.workflow.inbox import inbox_counts
     from .extensions import db
     if "inbox_counts" not in g:
         g.inbox_counts = inbox_counts(db.session, current_user, clock.now())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.models import HumanTask
+from engine.workflow.models import HumanTask
 from web.extensions import db
 
 @pytest.mark.e2e

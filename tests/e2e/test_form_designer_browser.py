@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-import engine.settings
+from engine.definitions.specs import form_registry
+from web.extensions import db
 from tests.e2e.conftest import login
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules" / "@bpmn-io" / "form-js"
@@ -44,6 +45,6 @@ def test_a_field_added_in_the_editor_appears_in_the_live_preview_and_the_form_is
     page.get_by_role("button", name="校验并保存").click()
     page.wait_for_url("**/studio/forms/lesson_feedback/design")
     with live_server.app.app_context():
-        form = engine.settings.get().forms.get("lesson_feedback")
+        form = form_registry(db.session).get("lesson_feedback")
         assert form.title == "听课反馈" and [f.key for f in form.fields] == ["opinion"]
     assert not errors

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from engine.cycles import start_cycle
-from engine.models import HumanTask
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
 from web.extensions import db
 
 

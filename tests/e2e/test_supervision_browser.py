@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from engine.models import HumanTask
+from engine.workflow.models import HumanTask
 from engine.tick import run_tick
 from tests.e2e.conftest import login, serve
 from web.extensions import db

@@ -7,12 +7,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.cockpit import CycleFilter, bulk_launch, cancel_cycle, element_states, find_cycles
-from engine.cycles import start_cycle
-from engine.dryrun import dry_run
+from engine.workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, find_cycles
+from engine.workflow.launch import bulk_launch
+from engine.workflow.cycles import start_cycle
+from engine.workflow.dryrun import dry_run
 from engine.errors import InvalidInput, NotAllowed
-from engine.models import AuditEvent, HumanTask, ProcessInstance, Subject
-from engine.queries import find_person
+from engine.audit import AuditEvent
+from engine.workflow.models import HumanTask, ProcessInstance
+from engine.org.models import Subject
+from engine.org.people import find_person
 from tests.conftest import T0
 
 PERIOD = "2025-2026-1"
@@ -50,7 +53,7 @@ def test_cycles_filter_by_level_process_subject_status_and_lateness(session):
 
 def test_the_diagram_marks_the_start_done_and_the_goal_task_active(session):
     instance = start_cycle(session, None, "course_cycle", "C-WDYY", PERIOD, T0)
-    states = element_states(instance)
+    states = element_states(session, instance)
     assert "StartEvent_course" in states["done"] and states["active"] == ["Task_course_goal"]
 
 

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.deadlines import add_working_days, compute_due, is_working_day, parse_duration
+from engine.calendar.deadlines import add_working_days, compute_due, is_working_day, parse_duration
 
 
 def test_five_working_days_from_the_friday_before_national_day_2025_end_on_10_october():

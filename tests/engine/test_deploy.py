@@ -4,11 +4,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.cycles import start_cycle
-from engine.definitions import deploy
+from engine.workflow.cycles import start_cycle
+from engine.definitions.deploy import deploy
 from engine.errors import InvalidProcess, NotAllowed
-from engine.models import HumanTask, Person, ProcessDefinition
-from engine.queries import find_person
+from engine.workflow.models import HumanTask
+from engine.org.models import Person
+from engine.definitions.models import ProcessDefinition
+from engine.org.people import find_person
 from tests.conftest import T0
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -64,7 +66,7 @@ def test_my_own_bpmn_with_lanes_named_after_demo_roles_deploys_and_routes(sessio
     instance = start_cycle(session, None, "my_review", "C-WDYY", "2025-2026-1", T0)
     [task] = [t for t in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))]
     assert task.assignee.username == "chenxiaoyu"
-    from engine.tasks import complete_task
+    from engine.workflow.tasks import complete_task
     complete_task(session, task.assignee, task.id, {}, T0)
     review = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                      HumanTask.status == "open")).one()

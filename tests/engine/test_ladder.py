@@ -7,14 +7,17 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.closures import add_closure, load_calendar
-from engine.cycles import start_cycle
-from engine.db import make_engine, make_session_factory
-from engine.definitions import deploy
+from engine.calendar.closures import add_closure, load_calendar
+from engine.workflow.cycles import start_cycle
+from engine.db.session import make_engine
+from engine.assembly import session_factory
+from engine.parts import engine_of
+from engine.definitions.deploy import deploy
 from engine.errors import InvalidProcess
-from engine.models import AuditEvent, HumanTask
-from engine.supervision_models import NoticeAction, SupervisionNotice
-from engine.tasks import complete_task
+from engine.audit import AuditEvent
+from engine.workflow.models import HumanTask
+from engine.supervision.models import NoticeAction, SupervisionNotice
+from engine.workflow.tasks import complete_task
 from engine.tick import acquire_lock, run_tick
 from tests.conftest import T0
 from tests.engine.test_deploy import process, props
@@ -102,7 +105,7 @@ def test_a_calendar_day_ladder_counts_plain_time(session):
 def test_two_tick_processes_at_once_issue_each_notice_once(session, tmp_path):
     start_plan(session)
     url = session.get_bind().url
-    sessions = [make_session_factory(make_engine(str(url)))() for _ in range(2)]
+    sessions = [session_factory(make_engine(str(url)), engine_of(session))() for _ in range(2)]
     barrier = threading.Barrier(2)
     results = []
 

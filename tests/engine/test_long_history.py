@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from engine.bpmn import load_process
-from engine.runtime import Runtime
+from engine.definitions.loading import load_process
+from engine.workflow.runtime import Runtime
 
 LOOP = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">

@@ -10,15 +10,19 @@ from itertools import product
 
 from sqlalchemy import select
 
-from engine import escalation
-from engine.closures import load_calendar
-from engine.cycles import start_cycle
-from engine.definitions import deploy
-from engine.escalation import fire_due_rungs
-from engine.ladders import COLOUR_RANK, SHIPPED_LADDERS
-from engine.models import AuditEvent, HumanTask, Subject
-from engine.notifications import Notification
-from engine.supervision_models import NoticeAction, SupervisionNotice
+from engine.assembly import session_factory
+from engine.parts import engine_of
+from engine.supervision import climb as escalation
+from engine.calendar.closures import load_calendar
+from engine.workflow.cycles import start_cycle
+from engine.definitions.deploy import deploy
+from engine.supervision.climb import fire_due_rungs
+from engine.supervision.ladders import COLOUR_RANK, SHIPPED_LADDERS
+from engine.audit import AuditEvent
+from engine.workflow.models import HumanTask
+from engine.org.models import Subject
+from engine.notify.models import Notification
+from engine.supervision.models import NoticeAction, SupervisionNotice
 from engine.tick import run_tick
 from tests.conftest import T0
 from tests.engine.test_deploy import process, props
@@ -100,8 +104,8 @@ def test_two_tickers_at_the_same_moment_fire_each_rung_once(session, monkeypatch
     monkeypatch.setattr(escalation, "BATCH", 25)
     tasks = start_late_tasks(session)
     halfway = run_tick(session, HALFWAY)["rungs"]
-    factory = type(session)  # the same database, two more connections, no tick lock between them
-    tickers = [factory(bind=session.get_bind()) for _ in range(2)]
+    factory = session_factory(session.get_bind(), engine_of(session))  # two more connections, no tick lock
+    tickers = [factory() for _ in range(2)]
     barrier = threading.Barrier(2)
     fired: list[int] = []
 

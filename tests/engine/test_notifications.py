@@ -9,13 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.cycles import start_cycle
-from engine.db import make_engine, make_session_factory
-from engine.delivery import MAX_ATTEMPTS, deliver_pending, default_sender, retry_delivery
+from engine.workflow.cycles import start_cycle
+from engine.db.session import make_engine
+from engine.assembly import session_factory
+from engine.parts import engine_of
+from engine.notify.delivery import MAX_ATTEMPTS, deliver_pending, default_sender, retry_delivery
 from engine.errors import InvalidInput, NotAllowed
-from engine.models import HumanTask
-from engine.notifications import Delivery, Notification, notify, set_channels, unread_count
-from engine.queries import find_person
+from engine.workflow.models import HumanTask
+from engine.notify.models import Delivery, Notification
+from engine.notify.notifications import notify, set_channels, unread_count
+from engine.org.people import find_person
 from tests.conftest import T0
 
 PERIOD = "2025-2026-1"
@@ -155,7 +158,7 @@ def test_two_ticks_at_once_send_every_message_exactly_once(session, outbound, tm
         _notify(session, chen, key=f"k{i}", title=f"第 {i} 条")
     session.commit()
     db_engine = make_engine(f"sqlite:///{tmp_path / 'engine.sqlite'}")
-    factory = make_session_factory(db_engine)
+    factory = session_factory(db_engine, engine_of(session))
     both_sending = threading.Barrier(2, timeout=20)
     results = []
 
@@ -196,16 +199,16 @@ def test_robot_addresses_must_be_the_official_ones(session):
 
 
 def test_whoever_submits_a_step_is_not_told_of_their_own_next_step(session):
-    from engine.sample import sample_answers
-    from engine.settings import get
-    from engine.tasks import complete_task
+    from engine.workflow.sample import sample_answers
+    from engine.definitions.specs import form_registry
+    from engine.workflow.tasks import complete_task
     sunli = _person(session, "sunli")  # 质量专员 writes the sheet here and also reviews it
     instance = start_cycle(session, None, "improvement", "C-WDYY", PERIOD, T0,
                            {"responsible_role": "质量专员", "problem": "督导听课发现的问题"})
     sheet = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
     assert session.scalars(select(Notification.person_id).where(Notification.link == f"/tasks/{sheet.id}")).all() \
         == [sunli.id]
-    complete_task(session, sunli, sheet.id, sample_answers(get().forms.get(sheet.form_id), {}),
+    complete_task(session, sunli, sheet.id, sample_answers(form_registry(session).get(sheet.form_id), {}),
                   T0 + timedelta(hours=1))
     review = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                      HumanTask.status == "open")).one()

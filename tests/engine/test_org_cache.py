@@ -6,10 +6,12 @@ from datetime import timedelta
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from engine.models import Person, Role, RoleHolding, Subject, Substitution
-from engine.queries import find_person
-from engine.routing import find_role, route_task, substitute_for
-from engine.substitutes import end_substitution
+from engine.org.models import Person, Role, RoleHolding, Subject, Substitution
+from engine.org.people import find_person
+from engine.org.routing import find_role, route_task, substitute_for
+from engine.org.substitutes import end_substitution
+from engine.assembly import session_factory
+from engine.parts import engine_of
 
 from tests.conftest import T0
 
@@ -20,7 +22,7 @@ def _route(session: Session, lane: str, subject_code: str):  # type: ignore[no-u
 
 
 def _other_session(session: Session) -> Session:
-    return Session(bind=session.get_bind())
+    return session_factory(session.get_bind(), engine_of(session))()
 
 
 def _count_statements(session: Session):  # type: ignore[no-untyped-def]

@@ -6,14 +6,18 @@ import os
 import pytest
 from sqlalchemy import select
 
-from engine.cycles import start_cycle
-from engine.db import create_schema, make_engine, make_session_factory
-from engine.demo import deploy_shipped, seed_org
-from engine.models import Base, HumanTask
-from engine.queries import find_person
-from engine.sample import sample_answers
-from engine.settings import get as settings
-from engine.tasks import complete_task
+from engine.workflow.cycles import start_cycle
+from engine.tables import create_schema
+from engine.db.session import make_engine
+from engine.assembly import build_engine, session_factory
+from engine.parts import engine_of
+from engine.demo.school import deploy_shipped, seed_org
+from engine.db.base import Base
+from engine.workflow.models import HumanTask
+from engine.org.people import find_person
+from engine.workflow.sample import sample_answers
+from engine.definitions.specs import form_registry
+from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 
 URL = os.environ.get("SPIRAL_TEST_POSTGRES_URL")
@@ -25,7 +29,7 @@ def pg_empty(upload_dir):
     db_engine = make_engine(URL)
     Base.metadata.drop_all(db_engine)
     create_schema(db_engine)
-    session = make_session_factory(db_engine)()
+    session = session_factory(db_engine, build_engine(upload_dir=upload_dir))()
     yield session
     session.close()
     Base.metadata.drop_all(db_engine)
@@ -44,7 +48,7 @@ def test_a_course_goal_reaches_its_reviewer_on_postgresql(pg_session):
     goal = pg_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
     lead = find_person(pg_session, "chenxiaoyu")
     assert goal.assignee_id == lead.id
-    form = settings().forms.get(goal.form_id)
+    form = form_registry(pg_session).get(goal.form_id)
     complete_task(pg_session, lead, goal.id, sample_answers(form), T0)
     review = pg_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                         HumanTask.status == "open")).one()
@@ -54,9 +58,9 @@ def test_a_course_goal_reaches_its_reviewer_on_postgresql(pg_session):
 def test_the_demo_school_with_its_ladder_and_notices_seeds_on_postgresql(pg_empty):
     from datetime import datetime
 
-    from engine.demo import seed_demo
-    from engine.supervision import all_notices
-    from engine.supervision_reports import on_time_rates
+    from engine.demo.school import seed_demo
+    from engine.supervision.notices import all_notices
+    from engine.supervision.reports import on_time_rates
     from engine.tick import run_tick
     from tests.engine.test_on_time_rates import assert_recount_agrees, assert_same_as_counting_every_task
     now = datetime(2026, 11, 23, 10)
@@ -79,8 +83,8 @@ def test_many_late_tasks_and_two_tickers_fire_each_rung_once_on_postgresql(pg_se
     import threading
 
     from engine import escalation
-    from engine.closures import load_calendar
-    from engine.escalation import fire_due_rungs
+    from engine.calendar.closures import load_calendar
+    from engine.supervision.climb import fire_due_rungs
     from engine.tick import run_tick
     from tests.engine.test_many_rungs import (AFTER_ALL, HALFWAY, RUNGS, assert_each_rung_happened_once,
                                               start_late_tasks)
@@ -88,7 +92,7 @@ def test_many_late_tasks_and_two_tickers_fire_each_rung_once_on_postgresql(pg_se
     tasks = start_late_tasks(pg_session)
     halfway = run_tick(pg_session, HALFWAY)["rungs"]
     pg_session.commit()
-    factory = make_session_factory(pg_session.get_bind())
+    factory = session_factory(pg_session.get_bind(), engine_of(pg_session))
     barrier = threading.Barrier(2)
     fired: list[int] = []
 

@@ -1,7 +1,7 @@
 import pytest
 
 from engine.errors import ScriptError
-from engine.sandbox import SandboxEnvironment, check_code
+from engine.definitions.sandbox import SandboxEnvironment, check_code
 
 env = SandboxEnvironment()
 

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select, text
 
-from engine.cycles import start_cycle
-from engine.db import create_schema, make_engine, make_session_factory
-from engine.demo import deploy_shipped, seed_org
-from engine.models import HumanTask
-from engine.sample import sample_answers
-from engine.settings import get as settings
-from engine.tasks import complete_task
+from engine.workflow.cycles import start_cycle
+from engine.tables import create_schema
+from engine.db.session import make_engine
+from engine.assembly import build_engine, session_factory
+from engine.demo.school import deploy_shipped, seed_org
+from engine.workflow.models import HumanTask
+from engine.workflow.sample import sample_answers
+from engine.definitions.specs import form_registry
+from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 
 
@@ -37,12 +39,12 @@ def test_an_older_database_gains_the_new_columns_with_their_defaults(tmp_path):
 def test_an_older_database_gains_each_cycles_deadline_counts_counted_from_its_tasks(tmp_path, upload_dir):
     db_engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
     create_schema(db_engine)
-    session = make_session_factory(db_engine)()
+    session = session_factory(db_engine, build_engine(upload_dir=upload_dir))()
     seed_org(session)
     deploy_shipped(session, T0)
     instance = start_cycle(session, None, "course_cycle", "C-WDYY", "2025-2026-1", T0)
     goal = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
-    complete_task(session, goal.assignee, goal.id, sample_answers(settings().forms.get(goal.form_id)), T0)
+    complete_task(session, goal.assignee, goal.id, sample_answers(form_registry(session).get(goal.form_id)), T0)
     session.close()
     with db_engine.begin() as conn:  # the previous release: no counts, the narrower index
         conn.execute(text("DROP INDEX ix_instance_subject_period_due"))

@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.cycles import start_cycle
-from engine.definitions import deploy
-from engine.models import HumanTask, ProcessInstance
+from engine.workflow.cycles import start_cycle
+from engine.definitions.deploy import deploy
+from engine.workflow.models import HumanTask, ProcessInstance
 from engine.tick import run_tick
 from tests.conftest import T0
 from tests.engine.test_deploy import process, props

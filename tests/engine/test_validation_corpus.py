@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.cycles import start_cycle
-from engine.definitions import deploy, validate_files
+from engine.workflow.cycles import start_cycle
+from engine.definitions.deploy import deploy, validate_files
 from engine.errors import InvalidProcess
-from engine.models import HumanTask, ProcessDefinition
-from engine.tasks import complete_task
+from engine.workflow.models import HumanTask
+from engine.definitions.models import ProcessDefinition
+from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -8,16 +8,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.cycles import start_cycle
-from engine.definitions import deploy, latest_definition
-from engine.demo import PROCESS_DIR
+from engine.workflow.cycles import start_cycle
+from engine.definitions.deploy import deploy, latest_definition
+from engine.definitions.drafts import PROCESS_DIR
 from engine.errors import NotAllowed
-from engine.models import AuditEvent, HumanTask
-from engine.queries import find_person
-from engine.sample import sample_answers, sample_uploads
-from engine.tasks import complete_task
-from engine.versions import diff_versions, get_version, migrate_cycles, migration_blockers, versions
-import engine.settings
+from engine.audit import AuditEvent
+from engine.workflow.models import HumanTask
+from engine.org.people import find_person
+from engine.workflow.sample import sample_answers, sample_uploads
+from engine.workflow.tasks import complete_task
+from engine.definitions.versions import diff_versions, get_version
+from engine.workflow.migration import versions
+from engine.workflow.migration import migrate_cycles, migration_blockers
+from engine.definitions.specs import form_registry
 from tests.conftest import T0
 
 COURSE = (PROCESS_DIR / "course.bpmn").read_text(encoding="utf-8")
@@ -68,7 +71,7 @@ def _open(session, instance_id):
 
 
 def _finish(session, task, at):
-    form = engine.settings.get().forms.get(task.form_id) if task.form_id else None
+    form = form_registry(session).get(task.form_id) if task.form_id else None
     answers = sample_answers(form, {"decision": "approve"}) if form else {}
     complete_task(session, task.assignee or task.candidates[0], task.id, answers, at,
                   uploads=sample_uploads(form) if form else [])

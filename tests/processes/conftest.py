@@ -14,13 +14,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-import engine.settings
-from engine.cycles import start_cycle
-from engine.db import make_session_factory
-from engine.models import AuditEvent, HumanTask, ProcessInstance
-from engine.queries import find_person
-from engine.sample import sample_answers, sample_uploads
-from engine.tasks import complete_task
+from engine.definitions.specs import form_registry
+from engine.workflow.cycles import start_cycle
+from engine.assembly import session_factory
+from engine.parts import engine_of
+from engine.audit import AuditEvent
+from engine.workflow.models import HumanTask, ProcessInstance
+from engine.org.people import find_person
+from engine.workflow.sample import sample_answers, sample_uploads
+from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 
 APPROVE = {"decision": "approve", "verdict": "passed"}
@@ -90,7 +92,7 @@ class Cycle:
             assert instance.current_stage == task.stage, "the cycle's stage is not the open task's stage"
             seen, version = Step(task.title, task.stage, routed_to(task)), instance.version
             username = by or (seen.who if isinstance(seen.who, str) else sorted(seen.who)[0])
-            form = engine.settings.get().forms.get(task.form_id)
+            form = form_registry(session).get(task.form_id)
             complete_task(session, find_person(session, username), task.id,
                           sample_answers(form, {**APPROVE, **(choices or {})}), self.now,
                           uploads=sample_uploads(form))
@@ -141,7 +143,7 @@ class Cycles:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.sessions = make_session_factory(session.get_bind())
+        self.sessions = session_factory(session.get_bind(), engine_of(session))
 
     def start(self, process_id: str, subject: str, period: str = "2025-2026-1",
               data: dict[str, Any] | None = None, at: datetime = T0) -> Cycle:

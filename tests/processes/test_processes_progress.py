@@ -2,7 +2,9 @@
 import pytest
 from sqlalchemy import select
 
-from engine.models import AuditEvent, HumanTask, Person
+from engine.audit import AuditEvent
+from engine.workflow.models import HumanTask
+from engine.org.models import Person
 
 PROBLEM = {"responsible_role": "课程负责人", "problem": "合格率低于预警值。"}
 EVERY_PROCESS = [

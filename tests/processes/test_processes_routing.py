@@ -3,8 +3,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from engine.models import AuditEvent, Subject, Substitution
-from engine.queries import find_person
+from engine.audit import AuditEvent
+from engine.org.models import Subject, Substitution
+from engine.org.people import find_person
 
 QUALITY_OFFICE = {"zhaohong", "sunli"}
 
@@ -80,8 +81,8 @@ def test_either_teacher_of_the_course_may_take_the_teaching_task_by_completing_i
 def test_an_unroutable_task_reaches_the_quality_office_members_substitute(session, cycles):
     from datetime import date
 
-    from engine.models import Subject, Substitution, Unit
-    from engine.queries import find_person
+    from engine.org.models import Subject, Substitution, Unit
+    from engine.org.people import find_person
     tangli = find_person(session, "tangli")
     sunli, wuping = find_person(session, "sunli"), find_person(session, "wuping")
     session.add(Substitution(person_id=sunli.id, substitute=wuping, starts_on=date(2025, 9, 1),
@@ -98,8 +99,8 @@ def test_an_unroutable_task_reaches_the_quality_office_members_substitute(sessio
 def test_a_deactivated_substitute_gets_nothing(session, cycles):
     from datetime import date
 
-    from engine.models import Substitution
-    from engine.queries import find_person
+    from engine.org.models import Substitution
+    from engine.org.people import find_person
     hanxue, gaofeng = find_person(session, "hanxue"), find_person(session, "gaofeng")
     gaofeng.active = False
     session.add(Substitution(person_id=hanxue.id, substitute=gaofeng, starts_on=date(2025, 9, 1),

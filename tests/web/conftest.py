@@ -10,13 +10,16 @@ import lxml.html
 import pytest
 from sqlalchemy import select
 
-import engine.settings
-from forms import encode_form_post
-from engine.cycles import start_cycle
-from engine.models import HumanTask
-from engine.queries import find_person
-from engine.sample import sample_answers, sample_uploads
-from engine.tasks import complete_task
+from engine.definitions.specs import form_registry
+from engine.workflow.uploads import UploadStore
+from flask import has_app_context
+
+from forms import default_registry, encode_form_post
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
+from engine.org.people import find_person
+from engine.workflow.sample import sample_answers, sample_uploads
+from engine.workflow.tasks import complete_task
 from web.extensions import db
 
 PERIOD = "2025-2026-1"
@@ -48,7 +51,8 @@ def html_post(form: Any, answers: dict[str, Any]) -> dict[str, Any]:
 
 def posted_answers(form_id: str, **choices: Any) -> dict[str, Any]:
     """Valid answers to a form, as the browser would post them."""
-    form = engine.settings.get().forms.get(form_id)
+    registry = form_registry(db.session) if has_app_context() else default_registry()
+    form = registry.get(form_id)
     return html_post(form, sample_answers(form, choices))
 
 
@@ -97,7 +101,7 @@ class Spiral:
                 assert task is not None, f"the cycle ended before “{title}”"
                 if task.title == title:
                     return self._row(task)
-                form = engine.settings.get().forms.get(task.form_id)
+                form = form_registry(session).get(task.form_id)
                 at += timedelta(hours=1)
                 complete_task(session, task.assignee or task.candidates[0], task.id,
                               sample_answers(form, {"decision": "approve"}), at, uploads=sample_uploads(form))
@@ -151,9 +155,9 @@ def implement_task(spiral) -> TaskRow:
 @pytest.fixture
 def small_uploads(app):
     """Uploads are capped at 1 MB for the test; the previous limit comes back afterwards."""
-    previous = app.config["MAX_UPLOAD_MB"], engine.settings.get().max_upload_mb
+    assembled = app.extensions["spiral"]
+    previous = app.config["MAX_UPLOAD_MB"], assembled.uploads
     app.config["MAX_UPLOAD_MB"] = 1
-    engine.settings.configure(max_upload_mb=1)
+    assembled.uploads = UploadStore(previous[1].root, 1)
     yield 1
-    app.config["MAX_UPLOAD_MB"] = previous[0]
-    engine.settings.configure(max_upload_mb=previous[1])
+    app.config["MAX_UPLOAD_MB"], assembled.uploads = previous

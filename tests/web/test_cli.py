@@ -9,12 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from forms import default_registry
 
-import engine.settings
-from engine.db import create_schema, make_engine, make_session_factory
-from engine.demo import seed_org
-from engine.models import HumanTask
-from engine.sample import sample_answers
+from engine.tables import create_schema
+from engine.db.session import make_engine
+from engine.assembly import build_engine, session_factory
+from engine.demo.school import seed_org
+from engine.workflow.models import HumanTask
+from engine.workflow.sample import sample_answers
 from web.extensions import db
 
 TASK_KEYS = {"id", "title", "process", "stage", "subject", "assignee", "candidates", "due", "status"}
@@ -51,7 +53,7 @@ def test_course_lead_lists_her_tasks_as_json(runner, goal_task):
 
 
 def test_course_lead_completes_her_task_from_the_shell(app, spiral, runner, goal_task):
-    data = json.dumps(sample_answers(engine.settings.get().forms.get("course_goal")), ensure_ascii=False)
+    data = json.dumps(sample_answers(default_registry().get("course_goal")), ensure_ascii=False)
 
     result = runner.invoke(args=["complete", str(goal_task.id), "--user", "chenxiaoyu", "--data", data,
                                  "--now", "2025-09-29T09:00"])
@@ -96,7 +98,7 @@ def spiral_command(tmp_path):
     instance.mkdir()
     db_engine = make_engine(f"sqlite:///{instance / 'spiral.sqlite'}")
     create_schema(db_engine)
-    with make_session_factory(db_engine)() as session:
+    with session_factory(db_engine, build_engine(upload_dir=tmp_path / "uploads"))() as session:
         seed_org(session)
     db_engine.dispose()
     return _spiral_script(tmp_path, instance)

@@ -7,14 +7,16 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-import engine.settings
-from engine.cycles import start_cycle
-from engine.db import make_session_factory
+from engine.definitions.specs import form_registry
+from engine.workflow.cycles import start_cycle
+from engine.assembly import session_factory
+from engine.parts import engine_of
 from engine.errors import Conflict
-from engine.models import AuditEvent, Evidence, HumanTask, ProcessInstance
-from engine.queries import find_person
-from engine.sample import SAMPLE_PDF, sample_answers
-from engine.tasks import complete_task
+from engine.audit import AuditEvent
+from engine.workflow.models import Evidence, HumanTask, ProcessInstance
+from engine.org.people import find_person
+from engine.workflow.sample import SAMPLE_PDF, sample_answers
+from engine.workflow.tasks import complete_task
 from web.extensions import db
 
 T0 = datetime(2025, 9, 26, 10, 0)  # the clock of tests/conftest.py
@@ -50,7 +52,7 @@ def test_second_teacher_to_submit_is_told_who_completed_the_task(app, spiral, im
 
 @pytest.fixture
 def two_sessions(session):
-    factory = make_session_factory(session.get_bind())
+    factory = session_factory(session.get_bind(), engine_of(session))
     first, second = factory(), factory()
     yield first, second
     first.close()
@@ -66,7 +68,7 @@ def _race(session, two_sessions, *, both_hold_the_cycle: bool) -> int:
     """陈晓雨 submits her goal task from two sessions; the second must be refused."""
     task_id = _goal_task(session)
     first, second = two_sessions
-    answers = sample_answers(engine.settings.get().forms.get("course_goal"))
+    answers = sample_answers(form_registry(session).get("course_goal"))
     for s in (first, second):  # both requests have read the open task (and maybe its cycle)
         task = s.get(HumanTask, task_id)
         assert task.status == "open"

@@ -7,8 +7,8 @@ import json
 import lxml.html
 from sqlalchemy import select
 
-import engine.settings
-from engine.models import AuditEvent
+from engine.definitions.specs import form_registry
+from engine.audit import AuditEvent
 from web.extensions import db
 
 REVIEW = {"type": "default", "components": [
@@ -57,7 +57,7 @@ def test_a_saved_form_is_offered_to_processes_audited_and_downloadable(spiral, t
     stored = json.loads((tmp_path / "forms" / "course_review.form").read_text(encoding="utf-8"))
     assert stored["id"] == "course_review" and stored["title"] == "课程评审意见"
     with spiral.app.app_context():
-        assert engine.settings.get().forms.get("course_review").field("verdict").required
+        assert form_registry(db.session).get("course_review").field("verdict").required
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "form.created")).one()
         assert event.object_id == "course_review" and event.actor.username == "zhaohong"
     assert "课程评审意见" in office.get("/studio/forms").get_data(as_text=True)
@@ -86,13 +86,13 @@ def test_editing_a_shipped_form_keeps_the_shipped_file(spiral, tmp_path):
     office = spiral.client_for("zhaohong")
     assert office.get("/studio/forms/course_goal/design").status_code == 200
     with spiral.app.app_context():
-        shipped = engine.settings.get().forms.get("course_goal")
+        shipped = form_registry(db.session).get("course_goal")
         schema = dict(shipped.raw, components=[*shipped.raw["components"], {"type": "textfield", "key": "extra_note",
                                                                            "label": "补充说明"}])
     assert office.post("/studio/forms/save", json={"form_id": "course_goal", "schema": schema}).get_json()["ok"]
     with spiral.app.app_context():
-        assert engine.settings.get().forms.get("course_goal").field("extra_note") is not None
-        assert engine.settings.get().forms.is_designed("course_goal")
+        assert form_registry(db.session).get("course_goal").field("extra_note") is not None
+        assert form_registry(db.session).is_designed("course_goal")
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "form.updated")).one()
     assert (tmp_path / "forms" / "course_goal.form").exists()
 

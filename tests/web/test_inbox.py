@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.queries import INBOX_VIEWS
+from engine.workflow.inbox import INBOX_VIEWS
 
 
 def test_course_lead_sees_goal_task_after_cycle_start(spiral, goal_task):

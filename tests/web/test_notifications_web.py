@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.notifications import ChannelPreference, Delivery, Notification, notify
-from engine.queries import find_person
+from engine.notify.models import ChannelPreference, Delivery, Notification
+from engine.notify.notifications import notify
+from engine.org.people import find_person
 from web.extensions import db
 
 WECOM = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"

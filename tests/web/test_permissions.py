@@ -7,10 +7,10 @@ import lxml.html
 import pytest
 from sqlalchemy import select
 
-from engine.cycles import start_cycle
-from engine.db import create_schema
-from engine.demo import deploy_shipped, seed_org
-from engine.models import HumanTask
+from engine.workflow.cycles import start_cycle
+from engine.tables import create_schema
+from engine.demo.school import deploy_shipped, seed_org
+from engine.workflow.models import HumanTask
 from web import create_app
 from web.extensions import db
 

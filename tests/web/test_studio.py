@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import ProcessDefinition
+from engine.definitions.models import ProcessDefinition
 from web.extensions import db
 
 START = {"process_id": "course_cycle", "subject": "C-PLC", "period": "2025-2026-1", "action": "start"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from engine.demo import PROCESS_DIR
+from engine.definitions.drafts import PROCESS_DIR
 from tests.engine.test_versions import with_review_step
 
 CAMUNDA = (PROCESS_DIR.parent / "tests/engine/corpus/camunda_unsupported.bpmn").read_text(encoding="utf-8")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.cycles import start_cycle
-from engine.models import HumanTask, Substitution
-from engine.queries import find_person
-from engine.tasks import claim_task
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
+from engine.org.models import Substitution
+from engine.org.people import find_person
+from engine.workflow.tasks import claim_task
 from web.extensions import db
 
 PERIOD = "2025-2026-1"

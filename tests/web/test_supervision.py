@@ -8,10 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from engine.cycles import start_cycle
-from engine.models import AuditEvent, HumanTask
-from engine.queries import find_person
-from engine.supervision_models import Closure, Ladder, SupervisionNotice
+from engine.workflow.cycles import start_cycle
+from engine.audit import AuditEvent
+from engine.workflow.models import HumanTask
+from engine.org.people import find_person
+from engine.calendar.models import Closure
+from engine.supervision.models import Ladder, SupervisionNotice
 from engine.tick import run_tick
 from tests.conftest import T0
 from web.extensions import db

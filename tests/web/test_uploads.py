@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import stream_encode_multipart
 
-from engine.models import Evidence
+from engine.workflow.models import Evidence
 from web.extensions import db
 
 

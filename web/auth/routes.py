@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from engine.queries import find_person
+from engine.org.people import find_person
 
 from ..extensions import db
+from . import bp
 from ..i18n import LANGUAGES
 
-bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:

@@ -1,25 +1,27 @@
 """A cycle's page: the 8-shaped spiral with its stage lit, the open tasks, the timeline."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.access import can_view_instance, is_quality_office, is_school_leader
-from engine.cockpit import CycleFilter, cancel_cycle, element_states, find_cycles, retry_incident
-from engine.cycles import get_instance, timeline
-from engine.definitions import latest_definitions, loaded_for
-from engine.models import LEVELS
+from engine.workflow.access import can_view_instance
+from engine.org.access import is_quality_office, is_school_leader
+from engine.workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, find_cycles, retry_incident
+from engine.workflow.cycles import get_instance, timeline
+from engine.definitions.deploy import latest_definitions
+from engine.definitions.specs import loaded_for
+from engine.org.models import LEVELS
 from engine.errors import NotAllowed
-from engine.queries import instance_tasks
-from engine.stages import DEFAULT_STAGES, SMALL_LOOP
+from engine.workflow.inbox import instance_tasks
+from engine.definitions.stages import DEFAULT_STAGES, SMALL_LOOP
 
 from .. import clock
 from ..extensions import db
+from . import bp
 from ..views_helpers import stage_label
 from .spiral_svg import render_spiral_svg
 
-bp = Blueprint("cycles", __name__)
 
 
 @bp.get("/cycles")
@@ -47,7 +49,7 @@ def show(instance_id: int):  # type: ignore[no-untyped-def]
     instance = get_instance(db.session, instance_id)
     if not can_view_instance(db.session, current_user, instance):
         raise NotAllowed(_("您无权查看该诊改周期。"))
-    meta = loaded_for(instance.definition).meta
+    meta = loaded_for(db.session, instance.definition).meta
     vocabulary = meta.get("vocabulary", [])
     small_codes = {code for code, _label in SMALL_LOOP}
     big = [(s["code"], stage_label(s["code"], vocabulary)) for s in meta.get("stages", [])
@@ -59,7 +61,7 @@ def show(instance_id: int):  # type: ignore[no-untyped-def]
     office = is_quality_office(db.session, current_user)
     return render_template("cycles/show.html", instance=instance, svg=svg, tasks=instance_tasks(db.session, instance),
                            events=timeline(db.session, instance), vocabulary=vocabulary, office=office,
-                           diagram={"xml": instance.definition.xml, "states": element_states(instance)})
+                           diagram={"xml": instance.definition.xml, "states": element_states(db.session, instance)})
 
 
 @bp.post("/cycles/<int:instance_id>/cancel")

@@ -4,30 +4,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file, url_for)
+from flask import (abort, flash, redirect, render_template, request, send_file, url_for)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-import engine.settings
-from engine.access import can_view_instance, is_candidate
-from engine.cycles import timeline
-from engine.definitions import loaded_for
+from engine.workflow.access import can_view_instance, is_candidate
+from engine.workflow.cycles import timeline
+from engine.definitions.specs import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, SpiralError
-from engine.instructions import render_instructions
-from engine.models import Comment, Evidence, HumanTask
-from engine.queries import INBOX_VIEWS, inbox, unit_path
-from engine.supervision import notices_for_task, set_follow_up
-from engine.tasks import (Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task,
-                          task_context)
+from engine.workflow.instructions import render_instructions
+from engine.workflow.models import Comment, Evidence, HumanTask
+from engine.workflow.inbox import INBOX_VIEWS, inbox
+from engine.org.people import unit_path
+from engine.supervision.notices import notices_for_task, set_follow_up
+from engine.workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task, task_context
+from engine.definitions.specs import form_registry
 from forms import parse_form_post
 
 from .. import clock
 from ..extensions import db
+from . import bp
 from ..views_helpers import current_counts
 
-bp = Blueprint("inbox", __name__)
 
 
 @bp.get("/inbox")
@@ -45,7 +45,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 def _form_of(task: Any) -> Any:
-    return engine.settings.get().forms.get(task.form_id) if task.form_id else None
+    return form_registry(db.session).get(task.form_id) if task.form_id else None
 
 
 def _prefill(task: Any, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -61,9 +61,9 @@ def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[s
     instance = task.instance
     if not can_view_instance(db.session, current_user, instance):
         raise NotAllowed(_("您无权查看该任务。"))
-    meta = loaded_for(instance.definition).meta
+    meta = loaded_for(db.session, instance.definition).meta
     task_meta = meta["tasks"].get(task.bpmn_id, {})
-    data = task_context(task)  # a returned task shows the answers it is asked to revise
+    data = task_context(db.session, task)  # a returned task shows the answers it is asked to revise
     context = {"subject_name": instance.subject.name, "period": instance.period, **data}
     instructions = render_instructions(task_meta.get("instructions", ""), context)
     comments = db.session.query(Comment).filter_by(task_id=task.id).order_by(Comment.id).all()

@@ -1,0 +1,6 @@
+"""我的设置: a person's own settings (channels, substitutes)."""
+from flask import Blueprint
+
+bp = Blueprint("me", __name__)
+
+from . import routes  # noqa: E402,F401  (their views register on bp)

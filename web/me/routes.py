@@ -3,23 +3,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-import engine.settings
-from engine.access import is_quality_office, is_school_leader
+from engine.org.access import is_quality_office, is_school_leader
 from engine.errors import InvalidInput
-from engine.models import Person
-from engine.notifications import preference_of, set_channels
-from engine.substitutes import (add_substitution, current_substitutions, end_substitution, hand_over_tasks,
-                                substitutions_of)
+from engine.org.models import Person
+from engine.notify.notifications import preference_of, set_channels
+from engine.org.substitutes import add_substitution, current_substitutions, end_substitution, substitutions_of
+from engine.workflow.handover import hand_over_tasks
+from engine.notify.settings import mail_settings
 
 from .. import clock
 from ..extensions import db
+from . import bp
 
-bp = Blueprint("me", __name__)
 
 
 @bp.get("/me/settings")
@@ -30,7 +30,7 @@ def settings():  # type: ignore[no-untyped-def]
     return render_template(
         "me/settings.html", pref=preference_of(db.session, current_user), colleagues=colleagues,
         substitutions=substitutions_of(db.session, current_user), today=clock.now().date(),
-        smtp_ready=bool(engine.settings.get().smtp_host),
+        smtp_ready=bool(mail_settings(db.session).smtp_host),
         sees_all=is_quality_office(db.session, current_user) or is_school_leader(db.session, current_user))
 
 

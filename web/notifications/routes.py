@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.delivery import deliveries as pending_deliveries
-from engine.delivery import retry_delivery
-from engine.notifications import Notification, mark_read, notifications_of
+from engine.notify.delivery import deliveries as pending_deliveries
+from engine.notify.delivery import retry_delivery
+from engine.notify.models import Notification
+from engine.notify.notifications import mark_read, notifications_of
 
 from .. import clock
 from ..extensions import db
+from . import bp
 
-bp = Blueprint("notifications", __name__)
 
 
 @bp.get("/notifications")

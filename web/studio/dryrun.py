@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_login import current_user
 
-from engine.cycles import current_period
-from engine.definitions import latest_definition
-from engine.dryrun import choice_fields, dry_run
-from engine.queries import subjects
+from engine.workflow.cycles import current_period
+from engine.definitions.deploy import latest_definition
+from engine.workflow.dryrun import choice_fields, dry_run
+from engine.org.people import subjects
 
 from .. import clock
 from ..extensions import db
-from .routes import bp
+from . import bp
 
 
 @bp.route("/processes/<process_id>/dry-run", methods=["GET", "POST"])

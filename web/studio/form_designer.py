@@ -9,13 +9,13 @@ from flask import jsonify, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-import engine.settings
 from engine.errors import Conflict, InvalidInput
-from engine.form_designs import checked_form, form_text, save_form
+from engine.definitions.form_designs import checked_form, form_text, save_form
+from engine.definitions.specs import form_registry
 
 from .. import clock
 from ..extensions import db
-from .routes import bp
+from . import bp
 
 BLANK = {"type": "default", "components": []}
 
@@ -34,7 +34,7 @@ def _refused(exc: InvalidInput | Conflict, status: int):  # type: ignore[no-unty
 
 @bp.get("/forms")
 def forms_list():  # type: ignore[no-untyped-def]
-    registry, rows = engine.settings.get().forms, []
+    registry, rows = form_registry(db.session), []
     for form_id in registry.ids():
         try:
             title, fields = registry.get(form_id).title, len(registry.get(form_id).fields)
@@ -51,7 +51,7 @@ def form_new():  # type: ignore[no-untyped-def]
 
 @bp.get("/forms/<form_id>/design")
 def form_design(form_id: str):  # type: ignore[no-untyped-def]
-    text = form_text(form_id)
+    text = form_text(db.session, form_id)
     try:
         schema = json.loads(text)
     except ValueError:
@@ -62,13 +62,13 @@ def form_design(form_id: str):  # type: ignore[no-untyped-def]
 
 def _designer(form_id: str, schema: Any, title: str):  # type: ignore[no-untyped-def]
     return render_template("studio/form_designer.html", form_id=form_id, schema=schema, title=title,
-                           designed=bool(form_id) and engine.settings.get().forms.is_designed(form_id))
+                           designed=bool(form_id) and form_registry(db.session).is_designed(form_id))
 
 
 @bp.post("/forms/preview")
 def form_preview():  # type: ignore[no-untyped-def]
     try:
-        form = checked_form(_payload()["schema"])
+        form = checked_form(db.session, _payload()["schema"])
     except InvalidInput as exc:
         return _refused(exc, 422)
     html = render_template("studio/form_preview.html", form=form)
@@ -94,5 +94,5 @@ def form_save():  # type: ignore[no-untyped-def]
 
 @bp.get("/forms/<form_id>.form")
 def form_download(form_id: str):  # type: ignore[no-untyped-def]
-    return send_file(io.BytesIO(form_text(form_id).encode("utf-8")), mimetype="application/json",
+    return send_file(io.BytesIO(form_text(db.session, form_id).encode("utf-8")), mimetype="application/json",
                      as_attachment=True, download_name=f"{form_id}.form")

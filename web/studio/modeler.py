@@ -8,18 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-import engine.settings
-from engine.definitions import deploy, latest_definitions, validate_files
-from engine.drafts import from_template, save_draft, working_copy
+from engine.definitions.deploy import deploy, latest_definitions, validate_files
+from engine.definitions.drafts import from_template, save_draft, working_copy
 from engine.errors import InvalidInput, InvalidProcess, Problem
-from engine.ladders import ladders
-from engine.models import LEVELS, Role
-from engine.stages import DEFAULT_STAGES
+from engine.supervision.ladders import ladders
+from engine.org.models import LEVELS, Role
+from engine.definitions.stages import DEFAULT_STAGES
+from engine.definitions.specs import form_registry
 
 from .. import clock
 from ..extensions import db
 from ..views_helpers import stage_label
-from .routes import bp
+from . import bp
 
 
 def _problems(items: list[Problem]) -> list[dict[str, Any]]:
@@ -29,7 +29,7 @@ def _problems(items: list[Problem]) -> list[dict[str, Any]]:
 
 def _settings() -> dict[str, Any]:
     """What the side panel offers: the stage vocabulary, the org's roles, the forms, the escalation ladders."""
-    registry = engine.settings.get().forms
+    registry = form_registry(db.session)
     forms = []
     for form_id in registry.ids():
         try:
@@ -107,7 +107,7 @@ def deploy_xml():  # type: ignore[no-untyped-def]
 
 @bp.get("/processes/<process_id>/v<int:version>.bpmn")
 def download(process_id: str, version: int):  # type: ignore[no-untyped-def]
-    from engine.versions import get_version
+    from engine.definitions.versions import get_version
     definition = get_version(db.session, process_id, version)
     return Response(definition.xml, mimetype="application/xml", headers={
         "Content-Disposition": f'attachment; filename="{process_id}-v{version}.bpmn"'})

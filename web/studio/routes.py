@@ -1,24 +1,25 @@
 """The quality office's pages: deployed processes (with upload/deploy) and starting a cycle."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-import engine.settings
-from engine.access import is_quality_office
-from engine.cycles import current_period, start_cycle
-from engine.definitions import deploy, latest_definitions, loaded_for
+from engine.org.access import is_quality_office
+from engine.workflow.cycles import current_period, start_cycle
+from engine.definitions.deploy import deploy, latest_definitions
+from engine.definitions.specs import loaded_for
 from engine.errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound
-from engine.models import LEVELS
-from engine.queries import subjects
+from engine.org.models import LEVELS
+from engine.org.people import subjects
+from engine.definitions.specs import form_registry
 from forms import parse_form_post
 
 from .. import clock
 from ..extensions import db
+from . import bp
 
-bp = Blueprint("studio", __name__, url_prefix="/studio")
 
 
 @bp.before_request
@@ -52,8 +53,8 @@ def upload():  # type: ignore[no-untyped-def]
 
 
 def _start_form(definition):  # type: ignore[no-untyped-def]
-    form_id = loaded_for(definition).meta.get("start_form", "") if definition else ""
-    return engine.settings.get().forms.get(form_id) if form_id else None
+    form_id = loaded_for(db.session, definition).meta.get("start_form", "") if definition else ""
+    return form_registry(db.session).get(form_id) if form_id else None
 
 
 @bp.route("/start", methods=["GET", "POST"])
@@ -82,6 +83,3 @@ def start():  # type: ignore[no-untyped-def]
                            values=values, errors=errors, error=error,
                            period=request.values.get("period") or current_period(clock.now())[1],
                            subject=request.values.get("subject", "")), status
-
-
-from . import dryrun, form_designer, launch, modeler, versions  # noqa: E402,F401  (their routes join this blueprint)

@@ -6,13 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from engine.drafts import get_draft
-from engine.models import Person, ProcessDefinition, ProcessInstance
-from engine.versions import diff_versions, get_version, migrate_cycles, migration_blockers, versions
+from engine.definitions.drafts import get_draft
+from engine.org.models import Person
+from engine.definitions.models import ProcessDefinition
+from engine.workflow.models import ProcessInstance
+from engine.definitions.versions import diff_versions, get_version
+from engine.workflow.migration import versions
+from engine.workflow.migration import migrate_cycles, migration_blockers
 
 from .. import clock
 from ..extensions import db
-from .routes import bp
+from . import bp
 
 MAX_CHECKED = 200  # cycles whose migration is checked on the page (each check loads a workflow)
 

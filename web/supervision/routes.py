@@ -4,22 +4,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine import supervision as sv
-from engine.access import can_supervise
+from engine.supervision import notices as sv
+from engine.org.access import can_supervise
 from engine.errors import InvalidInput, NotAllowed, SpiralError
-from engine.models import Person, RoleHolding, Unit
-from engine.routing import find_role
-from engine.supervision_reports import GROUPS, notices_workbook, on_time_rates, periods
+from engine.org.models import Person, RoleHolding, Unit
+from engine.org.routing import find_role
+from engine.supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
 
 from .. import clock
 from ..extensions import db
+from . import bp
 
-bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 COLOURS = ("red", "orange", "yellow")
 PAGE_SIZE = 50
 

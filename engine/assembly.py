@@ -1,0 +1,82 @@
+"""The engine, built from its parts in one place and bound to its session factory (spiff-example-cli builds its
+`BpmnEngine(parser, serializer, script_env)` the same way; cosmicpython calls it bootstrap).
+
+`build_engine()` makes the parts (runtime, form registry, spec cache, upload store, mail settings, clock, the
+message bus with every room's handlers) and applies the SpiffWorkflow patches; `session_factory()` binds an
+engine to a database so that every service reaches its parts through the session it is given. The Flask app,
+the CLI and the tests each assemble their own: two apps in one process share nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine as DatabaseEngine
+from sqlalchemy.orm import Session, sessionmaker
+
+from forms import FormRegistry, default_registry
+
+from .bus import MessageBus
+from .errors import Problem
+from .db.cache import watch
+from .definitions.specs import SpecCache
+from .notify import handlers as notify_handlers
+from .notify.settings import MailSettings
+from .parts import KEY
+from .supervision import handlers as supervision_handlers
+from .supervision.ladders import unknown_ladders
+from .workflow.events import TaskClosed, TaskHandedOver, TaskOpened
+from .workflow.runtime import Runtime, apply_spiff_patches
+from .workflow.uploads import UploadStore
+
+SCHOOL_ZONE = ZoneInfo("Asia/Shanghai")
+DeployCheck = Callable[[Session, str, dict[str, Any]], list[Problem]]
+
+
+def school_now() -> datetime:
+    """Naive school-local wall time (what every service is given as `now`)."""
+    return datetime.now(SCHOOL_ZONE).replace(tzinfo=None)
+
+
+@dataclass
+class Engine:
+    """Everything a service needs beyond its session, its actor and its time."""
+
+    forms: FormRegistry
+    uploads: UploadStore
+    mail: MailSettings = field(default_factory=MailSettings)
+    runtime: Runtime = field(default_factory=Runtime)
+    specs: SpecCache = field(default_factory=SpecCache)
+    bus: MessageBus = field(default_factory=MessageBus)
+    clock: Callable[[], datetime] = school_now
+    deploy_checks: list[DeployCheck] = field(default_factory=list)
+
+
+def build_engine(*, upload_dir: Path | str = Path("instance/uploads"), max_upload_mb: int = 20,
+                 forms: FormRegistry | None = None, mail: MailSettings | None = None,
+                 clock: Callable[[], datetime] | None = None) -> Engine:
+    """Assemble an engine from its parts and wire every room's event handlers."""
+    apply_spiff_patches()
+    engine = Engine(forms=forms or default_registry(), uploads=UploadStore(Path(upload_dir), max_upload_mb),
+                    mail=mail or MailSettings(), clock=clock or school_now)
+    wire(engine.bus)
+    engine.deploy_checks.append(unknown_ladders)
+    return engine
+
+
+def wire(bus: MessageBus) -> None:
+    """What the higher rooms do when a task opens, closes or changes hands (same transaction)."""
+    bus.subscribe(TaskOpened, supervision_handlers.schedule_ladder)
+    bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)
+    bus.subscribe(TaskClosed, supervision_handlers.settle_notices)
+    bus.subscribe(TaskHandedOver, notify_handlers.tell_substitute)
+
+
+def session_factory(database: DatabaseEngine, engine: Engine) -> sessionmaker[Session]:
+    """Sessions on `database` that carry `engine`; objects survive commit (views render after the service commits)."""
+    factory = sessionmaker(bind=database, expire_on_commit=False, info={KEY: engine})
+    watch(factory)
+    return factory

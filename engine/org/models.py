@@ -1,0 +1,105 @@
+"""The organisation's tables: units of the org tree, people, roles, who holds which role where, substitutes,
+and the subjects cycles are about. Models never commit."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db.base import Base
+from engine.db.cache import Cached
+
+LEVELS = ("school", "major", "course", "teacher", "student")
+
+
+
+class Unit(Cached, Base):
+    """A node of the org tree: the school, a department (处室/专业部), a 教研室, a major, a course, a class."""
+
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
+
+class Person(Cached, Base):
+    """Somebody who logs in: staff, teachers, students."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(256), default="")
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    unit: Mapped[Unit | None] = relationship()
+    holdings: Mapped[list[RoleHolding]] = relationship(back_populates="person",
+                                                       foreign_keys="RoleHolding.person_id")
+
+    # The user protocol Flask-Login reads; plain properties keep the engine free of Flask.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        """Inactive people cannot log in."""
+        return self.active
+
+    def get_id(self) -> str:
+        """The id Flask-Login keeps in the session."""
+        return str(self.id)
+
+class Role(Cached, Base):
+    """A role of the org (课程负责人, 教研室主任…); `receives_unroutable` marks the quality office."""
+
+    __tablename__ = "role"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    receives_unroutable: Mapped[bool] = mapped_column(Boolean, default=False)
+    heads_unit: Mapped[bool] = mapped_column(Boolean, default=False)  # 部门负责人, 专业部主任…: the ladder's unit head
+
+class RoleHolding(Cached, Base):
+    """Person P holds role R for unit U (and, by the walk up the tree, for everything below U)."""
+
+    __tablename__ = "role_holding"
+    __table_args__ = (UniqueConstraint("person_id", "role_id", "unit_id"),
+                      Index("ix_role_holding_role_unit", "role_id", "unit_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    person: Mapped[Person] = relationship(back_populates="holdings", foreign_keys=[person_id])
+    role: Mapped[Role] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+class Substitution(Cached, Base):
+    """While away (leave, training) a person's new tasks go to a substitute, dates inclusive."""
+
+    __tablename__ = "substitution"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    substitute_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    substitute: Mapped[Person] = relationship(foreign_keys=[substitute_id])
+
+class Subject(Base):
+    """What one cycle is about: the school, a major, a course, a teacher or a student."""
+
+    __tablename__ = "subject"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    unit: Mapped[Unit] = relationship()
+    person: Mapped[Person | None] = relationship()

@@ -1,0 +1,173 @@
+"""Who gets a task: role from the lane (or Camunda attributes) → holders, walking up the org tree."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Person, Subject
+from .snapshot import RoleInfo, snapshot
+
+_VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
+
+
+@dataclass
+class Route:
+    """The outcome of routing one task."""
+
+    role_name: str = ""
+    scope_unit_id: int | None = None
+    assignee_id: int | None = None
+    candidate_ids: list[int] = field(default_factory=list)
+    unroutable: bool = False
+    reason: str = ""
+
+
+def find_role(session: Session, ref: str) -> RoleInfo | None:
+    """The role whose code or name is `ref`."""
+    return snapshot(session).roles(session).get(ref.strip())
+
+
+def role_exists(session: Session) -> Any:
+    """A predicate for the BPMN validator: does a role with this code or name exist?"""
+    names = snapshot(session).roles(session)
+    return lambda ref: ref.strip() in names
+
+
+def _holders_along(session: Session, role: RoleInfo, unit_ids: list[int]) -> dict[int, list[int]]:
+    """Active holders of `role` in each of `unit_ids`, ordered by person id."""
+    by_role_unit = snapshot(session).holdings(session).by_role_unit
+    return {unit_id: list(by_role_unit[(role.id, unit_id)]) for unit_id in unit_ids
+            if (role.id, unit_id) in by_role_unit}
+
+
+def substitute_for(session: Session, person_id: int, now: datetime) -> int:
+    """The person who receives `person_id`'s new tasks today (themself unless a substitute is active)."""
+    return _standing_in(snapshot(session).substitutions(session), person_id, now.date())
+
+
+def _standing_in(substitutions: dict[int, list[tuple[date, date, int]]], person_id: int, today: date) -> int:
+    for first, last, substitute_id in substitutions.get(person_id, ()):
+        if first <= today <= last:
+            return substitute_id
+    return person_id
+
+
+def _route_role(session: Session, role: RoleInfo, subject: Subject) -> Route:
+    org = snapshot(session)
+    if subject.person_id is not None and (subject.person_id, role.id) in org.holdings(session).held:
+        return Route(role.name, subject.unit_id, assignee_id=subject.person_id)
+    chain = org.ancestors(session, subject.unit_id)
+    by_unit = _holders_along(session, role, chain)
+    for unit_id in chain:  # the nearest unit up the tree where someone holds the role
+        holders = by_unit.get(unit_id, [])
+        if len(holders) == 1:
+            return Route(role.name, unit_id, assignee_id=holders[0])
+        if holders:
+            return Route(role.name, unit_id, candidate_ids=holders)
+    return Route(role.name, subject.unit_id, unroutable=True,
+                 reason=f"从“{subject.unit.name}”向上找不到担任“{role.name}”的人")
+
+
+def _resolve_text(value: str, data: dict[str, Any]) -> str:
+    match = _VARIABLE.match(value)
+    if match:
+        return str(data.get(match.group(1), "") or "")
+    return value.strip()
+
+
+def _person_ids(session: Session, usernames: list[str]) -> list[int]:
+    if not usernames:
+        return []
+    return list(session.scalars(select(Person.id).where(Person.username.in_(usernames),
+                                                        Person.active.is_(True))))
+
+
+def route_task(session: Session, meta: dict[str, Any], subject: Subject, data: dict[str, Any],
+               now: datetime) -> Route:
+    """Route a task by its metadata (lane or Camunda attributes) within `subject`; never drops it."""
+    route = _route_by_metadata(session, meta, subject, data)
+    if route.unroutable or (route.assignee_id is None and not route.candidate_ids):
+        route.unroutable = True
+        route.assignee_id = None
+        route.candidate_ids = quality_office_ids(session)
+    if route.assignee_id is not None:
+        route.assignee_id = substitute_for(session, route.assignee_id, now)
+    route.candidate_ids = list(dict.fromkeys(substitute_for(session, pid, now) for pid in route.candidate_ids))
+    return route
+
+
+def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
+                       data: dict[str, Any]) -> Route:
+    if meta.get("assignee"):
+        username = _resolve_text(meta["assignee"], data)
+        ids = _person_ids(session, [username])
+        if ids:
+            return Route(meta.get("lane", ""), subject.unit_id, assignee_id=ids[0])
+        return Route(unroutable=True, reason=f"找不到办理人“{username or meta['assignee']}”")
+    users = [_resolve_text(u, data) for u in meta.get("candidate_users", "").split(",") if u.strip()]
+    groups = [_resolve_text(g, data) for g in meta.get("candidate_groups", "").split(",") if g.strip()]
+    if users or groups:
+        candidates = _person_ids(session, [u for u in users if u])
+        names, scope = [], subject.unit_id
+        for group in filter(None, groups):
+            role = find_role(session, group)
+            if role is None:
+                continue
+            routed = _route_role(session, role, subject)
+            names.append(role.name)
+            scope = routed.scope_unit_id
+            candidates += ([routed.assignee_id] if routed.assignee_id else []) + routed.candidate_ids
+        candidates = list(dict.fromkeys(candidates))
+        role_name = "、".join(names) or meta.get("lane", "")
+        if len(candidates) == 1:
+            return Route(role_name, scope, assignee_id=candidates[0])
+        return Route(role_name, scope, candidate_ids=candidates, unroutable=not candidates,
+                     reason="" if candidates else f"候选组 {', '.join(groups) or '（空）'} 中没有人")
+    role = find_role(session, meta.get("lane", ""))
+    if role is None:
+        return Route(meta.get("lane", ""), subject.unit_id, unroutable=True,
+                     reason=f"角色“{meta.get('lane', '')}”不存在")
+    return _route_role(session, role, subject)
+
+
+def quality_office_ids(session: Session) -> list[int]:
+    """Everyone holding a role marked to receive unroutable tasks (the quality office)."""
+    return list(snapshot(session).holdings(session).unroutable)
+
+
+def people_named(session: Session, unit_id: int, owners: list[int], target: str, now: datetime) -> list[int]:
+    """People a ladder rung names: `owner`, `unit_head` (nearest head above the owner) or a role code/name,
+    for a task of a subject in `unit_id` held by `owners`.
+
+    A role is looked for from the subject's unit up the org tree, then anywhere in the school (督导员 and
+    school leaders sit beside the departments, not above them). Active substitutes stand in.
+    """
+    org = snapshot(session)
+    chain = org.ancestors(session, unit_id)
+    if target == "owner":
+        ids = owners
+    elif target == "unit_head":
+        ids = _nearest_heads(session, chain, set(owners))
+    else:
+        role = find_role(session, target)
+        ids = []
+        if role is not None:
+            along = _holders_along(session, role, chain)
+            found = next((along[unit] for unit in chain if unit in along), None)
+            ids = found if found is not None else org.holdings(session).by_role.get(role.id, [])
+    substitutions, today = org.substitutions(session), now.date()
+    return list(dict.fromkeys(_standing_in(substitutions, pid, today) for pid in ids))
+
+
+def _nearest_heads(session: Session, chain: list[int], skip: set[int]) -> list[int]:
+    heads_by_unit = snapshot(session).holdings(session).heads
+    for unit_id in chain:
+        heads = [pid for pid in heads_by_unit.get(unit_id, []) if pid not in skip]
+        if heads:
+            return heads
+    return []

@@ -1,0 +1,151 @@
+"""Cycle administration for the quality office (Camunda's Cockpit): find any cycle, see where it stands on its
+BPMN, fix incidents, cancel it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, selectinload
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit
+from engine.org.access import is_quality_office
+from .cycles import get_instance
+from engine.definitions.specs import loaded_for
+from engine.errors import Conflict, InvalidInput, NotAllowed, SpiralError
+from .models import HumanTask, ProcessInstance
+from engine.org.models import Person, Subject
+from engine.definitions.models import ProcessDefinition
+from . import task_state
+from .mirror import sync_tasks
+from .runtime import runtime_of
+
+
+@dataclass
+class CycleFilter:
+    """What the cockpit's list is narrowed to; empty fields do not filter."""
+
+    level: str = ""
+    process_id: str = ""
+    version: int | None = None
+    subject: str = ""
+    period: str = ""
+    stage: str = ""
+    status: str = ""
+    lateness: str = ""  # "late": an open task past due; "on_time": none; "incident": a recorded incident
+
+
+def find_cycles(session: Session, wanted: CycleFilter, now: datetime, limit: int = 500) -> list[ProcessInstance]:
+    """Cycles matching every given filter, newest first."""
+    query = (select(ProcessInstance).join(ProcessDefinition).join(Subject)
+             .options(selectinload(ProcessInstance.subject), selectinload(ProcessInstance.definition)))
+    if wanted.level:
+        query = query.where(Subject.level == wanted.level)
+    if wanted.process_id:
+        query = query.where(ProcessDefinition.process_id == wanted.process_id)
+    if wanted.version:
+        query = query.where(ProcessDefinition.version == wanted.version)
+    if wanted.subject.strip():
+        text = f"%{wanted.subject.strip()}%"
+        query = query.where(or_(Subject.code.ilike(text), Subject.name.ilike(text)))
+    if wanted.period.strip():
+        query = query.where(ProcessInstance.period.startswith(wanted.period.strip()))
+    if wanted.stage:
+        query = query.where(ProcessInstance.current_stage == wanted.stage)
+    if wanted.status:
+        query = query.where(ProcessInstance.status == wanted.status)
+    late = exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.status == "open",
+                          HumanTask.due_at < now)
+    if wanted.lateness == "late":
+        query = query.where(late)
+    elif wanted.lateness == "on_time":
+        query = query.where(~late)
+    elif wanted.lateness == "incident":
+        query = query.where(ProcessInstance.incident != "")
+    return list(session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit)))
+
+
+def element_states(session: Session, instance: ProcessInstance) -> dict[str, list[str]]:
+    """BPMN element ids of the cycle's done, active and failed steps (for marking the diagram)."""
+    runtime = runtime_of(session)
+    workflow = runtime.load(loaded_for(session, instance.definition), instance.state)
+    states: dict[str, list[str]] = {"done": [], "active": [], "failed": []}
+    for task in workflow.get_tasks():
+        bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+        if not bpmn_id:
+            continue
+        if task.state == TaskState.COMPLETED:
+            states["done"].append(bpmn_id)
+        elif task.state & (TaskState.READY | TaskState.WAITING | TaskState.STARTED):
+            states["active"].append(bpmn_id)
+        elif task.state == TaskState.ERROR:
+            states["failed"].append(bpmn_id)
+    return {key: sorted(set(ids)) for key, ids in states.items()}
+
+
+def _office_only(session: Session, actor: Person | None, what: str) -> None:
+    if not is_quality_office(session, actor):
+        raise NotAllowed(f"只有质量管理办公室可以{what}")
+
+
+def cancel_cycle(session: Session, actor: Person | None, instance_id: int, reason: str,
+                 now: datetime) -> ProcessInstance:
+    """Cancel a running cycle and its open tasks, with a reason; commits. Raises NotAllowed, Conflict, InvalidInput."""
+    _office_only(session, actor, "取消诊改周期")
+    instance = get_instance(session, instance_id)
+    reason = reason.strip()
+    if not reason or len(reason) > 500:
+        raise InvalidInput("请填写取消原因（不超过 500 字）", {"reason": "请填写取消原因"})
+    if instance.status != "running":
+        raise Conflict(f"周期 #{instance.id} 不在进行中，不能取消")
+    for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                        HumanTask.status == "open")):
+        task_state.cancel(session, task, actor, now, f"周期已取消：{reason}")
+    instance.status, instance.completed_at = "cancelled", now
+    audit.record(session, actor, "instance.cancelled", now, instance=instance,
+                 summary=f"取消周期 #{instance.id}：{reason}", before={"status": "running"},
+                 after={"status": "cancelled", "reason": reason})
+    session.commit()
+    return instance
+
+
+def retry_incident(session: Session, actor: Person | None, instance_id: int, now: datetime,
+                   skip: bool = False) -> ProcessInstance:
+    """Run the cycle's waiting automatic steps again (after a fix); with `skip`, pass failed scripts unrun.
+
+    Clears the incident when the cycle moves on; records the new error otherwise. Commits either way.
+    """
+    _office_only(session, actor, "处理异常")
+    instance = get_instance(session, instance_id)
+    if instance.status != "running":
+        raise Conflict(f"周期 #{instance.id} 不在进行中")
+    runtime = runtime_of(session)
+    loaded = loaded_for(session, instance.definition)
+    workflow = runtime.load(loaded, instance.state)
+    skipped = []
+    if skip:
+        for task in workflow.get_tasks(state=TaskState.ERROR | TaskState.READY, manual=False):
+            if type(task.task_spec).__name__.endswith("ScriptTask"):
+                task.complete()
+                skipped.append(task.task_spec.bpmn_name or task.task_spec.bpmn_id)
+    before = {"incident": instance.incident}
+    try:
+        for task in workflow.get_tasks(state=TaskState.ERROR):
+            task.reset_branch(None)
+        runtime.advance(workflow, now)
+    except SpiralError as exc:
+        session.rollback()
+        instance.incident = exc.message
+        audit.record(session, actor, "instance.incident", now, instance=instance, summary=exc.message)
+        session.commit()
+        return instance
+    instance.incident = ""
+    instance.state = runtime.dump(workflow)
+    action = "instance.incident_skipped" if skip else "instance.incident_retried"
+    audit.record(session, actor, action, now, instance=instance,
+                 summary=("跳过失败的脚本：" + "、".join(skipped)) if skip else "重试后流程继续运行",
+                 before=before, after={"incident": "", "skipped": skipped})
+    sync_tasks(session, instance, workflow, loaded.meta, actor, now)
+    session.commit()
+    return instance

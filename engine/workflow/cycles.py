@@ -1,0 +1,130 @@
+"""Starting cycles (process instances) and reading where they stand."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from forms import validate_submission
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.org.access import is_quality_office
+from engine.definitions.deploy import latest_definition
+from engine.definitions.specs import loaded_for
+from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
+from engine.audit import AuditEvent
+from engine.org.models import Person, Subject
+from engine.definitions.models import ProcessDefinition
+from .models import ProcessInstance
+from .mirror import sync_tasks
+from .runtime import runtime_of
+from engine.definitions.specs import form_registry
+
+PERIOD = re.compile(r"^\d{4}-\d{4}(-[12])?$")
+
+
+def find_subject(session: Session, code: str) -> Subject:
+    """The subject with this code; raises NotFound."""
+    subject = session.scalars(select(Subject).where(Subject.code == code.strip())).first()
+    if subject is None:
+        raise NotFound(f"找不到诊改对象“{code}”（可用 spiral subjects 查看）")
+    return subject
+
+
+def process_for_subject(session: Session, process_id: str, subject_code: str) -> tuple[ProcessDefinition, Subject]:
+    """The newest version of a process and the subject it is to run for; raises NotFound or InvalidInput
+    when the process is for another level."""
+    definition = latest_definition(session, process_id)
+    assert definition is not None
+    subject = find_subject(session, subject_code)
+    if definition.level and definition.level != subject.level:
+        raise InvalidInput(f"流程“{definition.name}”用于 {definition.level} 层面，"
+                           f"而“{subject.name}”属于 {subject.level} 层面")
+    return definition, subject
+
+
+def initial_data(subject: Subject, period: str) -> dict[str, Any]:
+    """What every cycle's workflow starts knowing: its subject and period."""
+    return {"subject_code": subject.code, "subject_name": subject.name, "subject_level": subject.level,
+            "period": period}
+
+
+def start_cycle(session: Session, actor: Person | None, process_id: str, subject_code: str, period: str,
+                now: datetime, data: dict[str, Any] | None = None, locale: str = "zh_CN") -> ProcessInstance:
+    """Start the newest version of `process_id` for a subject and period; commits.
+
+    Raises NotFound, NotAllowed, Conflict (already started), InvalidInput (period or start form), ScriptError.
+    """
+    if not is_quality_office(session, actor):
+        raise NotAllowed("只有质量管理办公室可以启动诊改周期")
+    period = period.strip()
+    if not PERIOD.match(period):
+        raise InvalidInput("周期格式应为学年（2025-2026）或学期（2025-2026-1）",
+                           {"period": "周期格式应为 2025-2026 或 2025-2026-1"})
+    definition, subject = process_for_subject(session, process_id, subject_code)
+    _refuse_duplicate(session, definition, subject, period)
+    loaded = loaded_for(session, definition)
+    values = _start_form_data(session, loaded.meta.get("start_form", ""), data or {}, locale)
+    initial = {**initial_data(subject, period), **values}
+    instance = ProcessInstance(definition_id=definition.id, subject_id=subject.id, period=period,
+                               status="running", state={}, started_at=now,
+                               started_by_id=actor.id if actor else None, stages_done=[])
+    session.add(instance)
+    session.flush()
+    runtime = runtime_of(session)
+    try:
+        workflow = runtime.new_workflow(loaded, initial, now)
+    except ScriptError:
+        session.rollback()
+        raise
+    instance.state = runtime.dump(workflow)
+    audit.record(session, actor, "instance.started", now, instance=instance,
+                 summary=f"启动“{definition.name}”：{subject.name}（{period}）",
+                 after={"process_id": process_id, "version": definition.version, "data": values})
+    sync_tasks(session, instance, workflow, loaded.meta, actor, now)
+    session.commit()
+    return instance
+
+
+def _refuse_duplicate(session: Session, definition: ProcessDefinition, subject: Subject, period: str) -> None:
+    existing = session.scalars(
+        select(ProcessInstance).join(ProcessDefinition)
+        .where(ProcessDefinition.process_id == definition.process_id, ProcessInstance.subject_id == subject.id,
+               ProcessInstance.period == period, ProcessInstance.status != "cancelled")).first()
+    # A process with a start form (整改) may run once per problem, so only plain cycles are unique.
+    if existing is not None and not definition.meta.get("start_form"):
+        raise Conflict(f"“{subject.name}”在 {period} 的“{definition.name}”已经启动（周期 #{existing.id}）")
+
+
+def _start_form_data(session: Session, form_id: str, data: dict[str, Any], locale: str) -> dict[str, Any]:
+    if not form_id:
+        return {}
+    form = form_registry(session).get(form_id)
+    clean, errors = validate_submission(form, data, locale)
+    if errors:
+        raise InvalidInput("启动表单有误，请修改标红的项目", errors)
+    return clean
+
+
+def current_period(now: datetime) -> tuple[str, str]:
+    """(academic year, term) holding `now`, e.g. ('2026-2027', '2026-2027-1')."""
+    start = now.year if now.month >= 8 else now.year - 1
+    year = f"{start}-{start + 1}"
+    term = f"{year}-1" if now.month >= 8 or now.month == 1 else f"{year}-2"
+    return year, term
+
+
+def get_instance(session: Session, instance_id: int) -> ProcessInstance:
+    """The instance with this id; raises NotFound."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"诊改周期 #{instance_id} 不存在")
+    return instance
+
+
+def timeline(session: Session, instance: ProcessInstance) -> list[AuditEvent]:
+    """The instance's audit events, oldest first."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance.id)
+                                .order_by(AuditEvent.id)))

@@ -1,0 +1,46 @@
+"""What the workflow room tells the rooms above it (engine/bus.py): a task opened, closed or changed hands.
+
+Handlers are wired in engine/assembly.py: the supervision room schedules a new task's ladder and settles a
+closed task's notices; the notify room tells the people who got a task.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from engine.org.models import Person
+
+from .models import HumanTask, ProcessInstance
+
+
+@dataclass(frozen=True)
+class TaskOpened:
+    """A task row was created; `escalation` names its ladder ("" = the default); `tell` who to notify."""
+
+    task: HumanTask
+    instance: ProcessInstance
+    actor: Person | None
+    now: datetime
+    escalation: str = ""
+    tell: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TaskClosed:
+    """A task left the open state: `outcome` is done or cancelled; `note` says why, for its notices."""
+
+    task: HumanTask
+    actor: Person | None
+    now: datetime
+    outcome: str
+    note: str
+
+
+@dataclass(frozen=True)
+class TaskHandedOver:
+    """A task (or the offer to claim it) went to `person_id`, a substitute."""
+
+    task: HumanTask
+    instance: ProcessInstance
+    person_id: int
+    now: datetime

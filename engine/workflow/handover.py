@@ -1,0 +1,44 @@
+"""Handing a person's open tasks (and offers to claim) to their active substitute."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, selectinload
+
+from engine import audit
+from engine.bus import publish
+from engine.errors import Conflict
+from engine.org.models import Person
+from engine.org.substitutes import get_substitution, may_manage
+
+from .events import TaskHandedOver
+from .models import HumanTask, TaskCandidate
+
+
+def hand_over_tasks(session: Session, actor: Person, substitution_id: int, now: datetime) -> int:
+    """Give the person's open tasks (assigned, and offers to claim) to the active substitute; returns how many."""
+    row = get_substitution(session, substitution_id)
+    may_manage(actor, row.person_id)
+    if not row.starts_on <= now.date() <= row.ends_on:
+        raise Conflict("只能在代理期内移交任务")
+    person, substitute = session.get(Person, row.person_id), row.substitute
+    offered = select(TaskCandidate.task_id).where(TaskCandidate.person_id == person.id)
+    tasks = session.scalars(select(HumanTask).options(selectinload(HumanTask.instance)).where(
+        HumanTask.status == "open", (HumanTask.assignee_id == person.id)
+        | (HumanTask.assignee_id.is_(None) & HumanTask.id.in_(offered))).order_by(HumanTask.id)).all()
+    for task in tasks:
+        before = {"assignee_id": task.assignee_id}
+        if task.assignee_id == person.id:
+            task.assignee_id = substitute.id
+        session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id,
+                                                    TaskCandidate.person_id == person.id))
+        if task.assignee_id is None and session.get(TaskCandidate, (task.id, substitute.id)) is None:
+            session.add(TaskCandidate(task_id=task.id, person_id=substitute.id))
+        session.flush()
+        audit.record(session, actor, "task.handed_over", now, instance=task.instance, task=task,
+                     summary=f"{person.name}将任务“{task.title}”移交给代理人{substitute.name}", before=before,
+                     after={"assignee_id": task.assignee_id, "substitute_id": substitute.id})
+        publish(session, TaskHandedOver(task, task.instance, substitute.id, now))
+    session.commit()
+    return len(tasks)

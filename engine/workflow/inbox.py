@@ -1,0 +1,100 @@
+"""Read-side queries for the inbox, the CLI and the cycle pages; they read `human_task`, never workflows."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from engine.org.models import Person
+
+from .models import HumanTask, ProcessInstance, TaskCandidate
+
+INBOX_VIEWS = ("mine", "claimable", "due_soon", "overdue", "done")
+DUE_SOON = timedelta(days=3)
+
+
+def _actionable(person: Person) -> Any:
+    claimable = and_(HumanTask.assignee_id.is_(None),
+                     HumanTask.id.in_(select(TaskCandidate.task_id).where(TaskCandidate.person_id == person.id)))
+    return and_(HumanTask.status == "open", or_(HumanTask.assignee_id == person.id, claimable))
+
+
+def inbox_query(person: Person, view: str, now: datetime) -> Select[tuple[HumanTask]]:
+    """The query behind one inbox tab."""
+    query = select(HumanTask).options(selectinload(HumanTask.instance).selectinload(ProcessInstance.subject),
+                                      selectinload(HumanTask.assignee))
+    if view == "mine":
+        return query.where(HumanTask.status == "open", HumanTask.assignee_id == person.id) \
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+    if view == "claimable":
+        return query.where(HumanTask.status == "open", HumanTask.assignee_id.is_(None),
+                           HumanTask.id.in_(select(TaskCandidate.task_id)
+                                            .where(TaskCandidate.person_id == person.id))) \
+            .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+    if view == "due_soon":
+        return query.where(_actionable(person), HumanTask.due_at >= now, HumanTask.due_at <= now + DUE_SOON) \
+            .order_by(HumanTask.due_at)
+    if view == "overdue":
+        return query.where(_actionable(person), HumanTask.due_at < now).order_by(HumanTask.due_at)
+    if view == "done":
+        return query.where(HumanTask.status == "done", HumanTask.completed_by_id == person.id) \
+            .order_by(HumanTask.completed_at.desc())
+    raise ValueError(f"unknown inbox view {view!r}")
+
+
+def inbox(session: Session, person: Person, view: str, now: datetime, limit: int = 200) -> list[HumanTask]:
+    """One inbox tab's tasks."""
+    return list(session.scalars(inbox_query(person, view, now).limit(limit)))
+
+
+def inbox_counts(session: Session, person: Person, now: datetime) -> dict[str, int]:
+    """How many tasks each inbox tab holds."""
+    counts = {}
+    for view in INBOX_VIEWS:
+        sub = inbox_query(person, view, now).order_by(None).subquery()
+        counts[view] = session.scalar(select(func.count()).select_from(sub)) or 0
+    return counts
+
+
+def actionable_tasks(session: Session, person: Person) -> list[HumanTask]:
+    """Everything the person can act on now: assigned to them or claimable by them."""
+    query = select(HumanTask).where(_actionable(person)).order_by(HumanTask.due_at.is_(None),
+                                                                  HumanTask.due_at, HumanTask.id)
+    return list(session.scalars(query))
+
+
+def open_tasks(session: Session) -> list[HumanTask]:
+    """Every open task of the school, soonest due first (the system's view, for the shell)."""
+    query = select(HumanTask).where(HumanTask.status == "open").order_by(HumanTask.due_at.is_(None),
+                                                                         HumanTask.due_at, HumanTask.id)
+    return list(session.scalars(query))
+
+
+def instances(session: Session, limit: int = 500) -> list[ProcessInstance]:
+    """Cycles, newest first."""
+    query = select(ProcessInstance).options(selectinload(ProcessInstance.subject),
+                                            selectinload(ProcessInstance.definition))
+    return list(session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit)))
+
+
+def instance_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    """Every task row of a cycle, oldest first."""
+    return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)
+                                .options(selectinload(HumanTask.assignee), selectinload(HumanTask.candidates))
+                                .order_by(HumanTask.id)))
+
+
+def task_to_dict(task: HumanTask) -> dict[str, Any]:
+    """The JSON shape of a task used by the CLI and the API."""
+    return {
+        "id": task.id, "title": task.title, "process": task.instance.definition.process_id,
+        "process_name": task.instance.definition.name, "instance": task.instance_id, "stage": task.stage,
+        "role": task.role_name, "subject": task.instance.subject.code,
+        "subject_name": task.instance.subject.name, "period": task.instance.period,
+        "assignee": task.assignee.username if task.assignee else None,
+        "candidates": [p.username for p in task.candidates],
+        "due": task.due_at.isoformat() if task.due_at else None, "status": task.status,
+        "unroutable": task.unroutable, "form": task.form_id or None, "rung": task.rung,
+    }

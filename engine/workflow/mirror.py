@@ -1,0 +1,85 @@
+"""Mirror a workflow's ready manual tasks into the `human_task` table after every engine step."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+
+from engine.calendar.closures import load_calendar
+from engine.calendar.deadlines import WorkCalendar, compute_due, is_working_calendar
+from engine.org.models import Person
+from engine.org.routing import route_task
+
+from . import task_state
+from .models import HumanTask, ProcessInstance
+from .runtime import Runtime
+
+MOVED_ON = "任务已不再需要办理（流程已转向），督办自动结束"
+
+
+def _due(meta: dict[str, Any], created: datetime, cal: WorkCalendar) -> datetime | None:
+    if meta.get("due"):
+        return compute_due(created, meta["due"], meta.get("due_calendar", ""), cal)
+    if meta.get("due_date"):
+        try:
+            return datetime.fromisoformat(meta["due_date"].strip("'\""))
+        except ValueError:
+            return None
+    return None
+
+
+def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, meta: dict[str, Any],
+               actor: Person | None, now: datetime) -> list[HumanTask]:
+    """Create rows for newly ready tasks, cancel rows whose task left the ready state; return new rows."""
+    ready = {str(t.id): t for t in Runtime.ready_user_tasks(workflow)}
+    open_rows = [row for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                                        HumanTask.status == "open"))
+                 if row.status == "open"]  # a task completed in this transaction may not be flushed yet
+    for row in open_rows:
+        if row.spiff_task_id not in ready:
+            task_state.cancel(session, row, actor, now, MOVED_ON)
+    known = {row.spiff_task_id for row in open_rows}
+    created = []
+    cal: WorkCalendar | None = None
+    for spiff_id, task in ready.items():
+        if spiff_id in known:
+            continue
+        cal = cal or load_calendar(session)
+        task_meta = meta["tasks"].get(task.task_spec.bpmn_id, {})
+        route = route_task(session, task_meta, instance.subject, task.data, now)
+        row = HumanTask(instance_id=instance.id, spiff_task_id=spiff_id, bpmn_id=task.task_spec.bpmn_id,
+                        title=(task_meta.get("name") or task.task_spec.bpmn_name or task.task_spec.bpmn_id)[:200],
+                        stage=task_meta.get("stage", ""), role_name=route.role_name[:100],
+                        scope_unit_id=route.scope_unit_id, assignee_id=route.assignee_id,
+                        unroutable=route.unroutable, form_id=task_meta.get("form", ""), status="open",
+                        created_at=now, due_at=_due(task_meta, now, cal), data={}, instance=instance,
+                        working_days=is_working_calendar(task_meta.get("due_calendar", "")))
+        task_state.open_task(session, instance, row, route, actor, now, task_meta.get("escalation", ""))
+        created.append(row)
+    _update_progress(session, instance, workflow, meta, now)
+    return created
+
+
+def _update_progress(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+                     meta: dict[str, Any], now: datetime) -> None:
+    stages = [meta["tasks"].get(t.task_spec.bpmn_id, {}).get("stage", "")
+              for t in Runtime.ready_user_tasks(workflow)]
+    stages = [s for s in stages if s]
+    # One row per stage, in the order first reached (not one row per finished task: flat in history).
+    session.flush()
+    done_rows = session.scalars(select(HumanTask.stage).where(HumanTask.instance_id == instance.id,
+                                                              HumanTask.status == "done")
+                                .group_by(HumanTask.stage).order_by(func.min(HumanTask.id))).all()
+    done = [s for s in dict.fromkeys(done_rows) if s and s not in stages]
+    instance.stages_done = done
+    instance.next_timer_at = Runtime.next_timer_at(workflow, now)
+    if stages:
+        instance.current_stage = stages[0]
+    if workflow.is_completed() and instance.status == "running":
+        instance.status = "completed"
+        instance.completed_at = now
+        instance.current_stage = ""
+        instance.stages_done = list(dict.fromkeys(done_rows))

@@ -1,0 +1,117 @@
+"""Running cycles (process instances), the mirror of their manual tasks, candidates, comments and evidence."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from engine.db.base import Base
+from engine.definitions.models import ProcessDefinition
+from engine.org.models import Person, Subject, Unit
+
+
+
+class ProcessInstance(Base):
+    """One cycle of one subject for one period; `state` is the workflow without its spec."""
+
+    __tablename__ = "process_instance"
+    # Covers the on-time report too (engine/supervision_reports.py): it reads this index, never the rows.
+    __table_args__ = (Index("ix_instance_subject_period_due", "subject_id", "period", "definition_id",
+                            "due_tasks_open", "due_tasks_done", "due_tasks_on_time"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
+    period: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16), default="running", index=True)
+    current_stage: Mapped[str] = mapped_column(String(32), default="")
+    stages_done: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    incident: Mapped[str] = mapped_column(Text, default="")
+    next_timer_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # Its tasks with a deadline: open, done, done by the deadline. Kept at every flush by engine/tallies.py.
+    due_tasks_open: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    due_tasks_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    due_tasks_on_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    definition: Mapped[ProcessDefinition] = relationship()
+    subject: Mapped[Subject] = relationship()
+    __mapper_args__ = {"version_id_col": version}
+
+class HumanTask(Base):
+    """A ready (or finished) manual task, mirrored from the workflow after every engine step."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (Index("ix_task_assignee_status", "assignee_id", "status"),
+                      Index("ix_task_status_due", "status", "due_at"),
+                      Index("ix_task_instance_status", "instance_id", "status"),
+                      Index("ix_task_next_rung", "next_rung_at"),
+                      Index("ix_task_follow_up", "follow_up_at"),
+                      Index("ix_task_done_by", "completed_by_id", "status", "completed_at"))  # inbox “已办”
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    stage: Mapped[str] = mapped_column(String(32), default="")
+    role_name: Mapped[str] = mapped_column(String(100), default="")
+    scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    unroutable: Mapped[bool] = mapped_column(Boolean, default=False)
+    form_id: Mapped[str] = mapped_column(String(100), default="")
+    # active_history: engine/tallies.py needs the value a change replaces, even when it was not loaded yet.
+    status: Mapped[str] = mapped_column(String(16), default="open", active_history=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime, active_history=True)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime, active_history=True)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    rung: Mapped[str] = mapped_column(String(16), default="none")
+    ladder: Mapped[str] = mapped_column(String(64), default="")
+    working_days: Mapped[bool] = mapped_column(Boolean, default=False)  # deadline counted in working days
+    next_rung_index: Mapped[int] = mapped_column(Integer, default=0)
+    next_rung_at: Mapped[datetime | None] = mapped_column(DateTime)  # set only while open; the tick's index
+    follow_up_at: Mapped[datetime | None] = mapped_column(DateTime)  # the owner's own 跟进提醒
+    instance: Mapped[ProcessInstance] = relationship()
+    assignee: Mapped[Person | None] = relationship(foreign_keys=[assignee_id])
+    completed_by: Mapped[Person | None] = relationship(foreign_keys=[completed_by_id])
+    scope_unit: Mapped[Unit | None] = relationship()
+    candidates: Mapped[list[Person]] = relationship(secondary="task_candidate")
+
+class TaskCandidate(Base):
+    """A person who may claim an unassigned task."""
+
+    __tablename__ = "task_candidate"
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True, index=True)
+
+class Comment(Base):
+    """A remark left on a task by anyone who can see it."""
+
+    __tablename__ = "task_comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[Person] = relationship()
+
+class Evidence(Base):
+    """An uploaded file (佐证材料) attached to a task through a filepicker field."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    field_key: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_path: Mapped[str] = mapped_column(String(500))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -1,0 +1,83 @@
+"""The one way a task's state changes: opened, completed, cancelled, given to someone, its deadline moved.
+
+Each function sets the row, moves its cycle's counts (cycle_counts.py), writes the audit event and says what
+happened on the bus (events.py), so the supervision room stops the task's ladder and settles its notices and
+the notify room tells the right people, in the same transaction. Nothing else writes `human_task.status`,
+`due_at` or `assignee_id`.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from engine import audit
+from engine.bus import publish
+from engine.org.models import Person
+from engine.org.routing import Route
+
+from . import cycle_counts
+from .events import TaskClosed, TaskOpened
+from .models import HumanTask, ProcessInstance, TaskCandidate
+
+
+def open_task(session: Session, instance: ProcessInstance, row: HumanTask, route: Route, actor: Person | None,
+              now: datetime, escalation: str = "") -> HumanTask:
+    """Add a new open task routed by `route`; its holders are told (except the actor, who sees it at once)."""
+    row.status = "open"
+    session.add(row)
+    session.flush()
+    for person_id in route.candidate_ids:
+        session.add(TaskCandidate(task_id=row.id, person_id=person_id))
+    cycle_counts.moved(instance, cycle_counts.NOTHING, cycle_counts.of(row))
+    audit.record(session, actor, "task.created", now, instance=instance, task=row,
+                 summary=f"任务“{row.title}”已派发" + ("（无法路由，转质量办）：" + route.reason
+                                                      if route.unroutable else ""),
+                 after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
+                        "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None})
+    holders = [route.assignee_id] if route.assignee_id else route.candidate_ids
+    tell = [pid for pid in holders if actor is None or pid != actor.id]
+    publish(session, TaskOpened(row, instance, actor, now, escalation, tell))
+    return row
+
+
+def complete(session: Session, task: HumanTask, actor: Person, now: datetime, data: dict[str, Any]) -> None:
+    """Mark `task` done by `actor` with its submitted `data`."""
+    before = cycle_counts.of(task)
+    _close(session, task, actor, now, "done", "任务已办理完成")
+    task.completed_by_id, task.data = actor.id, data
+    cycle_counts.moved(task.instance, before, cycle_counts.of(task))
+    audit.record(session, actor, "task.completed", now, instance=task.instance, task=task,
+                 summary=f"{actor.name}完成了任务“{task.title}”", before={"status": "open"},
+                 after={"status": "done", "data": data})
+
+
+def cancel(session: Session, task: HumanTask, actor: Person | None, now: datetime, why: str) -> None:
+    """Cancel an open task (the flow moved on, or its cycle was cancelled); `why` reaches its notices."""
+    before = cycle_counts.of(task)
+    _close(session, task, actor, now, "cancelled", why)
+    cycle_counts.moved(task.instance, before, cycle_counts.of(task))
+    audit.record(session, actor, "task.cancelled", now, instance=task.instance, task=task,
+                 summary=f"任务“{task.title}”已取消：{why}", before={"status": "open"}, after={"status": "cancelled"})
+
+
+def _close(session: Session, task: HumanTask, actor: Person | None, now: datetime, outcome: str, note: str) -> None:
+    task.status, task.completed_at = outcome, now
+    task.next_rung_at = task.follow_up_at = None  # the ladder and the owner's reminder stop
+    publish(session, TaskClosed(task, actor, now, outcome, note))
+
+
+def change_due(task: HumanTask, due_at: datetime | None) -> None:
+    """Give an open task a new deadline (an extension); the caller reschedules its ladder and audits why."""
+    before = cycle_counts.of(task)
+    task.due_at = due_at
+    cycle_counts.moved(task.instance, before, cycle_counts.of(task))
+
+
+def give_to(session: Session, task: HumanTask, person_id: int) -> None:
+    """Make `person_id` the task's assignee and drop its candidates (a reassignment or a takeover)."""
+    task.assignee_id = person_id
+    session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id))
+    session.expire(task, ["candidates", "assignee"])

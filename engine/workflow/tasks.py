@@ -1,0 +1,277 @@
+"""Claiming and completing tasks, and commenting on them: the staff's use cases."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from forms import check_upload, validate_submission
+from sqlalchemy import update
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.util.task import TaskState
+
+from engine import audit
+from .access import can_view_instance, is_candidate
+from engine.definitions.specs import loaded_for
+from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
+from .models import Comment, Evidence, HumanTask, ProcessInstance
+from engine.org.models import Person
+from . import task_state
+from .mirror import sync_tasks
+from .runtime import runtime_of
+from engine.definitions.specs import form_registry
+from .uploads import upload_store
+
+
+@dataclass
+class Upload:
+    """A file a person attached to a filepicker field."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def get_task(session: Session, task_id: int, with_cycle: bool = False) -> HumanTask:
+    """The task with this id (`with_cycle`: its cycle, definition and subject in the same query); raises NotFound."""
+    options = [joinedload(HumanTask.instance).joinedload(ProcessInstance.definition),
+               joinedload(HumanTask.instance).joinedload(ProcessInstance.subject)] if with_cycle else []
+    task = session.get(HumanTask, task_id, options=options)
+    if task is None:
+        raise NotFound(f"任务 #{task_id} 不存在")
+    return task
+
+
+def task_context(session: Session, task: HumanTask) -> dict[str, Any]:
+    """The data an open task sees (what earlier steps wrote); a finished task's own submitted data."""
+    if task.status != "open":
+        return dict(task.data or {})
+    runtime = runtime_of(session)
+    workflow = runtime.load(loaded_for(session, task.instance.definition), task.instance.state)
+    spiff_task = runtime.find_task(workflow, task.spiff_task_id)
+    return dict(spiff_task.data) if spiff_task is not None else {}
+
+
+def _refuse_finished(task: HumanTask) -> None:
+    if task.status == "done":
+        who = task.completed_by.name if task.completed_by else "系统"
+        when = task.completed_at.strftime("%Y-%m-%d %H:%M") if task.completed_at else ""
+        raise Conflict(f"该任务已由{who}于 {when} 办理完成，无需再次提交")
+    if task.status != "open":
+        raise Conflict("该任务已取消，无需办理")
+
+
+def _ensure_actor_may_act(session: Session, actor: Person, task: HumanTask) -> bool:
+    """True if the actor must claim first; raises when they may not act at all."""
+    if task.assignee_id == actor.id:
+        return False
+    if task.assignee_id is None and is_candidate(session, actor, task):
+        return True
+    if task.assignee_id is not None and is_candidate(session, actor, task):
+        raise Conflict(f"该任务已由{task.assignee.name}认领")
+    raise NotAllowed("这不是您的任务")
+
+
+def claim_task(session: Session, actor: Person, task_id: int, now: datetime) -> HumanTask:
+    """Claim a task offered to the actor's role; raises Conflict if someone claimed it first."""
+    task = get_task(session, task_id)
+    _refuse_finished(task)
+    if task.assignee_id == actor.id:
+        return task
+    if not is_candidate(session, actor, task):
+        raise NotAllowed("您不是该任务的候选办理人，不能认领")
+    _claim(session, actor, task, now)
+    session.commit()
+    return task
+
+
+def _try_claim(session: Session, actor: Person, task: HumanTask, now: datetime) -> bool:
+    """Take an unassigned open task with a conditional UPDATE (and audit it); False if someone was first."""
+    result = session.execute(update(HumanTask).where(HumanTask.id == task.id, HumanTask.assignee_id.is_(None),
+                                                     HumanTask.status == "open")
+                             .values(assignee_id=actor.id).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return False
+    session.refresh(task)
+    audit.record(session, actor, "task.claimed", now, instance=task.instance, task=task,
+                 summary=f"{actor.name}认领了任务“{task.title}”")
+    return True
+
+
+def _claim(session: Session, actor: Person, task: HumanTask, now: datetime) -> None:
+    if not _try_claim(session, actor, task, now):
+        session.rollback()
+        session.refresh(task)
+        _refuse_finished(task)
+        raise Conflict(f"该任务已由{task.assignee.name if task.assignee else '他人'}认领")
+
+
+@dataclass
+class ClaimResult:
+    """What a multi-claim did: the tasks now the actor's, and why each other one was not."""
+
+    claimed: list[HumanTask] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+
+
+def claim_tasks(session: Session, actor: Person, task_ids: list[int], now: datetime) -> ClaimResult:
+    """Claim several offered tasks at once; the ones someone else got first are reported, not raised; commits."""
+    result = ClaimResult()
+    for task_id in dict.fromkeys(task_ids):
+        task = session.get(HumanTask, task_id)
+        if task is None or not is_candidate(session, actor, task):
+            result.refused.append((task_id, f"任务 #{task_id} 不是派给您认领的任务"))
+        elif task.assignee_id == actor.id and task.status == "open":
+            result.claimed.append(task)
+        elif not _try_claim(session, actor, task, now):
+            session.refresh(task)
+            who = task.assignee.name if task.assignee else "他人"
+            result.refused.append((task_id, f"“{task.title}”已由{who}认领" if task.status == "open"
+                                   else f"“{task.title}”已办结或取消"))
+        else:
+            result.claimed.append(task)
+    session.commit()
+    return result
+
+
+def complete_task(session: Session, actor: Person, task_id: int, data: dict[str, Any], now: datetime,
+                  uploads: list[Upload] | None = None, locale: str = "zh_CN") -> HumanTask:
+    """Validate the form, store evidence, complete the task, advance the cycle and commit.
+
+    A candidate claims the task first. Raises NotFound, NotAllowed, Conflict (done by someone else),
+    InvalidInput (per-field errors; nothing changed), ScriptError (the cycle records an incident).
+    """
+    task = get_task(session, task_id, with_cycle=True)
+    _refuse_finished(task)
+    must_claim = _ensure_actor_may_act(session, actor, task)
+    instance = task.instance
+    loaded = loaded_for(session, instance.definition)
+    runtime = runtime_of(session)
+    workflow = runtime.load(loaded, instance.state)
+    spiff_task = runtime.find_task(workflow, task.spiff_task_id)
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise Conflict("该任务在流程中已不处于待办状态，请刷新页面")
+    clean = _validated(session, task, data, uploads or [], locale, earlier=spiff_task.data)
+    written: list[Path] = []
+    try:
+        if must_claim:
+            _claim(session, actor, task, now)
+        clean.update(_store_uploads(session, actor, task, uploads or [], now, clean, written))
+        try:
+            runtime.complete(workflow, spiff_task, clean, now)
+        except ScriptError as exc:
+            _discard(session, written)
+            _record_incident(session, actor, task, exc, now)
+            raise
+        with session.no_autoflush:  # one flush for the new tasks' ids, one at commit
+            task_state.complete(session, task, actor, now, clean)
+            sync_tasks(session, instance, workflow, loaded.meta, actor, now)
+            instance.state = runtime.dump(workflow)
+        session.commit()
+    except StaleDataError as exc:
+        _discard(session, written)
+        session.refresh(task)
+        _refuse_finished(task)
+        raise Conflict("该周期刚被他人更新，请刷新后重试") from exc
+    except Exception:
+        _discard(session, written)
+        raise
+    return task
+
+
+def _validated(session: Session, task: HumanTask, data: dict[str, Any], uploads: list[Upload], locale: str,
+               earlier: dict[str, Any]) -> dict[str, Any]:
+    if not task.form_id:
+        return {}
+    form = form_registry(session).get(task.form_id)
+    data = dict(data)
+    for key in form.file_fields:  # files attached in an earlier round (a returned task) stay attached
+        if earlier.get(key) and not data.get(key):
+            data[key] = earlier[key]
+    errors: dict[str, str] = {}
+    limit = upload_store(session).max_mb
+    for upload in uploads:
+        problem = check_upload(form, upload.field, upload.filename, len(upload.data), upload.content_type,
+                               default_max_mb=limit, locale=locale)
+        if problem:
+            errors.setdefault(upload.field, problem)
+    provided = dict(data)
+    for upload in uploads:  # a required filepicker is satisfied by a file uploaded with this submission
+        provided.setdefault(upload.field, [])
+        provided[upload.field] = list(provided[upload.field]) + [
+            {"evidence_id": 0, "filename": upload.filename, "size": len(upload.data),
+             "content_type": upload.content_type}]
+    clean, field_errors = validate_submission(form, provided, locale)
+    errors = {**field_errors, **errors}
+    if errors:
+        raise InvalidInput("表单有误，请按提示修改后再提交。" if not locale.startswith("en")
+                           else "Please correct the highlighted fields.", errors)
+    for upload_field in {u.field for u in uploads}:
+        clean[upload_field] = [ref for ref in clean.get(upload_field, []) if ref.get("evidence_id")]
+    return clean
+
+
+def _discard(session: Session, written: list[Path]) -> None:
+    """Roll back and remove the files this attempt wrote (nothing half-done stays behind)."""
+    session.rollback()
+    for path in written:
+        path.unlink(missing_ok=True)
+
+
+def _store_uploads(session: Session, actor: Person, task: HumanTask, uploads: list[Upload], now: datetime,
+                   clean: dict[str, Any], written: list[Path]) -> dict[str, Any]:
+    added: dict[str, list[dict[str, Any]]] = {}
+    store = upload_store(session)
+    for upload in uploads:
+        path, digest, new = store.write(task.instance_id, upload.filename, upload.data)
+        if new:
+            written.append(path)
+        evidence = Evidence(task_id=task.id, instance_id=task.instance_id, field_key=upload.field,
+                            filename=upload.filename[:255], content_type=upload.content_type[:100],
+                            size=len(upload.data), sha256=digest, stored_path=str(path),
+                            uploaded_by_id=actor.id, uploaded_at=now)
+        session.add(evidence)
+        session.flush()
+        audit.record(session, actor, "evidence.uploaded", now, instance=task.instance, task=task,
+                     summary=f"上传佐证材料“{upload.filename}”", object_type="evidence", object_id=evidence.id)
+        added.setdefault(upload.field, list(clean.get(upload.field, []))).append(
+            {"evidence_id": evidence.id, "filename": evidence.filename, "size": evidence.size,
+             "content_type": evidence.content_type})
+    return added
+
+
+def _record_incident(session: Session, actor: Person, task: HumanTask, exc: ScriptError, now: datetime) -> None:
+    instance = task.instance
+    instance.incident = exc.message
+    audit.record(session, actor, "instance.incident", now, instance=instance, task=task, summary=exc.message)
+    session.commit()
+
+
+def add_comment(session: Session, actor: Person, task_id: int, body: str, now: datetime) -> Comment:
+    """Leave a comment on a task; raises InvalidInput when empty or too long."""
+    task = get_task(session, task_id)
+    if not can_view_instance(session, actor, task.instance):
+        raise NotAllowed("您无权查看该任务")
+    body = body.strip()
+    if not body or len(body) > 2000:
+        raise InvalidInput("评论不能为空，且不超过 2000 字", {"body": "评论不能为空，且不超过 2000 字"})
+    comment = Comment(task_id=task.id, author_id=actor.id, at=now, body=body)
+    session.add(comment)
+    session.flush()
+    audit.record(session, actor, "task.commented", now, instance=task.instance, task=task,
+                 summary=f"{actor.name}发表了评论", after={"body": body})
+    session.commit()
+    return comment
+
+
+def get_evidence(session: Session, actor: Person, evidence_id: int) -> Evidence:
+    """An evidence file the actor may see; raises NotFound or NotAllowed."""
+    evidence = session.get(Evidence, evidence_id)
+    if evidence is None:
+        raise NotFound("文件不存在")
+    if not can_view_instance(session, actor, session.get(ProcessInstance, evidence.instance_id)):
+        raise NotAllowed("您无权查看该文件")
+    return evidence
