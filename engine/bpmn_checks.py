@@ -115,7 +115,8 @@ def _check_due_date(value: str, problem: Callable[..., None]) -> None:
     try:
         datetime.fromisoformat(text)
     except ValueError:
-        problem(f"dueDate “{value}” 不是日期（应为 2025-10-31T17:00:00 这样的 ISO 日期）")
+        problem(f"dueDate “{value}” 既不是日期也不是时长（应为 2025-10-31T17:00:00 这样的 ISO 日期，"
+                f"或 P7D 这样从任务创建时起算的 ISO 时长）")
 
 
 def check_code_elements(process: etree._Element, filename: str) -> list[Problem]:
