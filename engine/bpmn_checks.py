@@ -77,7 +77,8 @@ def check_conventions(meta: dict[str, Any], filename: str, role_exists: Checker,
         routed_by_camunda = task["assignee"] or task["candidate_groups"] or task["candidate_users"]
         if not routed_by_camunda:
             if not task["lane"]:
-                problem("用户任务不在任何泳道中，无法确定由哪个角色办理（请把它放进以角色命名的泳道）")
+                problem("用户任务不在任何泳道中，也没有指定办理人或候选人：运行时将作为无法路由的任务交给"
+                        "质量办（建议把它放进以角色命名的泳道）", warnings)
             elif not role_exists(task["lane"]):
                 problem(f"泳道“{task['lane']}”不是系统中的角色（请使用角色名称或代码）")
         for group in filter(None, (g.strip() for g in task["candidate_groups"].split(","))):

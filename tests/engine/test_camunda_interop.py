@@ -1,5 +1,6 @@
 """Camunda Modeler files run with the meaning Camunda gives them: `camunda:dueDate` may be a duration counted
-from the task's creation."""
+from the task's creation, and a user task with no lane and no assignee deploys (with a warning) and reaches the
+quality office as unroutable, where Camunda would leave it unassigned."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,7 +9,8 @@ from sqlalchemy import select
 
 from engine.cycles import start_cycle
 from engine.definitions import deploy, validate_files
-from engine.models import HumanTask
+from engine.dryrun import dry_run
+from engine.models import AuditEvent, HumanTask
 from tests.conftest import T0
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -78,3 +80,28 @@ def test_a_due_date_that_is_neither_a_date_nor_a_duration_is_still_refused(sessi
     # the reason names both forms Camunda accepts
     assert any(p.element_id == "Task_1" and "next friday" in p.message and "日期" in p.message
                and "时长" in p.message for p in report.problems)
+
+
+def test_a_dry_run_shows_a_due_date_duration_and_a_lane_less_task_going_to_the_quality_office(session):
+    data = _file("c7_dry", _user_task('camunda:dueDate="P7D"'))
+    deploy(session, None, [("c7_dry.bpmn", data)], T0)
+    walk = dry_run(session, None, "c7_dry", "C-WDYY", "2025-2026-1", {}, T0)
+    assert not walk.error and walk.finished
+    step = walk.steps[0]
+    assert step.due == datetime(2025, 10, 3, 10, 0)
+    assert step.unroutable == "该任务未指定泳道或办理人"
+    assert set(step.candidates) == {"孙丽", "赵红"}
+
+
+def test_a_task_without_lane_or_assignee_deploys_with_a_warning_and_goes_to_the_quality_office(session):
+    due = '<camunda:properties><camunda:property name="due" value="P7D" /></camunda:properties>'
+    data = _file("c7_no_lane", _user_task("", due))
+    report = validate_files(session, [("c7_no_lane.bpmn", data)])
+    assert report.ok, [str(p) for p in report.problems]
+    assert any(w.element_id == "Task_1" and "泳道" in w.message for w in report.warnings)
+    task = _deploy_and_open(session, "c7_no_lane", data)
+    assert task.unroutable and task.assignee_id is None
+    assert {p.username for p in task.candidates} == {"sunli", "zhaohong"}
+    created = session.scalars(select(AuditEvent).where(AuditEvent.task_id == task.id,
+                                                       AuditEvent.action == "task.created")).one()
+    assert "该任务未指定泳道或办理人" in created.summary
