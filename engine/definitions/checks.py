@@ -77,7 +77,8 @@ def check_conventions(meta: dict[str, Any], filename: str, role_exists: Checker,
         routed_by_camunda = task["assignee"] or task["candidate_groups"] or task["candidate_users"]
         if not routed_by_camunda:
             if not task["lane"]:
-                problem("用户任务不在任何泳道中，无法确定由哪个角色办理（请把它放进以角色命名的泳道）")
+                problem("用户任务不在任何泳道中，也没有指定办理人或候选人：运行时将作为无法路由的任务交给"
+                        "质量办（建议把它放进以角色命名的泳道）", warnings)
             elif not role_exists(task["lane"]):
                 problem(f"泳道“{task['lane']}”不是系统中的角色（请使用角色名称或代码）")
         for group in filter(None, (g.strip() for g in task["candidate_groups"].split(","))):
@@ -115,7 +116,8 @@ def _check_due_date(value: str, problem: Callable[..., None]) -> None:
     try:
         datetime.fromisoformat(text)
     except ValueError:
-        problem(f"dueDate “{value}” 不是日期（应为 2025-10-31T17:00:00 这样的 ISO 日期）")
+        problem(f"dueDate “{value}” 既不是日期也不是时长（应为 2025-10-31T17:00:00 这样的 ISO 日期，"
+                f"或 P7D 这样从任务创建时起算的 ISO 时长）")
 
 
 def check_code_elements(process: etree._Element, filename: str) -> list[Problem]:

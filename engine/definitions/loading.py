@@ -105,13 +105,18 @@ def _task_meta(node: etree._Element, lane: str) -> dict[str, Any]:
     form = re.sub(r"(-schema)?\.(form|json)$", "", form)
     instructions = _first_text(node, "./bpmn:extensionElements/spiffworkflow:instructionsForEndUser") or \
         _first_text(node, "./bpmn:documentation")
+    due = props.get("due", "").strip()
+    due_date = (node.get(_CAMUNDA + "dueDate", "") or _zeebe(node, "taskSchedule", "dueDate")).strip()
+    if not due and due_date.strip("'\"").upper().startswith("P"):
+        # Camunda 7: a dueDate may be a duration from the task's creation; it then means what `due` means
+        due, due_date = due_date.strip("'\""), ""
     return {
         "name": (node.get("name") or node.get("id") or "").strip(),
         "lane": lane,
         "stage": props.get("stage", "").strip(),
-        "due": props.get("due", "").strip(),
+        "due": due,
         "due_calendar": props.get("dueCalendar", "").strip(),
-        "due_date": (node.get(_CAMUNDA + "dueDate", "") or _zeebe(node, "taskSchedule", "dueDate")).strip(),
+        "due_date": due_date,
         "escalation": props.get("escalation", "").strip(),
         "form": form.strip(),
         "instructions": instructions,

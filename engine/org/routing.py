@@ -128,6 +128,8 @@ def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
             return Route(role_name, scope, assignee_id=candidates[0])
         return Route(role_name, scope, candidate_ids=candidates, unroutable=not candidates,
                      reason="" if candidates else f"候选组 {', '.join(groups) or '（空）'} 中没有人")
+    if not meta.get("lane", "").strip():
+        return Route("", subject.unit_id, unroutable=True, reason="该任务未指定泳道或办理人")
     role = find_role(session, meta.get("lane", ""))
     if role is None:
         return Route(meta.get("lane", ""), subject.unit_id, unroutable=True,

@@ -29,7 +29,7 @@ BROKEN = {
         ("f4", "javascript"), ("f5", "execution"),
     ],
     "bad_timers.bpmn": [("T1", "next friday"), ("B1", "P3X"), ("B2", "every week"), ("B3", "2025-13-45")],
-    "no_lane.bpmn": [("T1", "泳道"), ("T2", "外星委员会")],
+    "no_lane.bpmn": [("T2", "外星委员会")],  # T1 (no lane, no assignee) is only a warning
     "not_well_formed.bpmn": [("", "XML 格式错误")],
     "reserved_ids.bpmn": [("Start", "保留"), ("End", "保留")],
 }
@@ -57,6 +57,12 @@ def test_a_task_without_a_deadline_is_a_warning_shown_beside_the_problems(sessio
     report = validate_files(session, [("many_problems.bpmn", (CORPUS / "many_problems.bpmn").read_bytes())])
     assert any(w.element_id == "T2" and "期限" in w.message for w in report.warnings)
     assert not report.ok
+
+
+def test_a_task_in_no_lane_and_with_no_assignee_is_a_warning_not_a_problem(session):
+    report = validate_files(session, [("no_lane.bpmn", (CORPUS / "no_lane.bpmn").read_bytes())])
+    assert any(w.element_id == "T1" and "质量办" in w.message for w in report.warnings)
+    assert not any(p.element_id == "T1" for p in report.problems)
 
 
 def test_the_validator_answers_ok_with_warnings_for_a_deployable_file(session):
