@@ -7,10 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.cycles import start_cycle
-from engine.definitions import deploy, validate_files
-from engine.dryrun import dry_run
-from engine.models import AuditEvent, HumanTask
+from engine.workflow.cycles import start_cycle
+from engine.definitions.deploy import deploy, validate_files
+from engine.workflow.dryrun import dry_run
+from engine.audit import AuditEvent
+from engine.workflow.models import HumanTask
 from tests.conftest import T0
 
 _HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'
