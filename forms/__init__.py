@@ -1,4 +1,4 @@
-"""Spiral forms: form-js definitions (forms/<id>.form) validated with marshmallow and rendered with Jinja.
+"""Spiral forms: form-js definitions (forms/library/<level>/<id>.form) validated with marshmallow and rendered with Jinja.
 
 Plain Python: never imports flask, engine or web, so the engine can validate task data with it.
 """
@@ -9,12 +9,13 @@ from .definition import Component, FormDef, Option
 from .errors import FormDefinitionError, FormNotFound
 from .post import encode_form_post, parse_form_post
 from .check import check_definition
-from .registry import FormRegistry, default_registry
+from .registry import LIBRARY, FormRegistry, default_registry
 from .render import TEMPLATE_DIR, render_form_html, ui_text
 from .schema import build_schema, validate_submission
 from .uploads import check_upload
 
 __all__ = [
+    "LIBRARY",
     "Component",
     "FormDef",
     "FormDefinitionError",

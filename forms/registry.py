@@ -1,4 +1,5 @@
-"""Find form definitions (<id>.form) in one or more directories and keep the parsed ones."""
+"""Find form definitions (<id>.form) in one or more directories (the shipped library keeps one sub-folder per
+level) and keep the parsed ones."""
 
 from __future__ import annotations
 
@@ -49,7 +50,8 @@ class FormRegistry:
         found: set[str] = set()
         for directory in self.directories:
             if directory.is_dir():
-                found.update(p.stem for p in directory.glob(f"*{SUFFIX}") if p.is_file() and ID_RE.match(p.stem))
+                found.update(p.stem for folder in (directory, *self._shelves(directory))
+                             for p in folder.glob(f"*{SUFFIX}") if p.is_file() and ID_RE.match(p.stem))
         return sorted(found)
 
     def source(self, form_id: str) -> Path | None:
@@ -83,10 +85,17 @@ class FormRegistry:
         if not isinstance(form_id, str) or not ID_RE.match(form_id):
             return None
         for directory in self.directories:
-            path = directory / f"{form_id}{SUFFIX}"
-            if path.is_file():
-                return path
+            for folder in (directory, *self._shelves(directory)):
+                path = folder / f"{form_id}{SUFFIX}"
+                if path.is_file():
+                    return path
         return None
+
+    def _shelves(self, directory: Path) -> list[Path]:
+        """The shipped library's sub-folders (one per level: library/course/…); other directories are flat."""
+        if directory != LIBRARY:
+            return []
+        return sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
     def _path_by_json_id(self, form_id: str) -> Path | None:
         # Camunda's formRef names the JSON "id", which need not match the file name.
@@ -128,12 +137,13 @@ def _decode(text: str | bytes, source: str) -> object:
         ) from exc
 
 
+LIBRARY = Path(__file__).parent / "library"  # the shipped forms, one folder per level: library/<level>/<id>.form
 _default: FormRegistry | None = None
 
 
 def default_registry() -> FormRegistry:
-    """The registry over the package's own directory, where the shipped *.form files live."""
+    """The registry over the shipped library (forms/library/<level>/*.form)."""
     global _default
     if _default is None:
-        _default = FormRegistry(Path(__file__).parent)
+        _default = FormRegistry(LIBRARY)
     return _default

@@ -52,7 +52,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
     app.extensions["spiral"] = build_engine(
         upload_dir=Path(app.config["UPLOAD_DIR"]), max_upload_mb=app.config["MAX_UPLOAD_MB"],
-        forms=forms.FormRegistry(app.config["FORMS_DIR"], Path(forms.__file__).parent),
+        forms=forms.FormRegistry(app.config["FORMS_DIR"], forms.LIBRARY),
         mail=MailSettings(**{key.lower(): app.config[key] for key in _notification_config()}),
         clock=lambda: _configured_now(app))
     compile_catalogs()

@@ -101,4 +101,4 @@ def test_default_registry_looks_in_the_package_directory():
     import forms
     from pathlib import Path
 
-    assert default_registry().directory == Path(forms.__file__).parent
+    assert default_registry().directory == Path(forms.__file__).parent / "library"
