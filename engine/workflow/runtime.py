@@ -12,6 +12,7 @@ from uuid import UUID
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -147,12 +148,27 @@ class Runtime:
         return dct
 
     def load(self, loaded: LoadedProcess, state: dict[str, Any]) -> BpmnWorkflow:
-        """Rebuild a workflow from its saved state and the cached spec."""
+        """Rebuild a workflow from its saved state and the cached spec; a state saved by an older serializer is
+        migrated first (SpiffWorkflow's own migrations); one from a newer one is refused."""
         dct = dict(state)
-        dct.pop(STATE_KEY, None)
+        version = dct.pop(STATE_KEY, self.serializer.VERSION)
+        if version != self.serializer.VERSION:
+            dct = self._migrated(loaded, dct, str(version))
         workflow = self.registry.restore(dct, spec=loaded.spec, subprocess_specs=loaded.subprocess_specs)
         workflow.script_engine = self.script_engine
         return workflow
+
+    def _migrated(self, loaded: LoadedProcess, dct: dict[str, Any], version: str) -> dict[str, Any]:
+        """The state in today's format: SpiffWorkflow migrates whole serializations, so the spec is attached for
+        the migration and dropped again."""
+        if version not in MIGRATIONS:
+            raise SpiralError(f"该周期的保存格式（{version}）比本程序（{self.serializer.VERSION}）新，请升级 Spiral 后再打开")
+        full = {**dct, "spec": self.registry.convert(loaded.spec),
+                "subprocess_specs": self.registry.convert(loaded.subprocess_specs), STATE_KEY: version}
+        self.serializer.migrate(full)
+        full.pop("spec", None)
+        full.pop("subprocess_specs", None)
+        return full
 
     @staticmethod
     def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:

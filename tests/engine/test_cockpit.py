@@ -16,6 +16,8 @@ from engine.audit import AuditEvent
 from engine.workflow.models import HumanTask, ProcessInstance
 from engine.org.models import Subject
 from engine.org.people import find_person
+from engine.supervision.notices import all_notices
+from engine.tick import run_tick
 from tests.conftest import T0
 
 PERIOD = "2025-2026-1"
@@ -81,3 +83,20 @@ def test_a_dry_run_shows_who_gets_each_task_and_creates_nothing(session):
     assert titles[:4] == ["制定课程建设目标", "审核课程建设目标", "制定课程建设目标", "审核课程建设目标"]
     assert walk.steps[0].assignee == "陈晓雨" and walk.steps[1].assignee == "韩雪"
     assert walk.steps[0].due is not None and walk.finished
+
+
+def test_a_cancelled_cycle_leaves_no_active_notice_and_its_counts_settle(session):
+    instance = start_cycle(session, None, "course_cycle", "C-WDYY", PERIOD, T0)
+    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    run_tick(session, task.due_at + timedelta(days=2))  # overdue: the ladder issued its notices up to red
+    session.refresh(task)
+    assert task.rung == "red"
+    assert [n for n in all_notices(session, "active") if n.task_id == task.id]
+    assert instance.due_tasks_open == 1
+    cancel_cycle(session, find_person(session, "zhaohong"), instance.id, "重复启动", task.due_at + timedelta(days=2))
+    assert [n for n in all_notices(session, "active") if n.instance_id == instance.id] == []
+    notes = [a.note for n in all_notices(session) if n.task_id == task.id for a in n.actions if a.kind == "complete"]
+    assert notes and all("周期已取消：重复启动" in note for note in notes)
+    session.refresh(task)
+    assert task.next_rung_at is None and task.status == "cancelled"
+    assert (instance.due_tasks_open, instance.due_tasks_done) == (0, 0)

@@ -23,7 +23,6 @@ from engine.org.departments import department_names, departments
 from engine.workflow.cycle_counts import COLUMNS, recount
 from engine.workflow.tasks import complete_task
 from engine.tick import run_tick
-from engine.org.people import find_person
 from engine.org.routing import Route
 from engine.workflow import task_state
 from tests.conftest import T0
