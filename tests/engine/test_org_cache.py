@@ -32,11 +32,13 @@ def _count_statements(session: Session):  # type: ignore[no-untyped-def]
 
 
 def test_routing_reads_the_org_once_and_then_only_the_token(org_session):
-    _route(org_session, "课程负责人", "C-WDYY")
+    subject = org_session.scalars(select(Subject).where(Subject.code == "C-WDYY")).one()
+    route_task(org_session, {"lane": "课程负责人"}, subject, {}, T0)
+    route_task(org_session, {"lane": "专业带头人"}, subject, {}, T0)  # its reason names the subject's unit
     org_session.commit()
     seen = _count_statements(org_session)
-    _route(org_session, "课程负责人", "C-WDYY")
-    _route(org_session, "专业带头人", "C-WDYY")
+    route_task(org_session, {"lane": "课程负责人"}, subject, {}, T0)
+    route_task(org_session, {"lane": "专业带头人"}, subject, {}, T0)
     org_tables = [s for s in seen if any(f"FROM {t}" in s for t in ("role_holding", "unit", "role\n", "substitution"))]
     assert org_tables == []
     assert sum("cache_token" in s for s in seen) == 1  # once per transaction

@@ -21,7 +21,8 @@ from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 
 URL = os.environ.get("SPIRAL_TEST_POSTGRES_URL")
-pytestmark = pytest.mark.skipif(not URL, reason="set SPIRAL_TEST_POSTGRES_URL to run against PostgreSQL")
+pytestmark = [pytest.mark.skipif(not URL, reason="set SPIRAL_TEST_POSTGRES_URL to run against PostgreSQL"),
+              pytest.mark.xdist_group("postgres")]  # one database: its tests run in one worker
 
 
 @pytest.fixture
