@@ -9,18 +9,39 @@
      └── ScriptError       an expression or script failed or was refused by the sandbox
 
 Each message is a sentence the user can act on; `web/` maps the classes to HTTP statuses once.
+
+An error raised with a `code` from `engine.messages.CATALOGUE` (and its `params`) can be read in the
+user's language with `text(locale)`; `message` is always the Chinese sentence (the default, and the log's).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from engine import messages
 
 
 class SpiralError(Exception):
-    """Base of every error Spiral raises on purpose."""
+    """Base of every error Spiral raises on purpose.
 
-    def __init__(self, message: str) -> None:
+    Either a ready sentence (`NotFound("文件不存在")`) or a catalogue code with its params
+    (`NotFound(code="task.not_found", params={"id": 5})`): the Chinese sentence is then taken from the catalogue.
+    """
+
+    def __init__(self, message: str = "", *, code: str = "", params: Mapping[str, Any] | None = None) -> None:
+        self.code = code
+        self.params: dict[str, Any] = dict(params or {})
+        if code and not message:
+            message = messages.render(code, self.params, messages.DEFAULT)
         super().__init__(message)
         self.message = message
+
+    def text(self, locale: str | None = None) -> str:
+        """The message in `locale` when its code has that translation, else the Chinese `message`."""
+        if self.code and locale:
+            return messages.render(self.code, self.params, locale, fallback=self.message)
+        return self.message
 
 
 class NotFound(SpiralError):
@@ -36,11 +57,14 @@ class Conflict(SpiralError):
 
 
 class InvalidInput(SpiralError):
-    """Input failed validation; `errors` maps field paths to messages."""
+    """Input failed validation; `errors` maps field paths to a list of messages (a lone string becomes a list)."""
 
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or {}
+    def __init__(self, message: str = "", errors: Mapping[str, str | list[str]] | None = None, *,
+                 code: str = "", params: Mapping[str, Any] | None = None) -> None:
+        super().__init__(message, code=code, params=params)
+        self.errors: dict[str, list[str]] = {
+            str(field): [value] if isinstance(value, str) else [str(m) for m in value]
+            for field, value in (errors or {}).items()}
 
 
 @dataclass(frozen=True)

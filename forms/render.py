@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ def ui_text(locale: Any = "zh_CN") -> dict[str, str]:
 def render_form_html(
     form: FormDef,
     values: dict[str, Any] | None = None,
-    errors: dict[str, str] | None = None,
+    errors: Mapping[str, list[str] | str] | None = None,
     *,
     locale: str = "zh_CN",
     readonly: bool = False,

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -193,6 +195,19 @@ def complete(task_id: int, username: str, data_text: str, now_text: str | None) 
         click.echo("该诊改周期已完成")
 
 
+@click.command("cancel")
+@click.argument("cycle_id", type=int)
+@click.option("--reason", required=True, help="Why the cycle is cancelled (shown to the people involved).")
+@click.option("--user", "username", required=True, help="A quality-office member who cancels it.")
+@click.option("--now", "now_text", help="When it happens (ISO); default now.")
+@with_appcontext
+def cancel(cycle_id: int, reason: str, username: str, now_text: str | None) -> None:
+    """Cancel a running cycle: its open tasks are cancelled and their notices settled."""
+    from engine.workflow.cycle_admin import cancel_cycle
+    instance = cancel_cycle(db.session, _person(username), cycle_id, reason, _now(now_text))
+    click.echo(f"已取消周期 #{instance.id}：{reason.strip()}")
+
+
 @click.command("tick")
 @click.option("--now", "now_text", help="Run the tick as of this time (ISO); default now.")
 @with_appcontext
@@ -229,14 +244,39 @@ def run(host: str, port: int) -> None:
     serve(app, host=host, port=port, threads=8)
 
 
-COMMANDS = [init_db, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, notices_cmd, complete, tick,
-            scheduler_cmd]
+COMMANDS = [init_db, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, notices_cmd, complete, cancel,
+            tick, scheduler_cmd]
 
 
 def register(app: Flask) -> None:
     """Add Spiral's commands to `flask`/`spiral`."""
     for command in COMMANDS:
         app.cli.add_command(command)
+
+
+def cli_log_path() -> Path:
+    """Where the command line logs what the terminal is spared (tracebacks): the instance folder's spiral-cli.log."""
+    return Path(os.environ.get("SPIRAL_INSTANCE") or Path.cwd() / "instance") / "spiral-cli.log"
+
+
+def _log_unexpected(exc: BaseException) -> str:
+    """Write the traceback to the CLI log (never the terminal); the log's path, or "" when it cannot be written."""
+    logger = logging.getLogger("spiral.cli")
+    logger.propagate = False
+    path = cli_log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        return ""
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    try:
+        logger.error("spiral %s failed", " ".join(sys.argv[1:]), exc_info=exc)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return str(path)
 
 
 class _SpiralGroup(FlaskGroup):
@@ -246,7 +286,7 @@ class _SpiralGroup(FlaskGroup):
             return super().main(*args, standalone_mode=False, **{k: v for k, v in kwargs.items()
                                                                  if k != "standalone_mode"})
         except InvalidInput as exc:
-            details = "；".join(f"{k}: {v}" for k, v in exc.errors.items())
+            details = "；".join(f"{k}: {'，'.join(v)}" for k, v in exc.errors.items())
             click.echo(f"错误：{exc.message}" + (f"（{details}）" if details else ""), err=True)
         except SpiralError as exc:
             click.echo(f"错误：{exc.message}", err=True)
@@ -260,10 +300,13 @@ class _SpiralGroup(FlaskGroup):
         except OperationalError as exc:
             first = str(exc.orig).splitlines()[0] if exc.orig else "database error"
             hint = "；数据库尚未初始化？请先运行 spiral init-db" if "no such table" in first else ""
-            click.echo(f"错误：数据库出错：{first}{hint}", err=True)
-        except Exception as exc:  # noqa: BLE001 - the shell gets one line, never a traceback
+            logged = _log_unexpected(exc)
+            click.echo(f"错误：数据库出错：{first}{hint}" + (f"（详情见 {logged}）" if logged and not hint else ""),
+                       err=True)
+        except Exception as exc:  # noqa: BLE001 - the shell gets one line; the traceback goes to the log
             first = (str(exc).splitlines() or [""])[0]
-            click.echo(f"错误：{type(exc).__name__}: {first}", err=True)
+            logged = _log_unexpected(exc)
+            click.echo(f"错误：{type(exc).__name__}: {first}" + (f"（详情见 {logged}）" if logged else ""), err=True)
         sys.exit(1)
 
 

@@ -1,7 +1,8 @@
 """One place that turns domain errors into HTTP answers: JSON for the API, a page for people."""
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
+from flask_babel import get_locale, gettext as _
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound, ScriptError, SpiralError
@@ -18,6 +19,16 @@ def status_for(error: SpiralError) -> int:
     return 400
 
 
+def error_text(error: SpiralError) -> str:
+    """The error's sentence in the current user's language (Chinese when it has no translation)."""
+    return error.text(str(get_locale() or ""))
+
+
+def field_errors(error: SpiralError) -> dict[str, list[str]]:
+    """The per-field messages of an InvalidInput ({} for the other errors): field → list of messages."""
+    return error.errors if isinstance(error, InvalidInput) else {}
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -30,15 +41,29 @@ def register(app: Flask) -> None:
         from web.extensions import db
         db.session.rollback()
         status = status_for(error)
+        message = error_text(error)
         if _wants_json():
-            return jsonify(error=error.message, errors=getattr(error, "errors", {})), status
+            return jsonify(error=message, errors=field_errors(error)), status
         if request.method == "POST" and request.referrer and status in (409, 422):
-            flash(error.message, "error")
+            flash(message, "error")
             return redirect(request.referrer)
-        return render_template("errors/error.html", message=error.message, status=status), status
+        return render_template("errors/error.html", message=message, status=status), status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         if _wants_json():
-            return jsonify(error=error.description), error.code
+            return jsonify(error=error.description, errors={}), error.code
         return render_template("errors/error.html", message=error.description, status=error.code), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
+        propagate = current_app.config.get("PROPAGATE_EXCEPTIONS")
+        if propagate or (propagate is None and (current_app.testing or current_app.debug)):
+            raise error  # tests and the debugger see the exception itself, as without this handler
+        current_app.logger.exception("Unexpected error on %s %s", request.method, request.path, exc_info=error)
+        from web.extensions import db
+        db.session.rollback()
+        message = _("出错了，我们已记录下来。请稍后再试；如果一直出错，请联系管理员。")
+        if _wants_json():
+            return jsonify(error=message, errors={}), 500
+        return render_template("errors/error.html", message=message, status=500), 500

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forms import FormDef, check_definition
+from forms import FormDef, FormDefinitionError, check_definition
 from forms.registry import ID_RE
 
 from engine import audit
@@ -32,7 +32,10 @@ def checked_form(session: Session, schema: Any, form_id: str = "designer") -> Fo
     if problems:
         raise InvalidInput("表单有以下问题，请修改后再试：" + "；".join(problems),
                            {str(i): p for i, p in enumerate(problems, start=1)})
-    return form_registry(session).load_text(json.dumps(schema, ensure_ascii=False), f"<{form_id}>")
+    try:
+        return form_registry(session).load_text(json.dumps(schema, ensure_ascii=False), f"<{form_id}>")
+    except FormDefinitionError as exc:
+        raise InvalidInput(f"表单有问题，请修改后再试：{exc.reason}", {"1": exc.reason}) from exc
 
 
 def form_text(session: Session, form_id: str) -> str:
@@ -64,7 +67,11 @@ def save_form(session: Session, actor: Person | None, form_id: str, schema: Any,
     existed, designed = registry.source(form_id) is not None, registry.is_designed(form_id)
     if new and existed:
         raise Conflict(f"已有编号为“{form_id}”的表单；请换一个编号，或打开那个表单修改它。")
-    registry.write(form_id, json.dumps(raw, ensure_ascii=False, indent=2) + "\n")
+    try:
+        registry.write(form_id, json.dumps(raw, ensure_ascii=False, indent=2) + "\n")
+    except FormDefinitionError as exc:
+        raise InvalidInput("表单编号只能包含字母、数字、下划线、连字符或汉字，例如 course_review。",
+                           {"form_id": "表单编号无效"}) from exc
     action = "form.updated" if existed else "form.created"
     what = "更新" if existed else "新建"
     audit.record(session, actor, action, now, object_type="form", object_id=form_id,

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Callable
 
 from sqlalchemy.orm import Session
 
-from forms import FormRegistry
+from forms import FormDef, FormDefinitionError, FormNotFound, FormRegistry
 
+from engine.errors import InvalidProcess, NotFound, Problem
 from engine.parts import part
 
 from .loading import LoadedProcess, load_process
@@ -45,3 +46,14 @@ def form_registry(session: Session) -> FormRegistry:
     """The forms the session's engine knows (shipped and designed)."""
     found: FormRegistry = part(session, "forms")
     return found
+
+
+def get_form(session: Session, form_id: str) -> FormDef:
+    """The form a process uses, read through the engine boundary: the forms package's own errors become
+    NotFound (no such form) or InvalidProcess (the .form file is broken), the original kept as the cause."""
+    try:
+        return form_registry(session).get(form_id)
+    except FormNotFound as exc:
+        raise NotFound(f"流程使用的表单“{form_id}”不存在：请在表单设计中创建它，或在流程中改选已有的表单。") from exc
+    except FormDefinitionError as exc:
+        raise InvalidProcess([Problem(f"表单“{form_id}”无法读取：{exc.reason}", file=exc.source)]) from exc

@@ -84,21 +84,21 @@ def element_states(session: Session, instance: ProcessInstance) -> dict[str, lis
     return {key: sorted(set(ids)) for key, ids in states.items()}
 
 
-def _office_only(session: Session, actor: Person | None, what: str) -> None:
+def _office_only(session: Session, actor: Person | None, code: str) -> None:
     if not is_quality_office(session, actor):
-        raise NotAllowed(f"只有质量管理办公室可以{what}")
+        raise NotAllowed(code=code)
 
 
 def cancel_cycle(session: Session, actor: Person | None, instance_id: int, reason: str,
                  now: datetime) -> ProcessInstance:
     """Cancel a running cycle and its open tasks, with a reason; commits. Raises NotAllowed, Conflict, InvalidInput."""
-    _office_only(session, actor, "取消诊改周期")
+    _office_only(session, actor, "cycle.office_only.cancel")
     instance = get_instance(session, instance_id)
     reason = reason.strip()
     if not reason or len(reason) > 500:
         raise InvalidInput("请填写取消原因（不超过 500 字）", {"reason": "请填写取消原因"})
     if instance.status != "running":
-        raise Conflict(f"周期 #{instance.id} 不在进行中，不能取消")
+        raise Conflict(code="cycle.not_running.cancel", params={"id": instance.id})
     for task in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                         HumanTask.status == "open")):
         task_state.cancel(session, task, actor, now, f"周期已取消：{reason}")
@@ -116,10 +116,10 @@ def retry_incident(session: Session, actor: Person | None, instance_id: int, now
 
     Clears the incident when the cycle moves on; records the new error otherwise. Commits either way.
     """
-    _office_only(session, actor, "处理异常")
+    _office_only(session, actor, "cycle.office_only.incident")
     instance = get_instance(session, instance_id)
     if instance.status != "running":
-        raise Conflict(f"周期 #{instance.id} 不在进行中")
+        raise Conflict(code="cycle.not_running", params={"id": instance.id})
     runtime = runtime_of(session)
     loaded = loaded_for(session, instance.definition)
     workflow = runtime.load(loaded, instance.state)

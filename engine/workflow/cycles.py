@@ -20,7 +20,7 @@ from engine.definitions.models import ProcessDefinition
 from .models import ProcessInstance
 from .mirror import sync_tasks
 from .runtime import runtime_of
-from engine.definitions.specs import form_registry
+from engine.definitions.specs import get_form
 
 PERIOD = re.compile(r"^\d{4}-\d{4}(-[12])?$")
 
@@ -58,7 +58,7 @@ def start_cycle(session: Session, actor: Person | None, process_id: str, subject
     Raises NotFound, NotAllowed, Conflict (already started), InvalidInput (period or start form), ScriptError.
     """
     if not is_quality_office(session, actor):
-        raise NotAllowed("只有质量管理办公室可以启动诊改周期")
+        raise NotAllowed(code="cycle.office_only.start")
     period = period.strip()
     if not PERIOD.match(period):
         raise InvalidInput("周期格式应为学年（2025-2026）或学期（2025-2026-1）",
@@ -101,7 +101,7 @@ def _refuse_duplicate(session: Session, definition: ProcessDefinition, subject: 
 def _start_form_data(session: Session, form_id: str, data: dict[str, Any], locale: str) -> dict[str, Any]:
     if not form_id:
         return {}
-    form = form_registry(session).get(form_id)
+    form = get_form(session, form_id)
     clean, errors = validate_submission(form, data, locale)
     if errors:
         raise InvalidInput("启动表单有误，请修改标红的项目", errors)
@@ -120,7 +120,7 @@ def get_instance(session: Session, instance_id: int) -> ProcessInstance:
     """The instance with this id; raises NotFound."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"诊改周期 #{instance_id} 不存在")
+        raise NotFound(code="cycle.not_found", params={"id": instance_id})
     return instance
 
 

@@ -21,7 +21,7 @@ from engine.org.routing import route_task
 from .runtime import Runtime
 from .sample import sample_answers
 from .runtime import runtime_of
-from engine.definitions.specs import form_registry
+from engine.definitions.specs import form_registry, get_form
 
 MAX_STEPS = 60
 
@@ -58,7 +58,7 @@ def choice_fields(process_id: str, session: Session) -> list[tuple[str, str, Any
     found = []
     for task_id, task in definition.meta.get("tasks", {}).items():
         if task.get("form") and forms.exists(task["form"]):
-            for component in forms.get(task["form"]).fields:
+            for component in get_form(session, task["form"]).fields:
                 if component.type in ("radio", "select") and component.options and component.key:
                     found.append((task_id, task["name"], component))
     return found
@@ -93,7 +93,7 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
             step = _step(session, meta, task, subject, at, cal)
             first_time = step.bpmn_id not in seen
             seen.add(step.bpmn_id)
-            form = forms.get(meta["form"]) if meta.get("form") and forms.exists(meta["form"]) else None
+            form = get_form(session, meta["form"]) if meta.get("form") and forms.exists(meta["form"]) else None
             step.answers = sample_answers(form, choices.get(step.bpmn_id, {}) if first_time else {}) if form else {}
             result.steps.append(step)
             at += timedelta(hours=step_hours)

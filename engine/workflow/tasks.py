@@ -21,7 +21,7 @@ from engine.org.models import Person
 from . import task_state
 from .mirror import sync_tasks
 from .runtime import runtime_of
-from engine.definitions.specs import form_registry
+from engine.definitions.specs import get_form
 from .uploads import upload_store
 
 
@@ -41,7 +41,7 @@ def get_task(session: Session, task_id: int, with_cycle: bool = False) -> HumanT
                joinedload(HumanTask.instance).joinedload(ProcessInstance.subject)] if with_cycle else []
     task = session.get(HumanTask, task_id, options=options)
     if task is None:
-        raise NotFound(f"任务 #{task_id} 不存在")
+        raise NotFound(code="task.not_found", params={"id": task_id})
     return task
 
 
@@ -57,11 +57,12 @@ def task_context(session: Session, task: HumanTask) -> dict[str, Any]:
 
 def _refuse_finished(task: HumanTask) -> None:
     if task.status == "done":
-        who = task.completed_by.name if task.completed_by else "系统"
         when = task.completed_at.strftime("%Y-%m-%d %H:%M") if task.completed_at else ""
-        raise Conflict(f"该任务已由{who}于 {when} 办理完成，无需再次提交")
+        if task.completed_by:
+            raise Conflict(code="task.already_done", params={"who": task.completed_by.name, "when": when})
+        raise Conflict(code="task.already_done_by_system", params={"when": when})
     if task.status != "open":
-        raise Conflict("该任务已取消，无需办理")
+        raise Conflict(code="task.cancelled")
 
 
 def _ensure_actor_may_act(session: Session, actor: Person, task: HumanTask) -> bool:
@@ -71,8 +72,8 @@ def _ensure_actor_may_act(session: Session, actor: Person, task: HumanTask) -> b
     if task.assignee_id is None and is_candidate(session, actor, task):
         return True
     if task.assignee_id is not None and is_candidate(session, actor, task):
-        raise Conflict(f"该任务已由{task.assignee.name}认领")
-    raise NotAllowed("这不是您的任务")
+        raise Conflict(code="task.claimed_by", params={"who": task.assignee.name})
+    raise NotAllowed(code="task.not_yours")
 
 
 def claim_task(session: Session, actor: Person, task_id: int, now: datetime) -> HumanTask:
@@ -82,7 +83,7 @@ def claim_task(session: Session, actor: Person, task_id: int, now: datetime) -> 
     if task.assignee_id == actor.id:
         return task
     if not is_candidate(session, actor, task):
-        raise NotAllowed("您不是该任务的候选办理人，不能认领")
+        raise NotAllowed(code="task.not_candidate")
     _claim(session, actor, task, now)
     session.commit()
     return task
@@ -106,7 +107,9 @@ def _claim(session: Session, actor: Person, task: HumanTask, now: datetime) -> N
         session.rollback()
         session.refresh(task)
         _refuse_finished(task)
-        raise Conflict(f"该任务已由{task.assignee.name if task.assignee else '他人'}认领")
+        if task.assignee:
+            raise Conflict(code="task.claimed_by", params={"who": task.assignee.name})
+        raise Conflict(code="task.claimed_by_other")
 
 
 @dataclass
@@ -153,7 +156,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     workflow = runtime.load(loaded, instance.state)
     spiff_task = runtime.find_task(workflow, task.spiff_task_id)
     if spiff_task is None or spiff_task.state != TaskState.READY:
-        raise Conflict("该任务在流程中已不处于待办状态，请刷新页面")
+        raise Conflict(code="task.not_ready")
     clean = _validated(session, task, data, uploads or [], locale, earlier=spiff_task.data)
     written: list[Path] = []
     try:
@@ -175,7 +178,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
         _discard(session, written)
         session.refresh(task)
         _refuse_finished(task)
-        raise Conflict("该周期刚被他人更新，请刷新后重试") from exc
+        raise Conflict(code="cycle.stale") from exc
     except Exception:
         _discard(session, written)
         raise
@@ -186,7 +189,7 @@ def _validated(session: Session, task: HumanTask, data: dict[str, Any], uploads:
                earlier: dict[str, Any]) -> dict[str, Any]:
     if not task.form_id:
         return {}
-    form = form_registry(session).get(task.form_id)
+    form = get_form(session, task.form_id)
     data = dict(data)
     for key in form.file_fields:  # files attached in an earlier round (a returned task) stay attached
         if earlier.get(key) and not data.get(key):
@@ -207,8 +210,7 @@ def _validated(session: Session, task: HumanTask, data: dict[str, Any], uploads:
     clean, field_errors = validate_submission(form, provided, locale)
     errors = {**field_errors, **errors}
     if errors:
-        raise InvalidInput("表单有误，请按提示修改后再提交。" if not locale.startswith("en")
-                           else "Please correct the highlighted fields.", errors)
+        raise InvalidInput(errors=errors, code="task.form_errors")
     for upload_field in {u.field for u in uploads}:
         clean[upload_field] = [ref for ref in clean.get(upload_field, []) if ref.get("evidence_id")]
     return clean
@@ -254,7 +256,7 @@ def add_comment(session: Session, actor: Person, task_id: int, body: str, now: d
     """Leave a comment on a task; raises InvalidInput when empty or too long."""
     task = get_task(session, task_id)
     if not can_view_instance(session, actor, task.instance):
-        raise NotAllowed("您无权查看该任务")
+        raise NotAllowed(code="task.no_view")
     body = body.strip()
     if not body or len(body) > 2000:
         raise InvalidInput("评论不能为空，且不超过 2000 字", {"body": "评论不能为空，且不超过 2000 字"})
@@ -271,7 +273,7 @@ def get_evidence(session: Session, actor: Person, evidence_id: int) -> Evidence:
     """An evidence file the actor may see; raises NotFound or NotAllowed."""
     evidence = session.get(Evidence, evidence_id)
     if evidence is None:
-        raise NotFound("文件不存在")
+        raise NotFound(code="evidence.not_found")
     if not can_view_instance(session, actor, session.get(ProcessInstance, evidence.instance_id)):
-        raise NotAllowed("您无权查看该文件")
+        raise NotAllowed(code="evidence.no_view")
     return evidence

@@ -25,6 +25,7 @@ from forms import parse_form_post
 
 from .. import clock
 from ..extensions import db
+from ..errors import error_text
 from . import bp
 from ..views_helpers import current_counts
 
@@ -98,7 +99,7 @@ def claim(task_id: int):  # type: ignore[no-untyped-def]
         claim_task(db.session, current_user, task_id, clock.now())
     except Conflict as exc:
         db.session.rollback()
-        return _render_task(get_task(db.session, task_id), status=409, error=exc.message)
+        return _render_task(get_task(db.session, task_id), status=409, error=error_text(exc))
     flash(_("已认领，任务已移入“我的待办”。"), "success")
     return redirect(url_for("inbox.show", task_id=task_id))
 
@@ -137,10 +138,10 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     except InvalidInput as exc:
         db.session.rollback()
         return _render_task(get_task(db.session, task_id), values=values, errors=exc.errors, status=422,
-                            error=exc.message)
+                            error=error_text(exc))
     except Conflict as exc:
         db.session.rollback()
-        return _render_task(get_task(db.session, task_id), status=409, error=exc.message)
+        return _render_task(get_task(db.session, task_id), status=409, error=error_text(exc))
     flash(_("已提交：“%(title)s”。流程已流转到下一步。", title=title), "success")
     return redirect(url_for("inbox.index"))
 
@@ -160,7 +161,7 @@ def follow_up(task_id: int):  # type: ignore[no-untyped-def]
         flash(_("跟进提醒已设置。") if when else _("已取消跟进提醒。"), "success")
     except SpiralError as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
     return redirect(url_for("inbox.show", task_id=task_id) + "#follow-up")
 
 
@@ -171,7 +172,7 @@ def comment(task_id: int):  # type: ignore[no-untyped-def]
         add_comment(db.session, current_user, task_id, request.form.get("body", ""), clock.now())
     except InvalidInput as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(error_text(exc), "error")
     return redirect(url_for("inbox.show", task_id=task_id) + "#comments")
 
 

@@ -15,6 +15,7 @@ from engine.definitions.specs import form_registry
 
 from .. import clock
 from ..extensions import db
+from ..errors import error_text, field_errors
 from . import bp
 
 BLANK = {"type": "default", "components": []}
@@ -28,8 +29,8 @@ def _payload() -> dict[str, Any]:
 
 
 def _refused(exc: InvalidInput | Conflict, status: int):  # type: ignore[no-untyped-def]
-    problems = list(getattr(exc, "errors", {}).values()) or [exc.message]
-    return jsonify(ok=False, message=exc.message, problems=problems), status
+    problems = [m for msgs in field_errors(exc).values() for m in msgs] or [error_text(exc)]
+    return jsonify(ok=False, message=error_text(exc), problems=problems, errors=field_errors(exc)), status
 
 
 @bp.get("/forms")

@@ -16,6 +16,7 @@ from engine.workflow.launch import launch_one, launch_plan
 
 from .. import clock
 from ..extensions import db
+from ..errors import error_text, field_errors
 from . import bp
 
 
@@ -36,7 +37,7 @@ def bulk_launch_plan():  # type: ignore[no-untyped-def]
         plan = launch_plan(db.session, current_user, request.args.get("process_id", ""),
                            request.args.get("period", ""))
     except (InvalidInput, NotFound) as exc:
-        return jsonify(ok=False, message=exc.message), 422
+        return jsonify(ok=False, message=error_text(exc), errors=field_errors(exc)), 422
     return jsonify(ok=True, subjects=[
         {"code": s.code, "name": s.name, "instance_id": instance_id,
          "url": url_for("cycles.show", instance_id=instance_id) if instance_id else None}

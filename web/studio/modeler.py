@@ -18,6 +18,7 @@ from engine.definitions.specs import form_registry
 
 from .. import clock
 from ..extensions import db
+from ..errors import error_text
 from ..views_helpers import stage_label
 from . import bp
 
@@ -59,7 +60,7 @@ def new_process():  # type: ignore[no-untyped-def]
             save_draft(db.session, current_user, xml, clock.now())
         except InvalidInput as exc:
             db.session.rollback()
-            error, status = exc.message, 422
+            error, status = error_text(exc), 422
         else:
             return redirect(url_for("studio.modeler", process_id=request.form["process_id"].strip()))
     return render_template("studio/new.html", levels=LEVELS, error=error,

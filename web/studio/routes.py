@@ -18,6 +18,7 @@ from forms import parse_form_post
 
 from .. import clock
 from ..extensions import db
+from ..errors import error_text, field_errors
 from . import bp
 
 
@@ -73,7 +74,7 @@ def start():  # type: ignore[no-untyped-def]
                                    clock.now(), values, locale=str(get_locale()))
         except (InvalidInput, Conflict, NotFound) as exc:
             db.session.rollback()
-            error, errors = exc.message, getattr(exc, "errors", {})
+            error, errors = error_text(exc), field_errors(exc)
             status = 422 if isinstance(exc, InvalidInput) else 409 if isinstance(exc, Conflict) else 404
         else:
             flash(_("已启动诊改周期 #%(id)s。", id=instance.id), "success")

@@ -18,6 +18,7 @@ from engine.supervision.reports import GROUPS, notices_workbook, on_time_rates, 
 
 from .. import clock
 from ..extensions import db
+from ..errors import error_text, field_errors
 from . import bp
 
 COLOURS = ("red", "orange", "yellow")
@@ -102,8 +103,8 @@ def bulk():  # type: ignore[no-untyped-def]
 
 
 def _error_text(exc: SpiralError) -> str:
-    details = [m for msgs in getattr(exc, "errors", {}).values() for m in msgs]
-    return exc.message + ("：" + "；".join(details) if details else "")
+    details = [m for msgs in field_errors(exc).values() for m in msgs]
+    return error_text(exc) + ("：" + "；".join(details) if details else "")
 
 
 @bp.get("/notices/<int:notice_id>")

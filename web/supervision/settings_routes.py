@@ -18,6 +18,7 @@ from engine.org.models import Role
 
 from .. import clock
 from ..extensions import db
+from ..errors import error_text
 from . import bp
 from .routes import _error_text, _may_enter
 
@@ -80,7 +81,7 @@ def edit_ladder():  # type: ignore[no-untyped-def]
         except InvalidInput as exc:
             db.session.rollback()
             errors = exc.errors
-            flash(exc.message, "error")
+            flash(error_text(exc), "error")
     roles = list(db.session.scalars(select(Role).order_by(Role.id)))
     return render_template("supervision/ladder_edit.html", values=values, errors=errors, roles=roles,
                            is_new=ladder is None and request.method == "GET"), 422 if errors else 200
