@@ -1,7 +1,7 @@
 """Small helpers the templates share: stage labels, dates, due-state classes."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import g
@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from engine.definitions.stages import DEFAULT_STAGES, EN_LABELS
+from engine.workflow.inbox import due_state
 
 from . import clock
 
@@ -42,14 +43,7 @@ def fmt_dt(value: datetime | None, with_time: bool = True) -> str:
 
 def due_class(task: Any) -> str:
     """CSS class for a task's due state: overdue (red), soon (amber) or ok."""
-    if task.due_at is None or task.status != "open":
-        return ""
-    now = clock.now()
-    if task.due_at < now:
-        return "overdue"
-    if task.due_at <= now + timedelta(days=3):
-        return "soon"
-    return "ok"
+    return due_state(task, clock.now())
 
 
 def template_globals() -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
 from engine.org.access import is_quality_office
+from .access import involved_in, sees_every_cycle
 from .cycles import get_instance
 from engine.definitions.specs import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, SpiralError
@@ -36,10 +37,28 @@ class CycleFilter:
     lateness: str = ""  # "late": an open task past due; "on_time": none; "incident": a recorded incident
 
 
-def find_cycles(session: Session, wanted: CycleFilter, now: datetime, limit: int = 500) -> list[ProcessInstance]:
-    """Cycles matching every given filter, newest first."""
-    query = (select(ProcessInstance).join(ProcessDefinition).join(Subject)
-             .options(selectinload(ProcessInstance.subject), selectinload(ProcessInstance.definition)))
+@dataclass
+class Page:
+    """One page of a longer list: its items, how many there are in all, which page this is and how many."""
+
+    items: list[ProcessInstance]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the whole list takes (at least one, the empty page)."""
+        return _page_count(self.total, self.per_page)
+
+
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def _matching(wanted: CycleFilter, now: datetime) -> Select[tuple[ProcessInstance]]:
+    """The query for the cycles matching every given filter (no order, no paging)."""
+    query = select(ProcessInstance).join(ProcessDefinition).join(Subject)
     if wanted.level:
         query = query.where(Subject.level == wanted.level)
     if wanted.process_id:
@@ -63,7 +82,32 @@ def find_cycles(session: Session, wanted: CycleFilter, now: datetime, limit: int
         query = query.where(~late)
     elif wanted.lateness == "incident":
         query = query.where(ProcessInstance.incident != "")
-    return list(session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit)))
+    return query
+
+
+def _newest_first(query: Select[tuple[ProcessInstance]]) -> Select[tuple[ProcessInstance]]:
+    return query.options(selectinload(ProcessInstance.subject), selectinload(ProcessInstance.definition)) \
+        .order_by(ProcessInstance.id.desc())
+
+
+def find_cycles(session: Session, wanted: CycleFilter, now: datetime, limit: int = 500) -> list[ProcessInstance]:
+    """Cycles matching every given filter, newest first."""
+    return list(session.scalars(_newest_first(_matching(wanted, now)).limit(limit)))
+
+
+def visible_cycles(session: Session, actor: Person, wanted: CycleFilter, now: datetime, page: int = 1,
+                   per_page: int = 50) -> Page:
+    """One page of the cycles matching `wanted` that the actor may see, newest first (a page past the end is
+    the last page): the quality office and school leaders see all, others those they take part in."""
+    query = _matching(wanted, now)
+    if not sees_every_cycle(session, actor):
+        query = query.where(involved_in(actor))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    per_page = max(1, per_page)
+    page = min(max(1, page), _page_count(total, per_page))
+    items = list(session.scalars(_newest_first(query).offset((page - 1) * per_page).limit(per_page))) \
+        if total else []
+    return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 def element_states(session: Session, instance: ProcessInstance) -> dict[str, list[str]]:

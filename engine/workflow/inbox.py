@@ -12,7 +12,16 @@ from engine.org.models import Person
 from .models import HumanTask, ProcessInstance, TaskCandidate
 
 INBOX_VIEWS = ("mine", "claimable", "due_soon", "overdue", "done")
-DUE_SOON = timedelta(days=3)
+DUE_SOON = timedelta(days=3)  # an open task due within this is "due soon" (the inbox tab, the amber mark)
+
+
+def due_state(task: HumanTask, now: datetime) -> str:
+    """An open task's deadline state: "overdue", "soon" (within DUE_SOON), "ok"; "" without a deadline or open."""
+    if task.due_at is None or task.status != "open":
+        return ""
+    if task.due_at < now:
+        return "overdue"
+    return "soon" if task.due_at <= now + DUE_SOON else "ok"
 
 
 def _actionable(person: Person) -> Any:
@@ -70,13 +79,6 @@ def open_tasks(session: Session) -> list[HumanTask]:
     query = select(HumanTask).where(HumanTask.status == "open").order_by(HumanTask.due_at.is_(None),
                                                                          HumanTask.due_at, HumanTask.id)
     return list(session.scalars(query))
-
-
-def instances(session: Session, limit: int = 500) -> list[ProcessInstance]:
-    """Cycles, newest first."""
-    query = select(ProcessInstance).options(selectinload(ProcessInstance.subject),
-                                            selectinload(ProcessInstance.definition))
-    return list(session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit)))
 
 
 def instance_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
-from .access import can_view_instance, is_candidate
+from .access import can_view_instance, ensure_may_act, is_candidate
 from engine.definitions.specs import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
 from .models import Comment, Evidence, HumanTask, ProcessInstance
@@ -65,25 +65,12 @@ def _refuse_finished(task: HumanTask) -> None:
         raise Conflict(code="task.cancelled")
 
 
-def _ensure_actor_may_act(session: Session, actor: Person, task: HumanTask) -> bool:
-    """True if the actor must claim first; raises when they may not act at all."""
-    if task.assignee_id == actor.id:
-        return False
-    if task.assignee_id is None and is_candidate(session, actor, task):
-        return True
-    if task.assignee_id is not None and is_candidate(session, actor, task):
-        raise Conflict(code="task.claimed_by", params={"who": task.assignee.name})
-    raise NotAllowed(code="task.not_yours")
-
-
 def claim_task(session: Session, actor: Person, task_id: int, now: datetime) -> HumanTask:
     """Claim a task offered to the actor's role; raises Conflict if someone claimed it first."""
     task = get_task(session, task_id)
     _refuse_finished(task)
-    if task.assignee_id == actor.id:
-        return task
-    if not is_candidate(session, actor, task):
-        raise NotAllowed(code="task.not_candidate")
+    if not ensure_may_act(session, actor, task, refusal="task.not_candidate"):
+        return task  # already theirs
     _claim(session, actor, task, now)
     session.commit()
     return task
@@ -149,7 +136,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     """
     task = get_task(session, task_id, with_cycle=True)
     _refuse_finished(task)
-    must_claim = _ensure_actor_may_act(session, actor, task)
+    must_claim = ensure_may_act(session, actor, task)
     instance = task.instance
     loaded = loaded_for(session, instance.definition)
     runtime = runtime_of(session)

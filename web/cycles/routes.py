@@ -1,13 +1,15 @@
 """A cycle's page: the 8-shaped spiral with its stage lit, the open tasks, the timeline."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.workflow.access import can_view_instance
-from engine.org.access import is_quality_office, is_school_leader
-from engine.workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, find_cycles, retry_incident
+from engine.org.access import is_quality_office
+from engine.workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
 from engine.workflow.cycles import get_instance, timeline
 from engine.definitions.deploy import latest_definitions
 from engine.definitions.specs import loaded_for
@@ -32,15 +34,25 @@ def index():  # type: ignore[no-untyped-def]
                          version=args.get("version", type=int), subject=args.get("subject", ""),
                          period=args.get("period", ""), stage=args.get("stage", ""),
                          status=args.get("status", ""), lateness=args.get("lateness", ""))
-    rows = find_cycles(db.session, wanted, clock.now())
-    if not _may_see_all():
-        rows = [i for i in rows if can_view_instance(db.session, current_user, i)]
-    return render_template("cycles/index.html", instances=rows, wanted=wanted, levels=LEVELS,
-                           definitions=latest_definitions(db.session), stages=DEFAULT_STAGES)
+    found = visible_cycles(db.session, current_user, wanted, clock.now(), page=args.get("page", 1, type=int))
+    return render_template("cycles/index.html", found=found, wanted=wanted, levels=LEVELS,
+                           definitions=latest_definitions(db.session), stages=DEFAULT_STAGES,
+                           query={k: v for k, v in args.items() if k != "page" and v})
 
 
-def _may_see_all() -> bool:
-    return is_quality_office(db.session, current_user) or is_school_leader(db.session, current_user)
+def cycle_status_labels() -> dict[str, str]:
+    """The words for a cycle's status."""
+    return {"running": _("进行中"), "completed": _("已完成"), "cancelled": _("已取消")}
+
+
+def task_status_labels() -> dict[str, str]:
+    """The words for a task's status."""
+    return {"open": _("待办"), "done": _("已完成"), "cancelled": _("已取消")}
+
+
+@bp.app_context_processor
+def _words() -> dict[str, Any]:
+    return {"cycle_status_labels": cycle_status_labels, "task_status_labels": task_status_labels}
 
 
 @bp.get("/cycles/<int:instance_id>")

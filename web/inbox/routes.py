@@ -8,19 +8,13 @@ from flask import (abort, flash, redirect, render_template, request, send_file, 
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from engine.workflow.access import can_view_instance, is_candidate
-from engine.workflow.cycles import timeline
-from engine.definitions.specs import loaded_for
-from engine.errors import Conflict, InvalidInput, NotAllowed, SpiralError
-from engine.workflow.instructions import render_instructions
-from engine.workflow.models import Comment, Evidence, HumanTask
+from engine.errors import Conflict, InvalidInput, SpiralError
+from engine.workflow.models import Evidence
 from engine.workflow.inbox import INBOX_VIEWS, inbox
-from engine.org.people import unit_path
-from engine.supervision.notices import notices_for_task, set_follow_up
-from engine.workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task, task_context
-from engine.definitions.specs import form_registry
+from engine.supervision.notices import set_follow_up
+from engine.workflow.task_page import form_of, task_page
+from engine.workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
 from forms import parse_form_post
 
 from .. import clock
@@ -45,51 +39,20 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS)
 
 
-def _form_of(task: Any) -> Any:
-    return form_registry(db.session).get(task.form_id) if task.form_id else None
-
-
-def _prefill(task: Any, data: dict[str, Any]) -> dict[str, Any] | None:
-    """Earlier answers to this task's own fields, or None for a fresh form (defaults apply)."""
-    form = _form_of(task)
-    if form is None or not any(f.key in data for f in form.fields):
-        return None
-    return data
-
-
-def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
                  extra_rows: dict[str, int] | None = None, status: int = 200, error: str = ""):  # type: ignore[no-untyped-def]
-    instance = task.instance
-    if not can_view_instance(db.session, current_user, instance):
-        raise NotAllowed(_("您无权查看该任务。"))
-    meta = loaded_for(db.session, instance.definition).meta
-    task_meta = meta["tasks"].get(task.bpmn_id, {})
-    data = task_context(db.session, task)  # a returned task shows the answers it is asked to revise
-    context = {"subject_name": instance.subject.name, "period": instance.period, **data}
-    instructions = render_instructions(task_meta.get("instructions", ""), context)
-    comments = db.session.query(Comment).filter_by(task_id=task.id).order_by(Comment.id).all()
-    evidence = db.session.query(Evidence).filter_by(instance_id=instance.id).order_by(Evidence.id).all()
-    previous = db.session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "done",
-                                HumanTask.id != task.id, HumanTask.id < task.id)
-        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1)).first()
-    can_act = task.status == "open" and (task.assignee_id == current_user.id or (
-        task.assignee_id is None and is_candidate(db.session, current_user, task)))
+    """The task page; `values` (what was just posted) replace the answers it would start from."""
+    page = task_page(db.session, current_user, task_id, clock.now())
     return render_template(
-        "inbox/task.html", task=task, instance=instance, form=_form_of(task),
-        values=values if values is not None else _prefill(task, data), errors=errors or {},
-        extra_rows=extra_rows or {}, instructions=instructions, comments=comments, evidence=evidence,
-        events=timeline(db.session, instance), can_act=can_act, error=error, vocabulary=meta.get("vocabulary"),
-        previous=previous, previous_form=_form_of(previous) if previous else None,
-        scope=unit_path(db.session, task.scope_unit_id), readonly=task.status != "open" or not can_act,
-        notices=notices_for_task(db.session, task.id),
+        "inbox/task.html", page=page, values=values if values is not None else page.answers, errors=errors or {},
+        extra_rows=extra_rows or {}, error=error,
     ), status
 
 
 @bp.get("/tasks/<int:task_id>")
 @login_required
 def show(task_id: int):  # type: ignore[no-untyped-def]
-    return _render_task(get_task(db.session, task_id))
+    return _render_task(task_id)
 
 
 @bp.post("/tasks/<int:task_id>/claim")
@@ -99,7 +62,7 @@ def claim(task_id: int):  # type: ignore[no-untyped-def]
         claim_task(db.session, current_user, task_id, clock.now())
     except Conflict as exc:
         db.session.rollback()
-        return _render_task(get_task(db.session, task_id), status=409, error=error_text(exc))
+        return _render_task(task_id, status=409, error=error_text(exc))
     flash(_("已认领，任务已移入“我的待办”。"), "success")
     return redirect(url_for("inbox.show", task_id=task_id))
 
@@ -124,12 +87,12 @@ def claim_many():  # type: ignore[no-untyped-def]
 def complete(task_id: int):  # type: ignore[no-untyped-def]
     task = get_task(db.session, task_id, with_cycle=True)
     title = task.title  # read before the commit expires it
-    form = _form_of(task)
+    form = form_of(db.session, task)
     values = parse_form_post(form, request.form) if form else {}
     row_action = request.form.get("_add_row") or request.form.get("_remove_row")
     if form is not None and row_action:
         extra = {request.form["_add_row"]: 1} if request.form.get("_add_row") else {}
-        return _render_task(task, values=values, extra_rows=extra)
+        return _render_task(task_id, values=values, extra_rows=extra)
     uploads = [Upload(key, f.filename or "file", f.mimetype or "application/octet-stream", f.read())
                for key in (form.file_fields if form else ()) for f in request.files.getlist(key) if f.filename]
     try:
@@ -137,11 +100,10 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
                       locale=str(get_locale()))
     except InvalidInput as exc:
         db.session.rollback()
-        return _render_task(get_task(db.session, task_id), values=values, errors=exc.errors, status=422,
-                            error=error_text(exc))
+        return _render_task(task_id, values=values, errors=exc.errors, status=422, error=error_text(exc))
     except Conflict as exc:
         db.session.rollback()
-        return _render_task(get_task(db.session, task_id), status=409, error=error_text(exc))
+        return _render_task(task_id, status=409, error=error_text(exc))
     flash(_("已提交：“%(title)s”。流程已流转到下一步。", title=title), "success")
     return redirect(url_for("inbox.index"))
 

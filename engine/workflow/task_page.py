@@ -1,0 +1,90 @@
+"""The task page as one read: everything the page shows about a task, loaded by the engine, nothing by the view."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from forms import FormDef
+
+from engine.audit import AuditEvent
+from engine.definitions.specs import form_registry, loaded_for
+from engine.errors import NotAllowed
+from engine.org.models import Person
+from engine.org.people import unit_path
+from engine.supervision.models import ACTIVE, SupervisionNotice
+from engine.supervision.notices import notices_for_task
+
+from .access import can_view_instance, may_act, must_claim
+from .cycles import timeline
+from .inbox import due_state
+from .instructions import render_instructions
+from .models import Comment, Evidence, HumanTask, ProcessInstance
+from .tasks import get_task, task_context
+
+
+@dataclass
+class TaskPage:
+    """What the task page shows: the task and its cycle, the form with the answers to start from, the step
+    before, comments, evidence, the notices still open, the cycle's timeline, and what the reader may do."""
+
+    task: HumanTask
+    cycle: ProcessInstance
+    form: FormDef | None
+    answers: dict[str, Any] | None  # earlier answers to this form (a returned or finished task); None: defaults
+    instructions: Markup
+    vocabulary: list[dict[str, str]]
+    scope: str  # the org unit the task was routed in, as a path
+    due: str  # "overdue", "soon", "ok" or "" (no deadline, not open)
+    previous: HumanTask | None
+    previous_form: FormDef | None
+    comments: list[Comment]
+    evidence: list[Evidence]
+    notices: list[SupervisionNotice]  # active ones only
+    timeline: list[AuditEvent]
+    may_act: bool
+    must_claim: bool
+
+
+def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> TaskPage:
+    """The task page for `actor`; loads the cycle's workflow at most once (for an open task's data). Raises
+    NotFound, NotAllowed (not involved in the cycle)."""
+    task = get_task(session, task_id, with_cycle=True)
+    cycle = task.instance
+    if not can_view_instance(session, actor, cycle):
+        raise NotAllowed(code="task.no_view")
+    meta = loaded_for(session, cycle.definition).meta
+    data = task_context(session, task)  # a returned task shows the answers it is asked to revise
+    form = form_of(session, task)
+    context = {"subject_name": cycle.subject.name, "period": cycle.period, **data}
+    previous = _previous_step(session, task)
+    return TaskPage(
+        task=task, cycle=cycle, form=form,
+        answers=data if form is not None and any(f.key in data for f in form.fields) else None,
+        instructions=render_instructions(meta["tasks"].get(task.bpmn_id, {}).get("instructions", ""), context),
+        vocabulary=meta.get("vocabulary") or [], scope=unit_path(session, task.scope_unit_id),
+        due=due_state(task, now), previous=previous, previous_form=form_of(session, previous) if previous else None,
+        comments=list(session.scalars(select(Comment).where(Comment.task_id == task.id)
+                                      .options(selectinload(Comment.author)).order_by(Comment.id))),
+        evidence=list(session.scalars(select(Evidence).where(Evidence.instance_id == cycle.id).order_by(Evidence.id))),
+        notices=[n for n in notices_for_task(session, task.id) if n.status in ACTIVE],
+        timeline=timeline(session, cycle),
+        may_act=may_act(session, actor, task), must_claim=must_claim(session, actor, task),
+    )
+
+
+def form_of(session: Session, task: HumanTask) -> FormDef | None:
+    """The form a task is filled in with, or None for a task without one."""
+    return form_registry(session).get(task.form_id) if task.form_id else None
+
+
+def _previous_step(session: Session, task: HumanTask) -> HumanTask | None:
+    """The cycle's step finished last before this task came."""
+    return session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == task.instance_id, HumanTask.status == "done",
+                                HumanTask.id < task.id)
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1)).first()
