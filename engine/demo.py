@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
+
+import processes
 
 from . import settings
 from .cycles import current_period, start_cycle
@@ -20,7 +21,7 @@ from .tasks import complete_task
 from .tick import run_tick
 
 DEMO_PASSWORD = "demo123"
-PROCESS_DIR = Path(__file__).resolve().parent.parent / "processes"
+PROCESS_DIR = processes.PROCESSES_DIR  # the shipped .bpmn files (package data)
 
 ROLES = [  # code, name, receives unroutable tasks
     ("principal", "校长", False), ("vice_principal", "分管教学副校长", False), ("qa_director", "质量办主任", True),
@@ -145,7 +146,7 @@ def seed_org(session: Session) -> None:
 
 def deploy_shipped(session: Session, now: datetime) -> None:
     """Deploy every BPMN file under processes/."""
-    files = [(p.name, p.read_bytes()) for p in sorted(PROCESS_DIR.glob("*.bpmn"))]
+    files = [(p.name, p.read_bytes()) for p in processes.files()]
     deploy(session, None, files, now, comment="随系统提供的流程")
 
 

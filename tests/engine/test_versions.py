@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from engine.cycles import start_cycle
 from engine.definitions import deploy, latest_definition
-from engine.demo import PROCESS_DIR
 from engine.errors import NotAllowed
 from engine.models import AuditEvent, HumanTask
 from engine.queries import find_person
@@ -18,9 +17,10 @@ from engine.sample import sample_answers, sample_uploads
 from engine.tasks import complete_task
 from engine.versions import diff_versions, get_version, migrate_cycles, migration_blockers, versions
 import engine.settings
+import processes
 from tests.conftest import T0
 
-COURSE = (PROCESS_DIR / "course.bpmn").read_text(encoding="utf-8")
+COURSE = processes.path("course").read_text(encoding="utf-8")
 EXPERT = '''<bpmn:userTask id="Task_course_expert" name="专家评审课程标准">
       <bpmn:extensionElements><spiffworkflow:properties>
         <spiffworkflow:property name="stage" value="standard"/><spiffworkflow:property name="due" value="P3D"/>
