@@ -52,3 +52,32 @@ def test_a_built_package_holds_every_process_form_and_page_file(tmp_path):
 
     assert sorted(wanted - shipped) == []
     assert (tmp_path / "lib" / "processes" / "__init__.py").is_file()
+
+
+def test_an_install_whose_package_folder_is_read_only_compiles_the_catalogs_into_the_instance(tmp_path, monkeypatch):
+    from babel.messages.pofile import read_po
+    from flask_babel import gettext
+
+    from web import create_app, i18n
+    real = i18n._compile_into
+
+    def read_only(folder):
+        if folder == i18n.TRANSLATIONS:
+            raise PermissionError(13, "Permission denied", str(folder))
+        real(folder)
+
+    monkeypatch.setattr(i18n, "_compile_into", read_only)
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("SPIRAL_INSTANCE", str(instance))
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}",
+                      "UPLOAD_DIR": str(tmp_path / "uploads"), "FORMS_DIR": str(tmp_path / "forms")})
+
+    assert app.config["BABEL_TRANSLATION_DIRECTORIES"] == str(instance / "translations")
+    assert (instance / "translations" / "en" / "LC_MESSAGES" / "messages.mo").is_file()
+    with (i18n.TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po").open("rb") as po_file:
+        english = read_po(po_file).get("我的待办").string
+    with app.test_request_context("/?lang=en"):
+        assert gettext("我的待办") == english != "我的待办"
+    with app.app_context():
+        from web.extensions import db
+        db.engine.dispose()

@@ -15,7 +15,7 @@ from engine.db import sqlite_pragmas
 from engine.models import Person
 
 from .extensions import babel, csrf, db, login_manager
-from .i18n import LANGUAGES, compile_catalogs, selected_locale
+from .i18n import LANGUAGES, TRANSLATIONS, compile_catalogs, selected_locale
 
 __all__ = ["create_app"]
 
@@ -51,7 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                               max_upload_mb=app.config["MAX_UPLOAD_MB"],
                               forms=forms.FormRegistry(app.config["FORMS_DIR"], Path(forms.__file__).parent),
                               **{key.lower(): app.config[key] for key in _notification_config()})
-    compile_catalogs()
+    translations = compile_catalogs(Path(app.instance_path) / "translations")
+    if translations != TRANSLATIONS:  # the package folder is read-only here (an installed Spiral)
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     _init_extensions(app)
     _register_blueprints(app)
     _jinja(app)
