@@ -18,7 +18,7 @@ from engine.notify.settings import MailSettings
 from engine.org.models import Person
 
 from .extensions import babel, csrf, db, login_manager
-from .i18n import LANGUAGES, compile_catalogs, selected_locale
+from .i18n import LANGUAGES, TRANSLATIONS, compile_catalogs, selected_locale
 
 __all__ = ["create_app"]
 
@@ -55,7 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         forms=forms.FormRegistry(app.config["FORMS_DIR"], forms.LIBRARY),
         mail=MailSettings(**{key.lower(): app.config[key] for key in _notification_config()}),
         clock=lambda: _configured_now(app))
-    compile_catalogs()
+    translations = compile_catalogs(Path(app.instance_path) / "translations")
+    if translations != TRANSLATIONS:  # the package folder is read-only here (an installed Spiral)
+        app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     _init_extensions(app)
     _register_blueprints(app)
     _jinja(app)

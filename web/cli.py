@@ -232,6 +232,37 @@ def scheduler_cmd(seconds: int | None) -> None:
     run_blocking(current_app._get_current_object(), seconds)  # type: ignore[attr-defined]
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_cmd(file: Path) -> None:
+    """Save the database and the uploaded evidence (UPLOAD_DIR) together in FILE (.tar.gz)."""
+    from flask import current_app
+    from engine.backup import backup
+    done = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(current_app.config["UPLOAD_DIR"]), file)
+    click.echo(f"备份完成：{file}（{done['database']} 数据库，{done['uploads']} 个上传文件，"
+               f"{done['bytes'] / 1024 / 1024:.1f} MB）")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the current data without asking.")
+@with_appcontext
+def restore_cmd(file: Path, yes: bool) -> None:
+    """Bring back the database and the uploaded evidence from a `spiral backup` FILE (stop the server first)."""
+    from flask import current_app
+    from engine.backup import inspect_backup, restore
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    manifest = inspect_backup(file, url)
+    if not yes:
+        click.confirm(f"将用 {manifest['created']} 的备份覆盖当前数据库和上传文件，继续吗？", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # this process's pooled connections must not outlive the file they point to
+    restore(url, Path(current_app.config["UPLOAD_DIR"]), file)
+    click.echo(f"恢复完成：数据库和 {manifest['uploads']} 个上传文件已恢复到 {manifest['created']} 的备份"
+               "（正在运行的 spiral run、Web 服务和 scheduler 需要重启）")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -245,7 +276,7 @@ def run(host: str, port: int) -> None:
 
 
 COMMANDS = [init_db, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, notices_cmd, complete, cancel,
-            tick, scheduler_cmd]
+            tick, scheduler_cmd, backup_cmd, restore_cmd]
 
 
 def register(app: Flask) -> None:

@@ -36,13 +36,27 @@ def _parsed(code: str) -> Locale:
     return Locale.parse(code)
 
 
-def compile_catalogs() -> None:
-    """Compile every messages.po whose .mo is missing or older (so a fresh clone just works)."""
+def compile_catalogs(fallback: Path | None = None) -> Path:
+    """Compile every messages.po whose .mo is missing or older (so a fresh clone just works); returns the folder
+    holding the compiled catalogs. Where the package folder cannot be written (an installed Spiral run by a
+    user who does not own it), they are compiled into `fallback` instead."""
+    try:
+        _compile_into(TRANSLATIONS)
+        return TRANSLATIONS
+    except OSError:
+        if fallback is None:
+            raise
+        _compile_into(fallback)
+        return fallback
+
+
+def _compile_into(folder: Path) -> None:
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
+        mo_path = folder / po_path.relative_to(TRANSLATIONS).with_suffix(".mo")
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
         with mo_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)

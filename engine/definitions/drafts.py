@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from pathlib import Path
 
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import processes
 from engine import audit
 from engine.org.access import is_quality_office
 from .loading import parse_xml_safely
@@ -19,7 +19,6 @@ from engine.org.models import LEVELS, Person
 
 from .models import ProcessDraft
 
-PROCESS_DIR = Path(__file__).resolve().parents[2] / "processes"
 PROCESS_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,99}$")
 BLANK = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Definitions_new" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Spiral" exporterVersion="0.1.0">
@@ -101,7 +100,7 @@ def from_template(level: str, process_id: str, name: str) -> str:
     if not PROCESS_ID.match(process_id):
         raise InvalidInput("流程 id 只能用字母、数字和下划线，并以字母开头", {"process_id": "格式不正确"})
     if level in LEVELS:
-        text = (PROCESS_DIR / f"{level}.bpmn").read_text(encoding="utf-8")
+        text = processes.path(level).read_text(encoding="utf-8")
     elif level == "blank":
         text = BLANK
     else:

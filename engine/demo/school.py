@@ -7,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+import processes
 from engine.workflow.cycles import current_period, start_cycle
 from engine.calendar.deadlines import OFFICIAL, compute_due
 from engine.supervision.ladders import seed_ladders
 from engine.definitions.deploy import deploy
-from engine.definitions.drafts import PROCESS_DIR
 from engine.workflow.models import HumanTask
 from engine.org.models import Person, Role, RoleHolding, Subject, Unit
 from engine.workflow.sample import sample_answers, sample_uploads
@@ -145,7 +145,7 @@ def seed_org(session: Session) -> None:
 
 def deploy_shipped(session: Session, now: datetime) -> None:
     """Deploy every BPMN file under processes/."""
-    files = [(p.name, p.read_bytes()) for p in sorted(PROCESS_DIR.glob("*.bpmn"))]
+    files = [(p.name, p.read_bytes()) for p in processes.files()]
     deploy(session, None, files, now, comment="随系统提供的流程")
 
 

@@ -13,7 +13,7 @@ from engine.org.people import find_person
 from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
-from engine.workflow.task_page import task_page
+from engine.task_page import task_page
 from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 

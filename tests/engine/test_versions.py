@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from engine.workflow.cycles import start_cycle
 from engine.definitions.deploy import deploy, latest_definition
-from engine.definitions.drafts import PROCESS_DIR
 from engine.errors import NotAllowed
 from engine.audit import AuditEvent
 from engine.workflow.models import HumanTask
@@ -21,9 +20,10 @@ from engine.definitions.versions import diff_versions, get_version
 from engine.workflow.migration import versions
 from engine.workflow.migration import migrate_cycles, migration_blockers
 from engine.definitions.specs import form_registry
+import processes
 from tests.conftest import T0
 
-COURSE = (PROCESS_DIR / "course.bpmn").read_text(encoding="utf-8")
+COURSE = processes.path("course").read_text(encoding="utf-8")
 EXPERT = '''<bpmn:userTask id="Task_course_expert" name="专家评审课程标准">
       <bpmn:extensionElements><spiffworkflow:properties>
         <spiffworkflow:property name="stage" value="standard"/><spiffworkflow:property name="due" value="P3D"/>

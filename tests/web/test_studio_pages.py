@@ -3,11 +3,11 @@ and move a cycle, dry run, bulk launch, filter and cancel cycles."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from engine.definitions.drafts import PROCESS_DIR
 from tests.engine.test_versions import with_review_step
 
-CAMUNDA = (PROCESS_DIR.parent / "tests/engine/corpus/camunda_unsupported.bpmn").read_text(encoding="utf-8")
+CAMUNDA = (Path(__file__).resolve().parents[1] / "engine/corpus/camunda_unsupported.bpmn").read_text(encoding="utf-8")
 
 
 def test_the_modeler_validates_and_deploys_and_names_every_problem(spiral):

@@ -13,7 +13,7 @@ from engine.errors import Conflict, InvalidInput, SpiralError
 from engine.workflow.models import Evidence
 from engine.workflow.inbox import INBOX_VIEWS, inbox
 from engine.supervision.notices import set_follow_up
-from engine.workflow.task_page import form_of, task_page
+from engine.task_page import form_of, task_page
 from engine.workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
 from forms import parse_form_post
 

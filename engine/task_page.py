@@ -1,4 +1,5 @@
-"""The task page as one read: everything the page shows about a task, loaded by the engine, nothing by the view."""
+"""The task page as one read: the task, its cycle, form, earlier answers, comments, evidence, active notices
+and what the person may do; it composes the workflow and supervision rooms, so it sits above both."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,12 +20,12 @@ from engine.org.people import unit_path
 from engine.supervision.models import ACTIVE, SupervisionNotice
 from engine.supervision.notices import notices_for_task
 
-from .access import can_view_instance, may_act, must_claim
-from .cycles import timeline
-from .inbox import due_state
-from .instructions import render_instructions
-from .models import Comment, Evidence, HumanTask, ProcessInstance
-from .tasks import get_task, task_context
+from engine.workflow.access import can_view_instance, may_act, must_claim
+from engine.workflow.cycles import timeline
+from engine.workflow.inbox import due_state
+from engine.workflow.instructions import render_instructions
+from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance
+from engine.workflow.tasks import get_task, task_context
 
 
 @dataclass
