@@ -14,7 +14,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .namespaces import CAMUNDA, NS, ZEEBE
+from .namespaces import CAMUNDA, NS, ZEEBE, nodes
 from engine.calendar.deadlines import parse_duration
 from engine.errors import Problem
 from .sandbox import check_code, normalize_expression
@@ -123,14 +123,14 @@ def _check_due_date(value: str, problem: Callable[..., None]) -> None:
 def check_code_elements(process: etree._Element, filename: str) -> list[Problem]:
     """Conditions and scripts: a language Spiral runs, and code the sandbox accepts."""
     problems: list[Problem] = []
-    for node in process.xpath(".//bpmn:conditionExpression", namespaces=NS):
+    for node in nodes(process, ".//bpmn:conditionExpression"):
         language = (node.get("language") or "").strip().lower()
         if language not in _PYTHON_LANGUAGES:
             problems.append(_problem(node, f"条件表达式的语言“{language}”不受支持（请写 Python、"
                                            f"${{…}} 或 = … 形式）", filename))
             continue
         problems += _code_problems(node, normalize_expression(node.text or ""), "eval", filename)
-    for script_task in process.xpath(".//bpmn:scriptTask", namespaces=NS):
+    for script_task in nodes(process, ".//bpmn:scriptTask"):
         language = (script_task.get("scriptFormat") or "").strip().lower()
         if language not in _PYTHON_LANGUAGES:
             problems.append(_problem(script_task, f"脚本语言“{language}”不受支持，只能使用 Python", filename))
@@ -138,7 +138,7 @@ def check_code_elements(process: etree._Element, filename: str) -> list[Problem]
         if script_task.get(CAMUNDA + "resource"):
             problems.append(_problem(script_task, "不支持外部脚本文件（camunda:resource），请把脚本写在任务中",
                                      filename))
-        for node in script_task.xpath("./bpmn:script", namespaces=NS):
+        for node in nodes(script_task, "./bpmn:script"):
             problems += _code_problems(node, node.text or "", "exec", filename)
     return problems
 
@@ -208,7 +208,7 @@ def check_foreign(process: etree._Element, filename: str) -> tuple[list[Problem]
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for path, message in _UNSUPPORTED:
-        for node in process.xpath(path, namespaces=NS):
+        for node in nodes(process, path):
             problems.append(_problem(node, message, filename))
     for node in process.iter():
         if not isinstance(node.tag, str):
