@@ -25,7 +25,7 @@ def _tick_job(app: Flask) -> Any:
                 log.exception("scheduler tick failed")
                 db.session.rollback()
             finally:
-                db.session.remove()
+                db.session.remove()  # type: ignore[attr-defined]  # scoped_session (web/extensions.py)
     return tick
 
 

@@ -62,7 +62,8 @@ def _owner(node: etree._Element) -> etree._Element:
 
 def _problem(node: etree._Element, message: str, filename: str) -> Problem:
     owner = _owner(node)
-    return Problem(message, filename, node.sourceline, owner.get("id", ""), (owner.get("name") or "").strip())
+    return Problem(message, filename, node.sourceline, owner.get("id", ""),  # type: ignore[arg-type]  # stubs: sourceline is int | None
+                   (owner.get("name") or "").strip())
 
 
 def check_conventions(meta: dict[str, Any], filename: str, role_exists: Checker, form_exists: Checker

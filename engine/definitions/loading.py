@@ -133,7 +133,7 @@ def _flow_order(process: etree._Element) -> list[str]:
     outgoing: dict[str, list[str]] = {}
     for flow in nodes(process, "./bpmn:sequenceFlow"):
         outgoing.setdefault(flow.get("sourceRef", ""), []).append(flow.get("targetRef", ""))
-    starts = [n.get("id") for n in nodes(process, "./bpmn:startEvent")]
+    starts = [n.get("id", "") for n in nodes(process, "./bpmn:startEvent")]
     seen: list[str] = []
     queue = deque(starts)
     while queue:
@@ -163,7 +163,7 @@ def extract_meta(process: etree._Element) -> dict[str, Any]:
     lanes = _lanes(process)
     tasks: dict[str, Any] = {}
     for node in nodes(process, ".//bpmn:userTask | .//bpmn:manualTask"):
-        tasks[node.get("id")] = _task_meta(node, lanes.get(node.get("id"), ""))
+        tasks[node.get("id", "")] = _task_meta(node, lanes.get(node.get("id", ""), ""))
     start_form = ""
     for node in nodes(process, "./bpmn:startEvent"):
         start_form = _task_meta(node, "")["form"] or start_form
@@ -189,7 +189,7 @@ def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str
     tree = parse_xml_safely(data, filename)
     root = tree.getroot()
     if root.tag != "{%s}definitions" % NS["bpmn"]:
-        raise InvalidProcess([Problem("这不是 BPMN 2.0 文件（根元素应为 bpmn:definitions）", filename, root.sourceline)])
+        raise InvalidProcess([Problem("这不是 BPMN 2.0 文件（根元素应为 bpmn:definitions）", filename, root.sourceline)])  # type: ignore[arg-type]  # stubs: sourceline is int | None
     problems = bpmn_checks.schema_problems(tree, filename)
     schema_ok = not problems
     executable = [p for p in nodes(root, "./bpmn:process") if p.get("isExecutable") != "false"]
@@ -224,7 +224,7 @@ def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str
     if problems:
         raise InvalidProcess(problems, warnings)
     xml = etree.tostring(root, encoding="unicode")
-    return LoadedProcess(process.get("id"), (process.get("name") or process.get("id")).strip(), xml,
+    return LoadedProcess(process.get("id", ""), (process.get("name") or process.get("id") or "").strip(), xml,
                          spec, subprocess_specs, meta, warnings)
 
 

@@ -105,17 +105,17 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
     return operations[op]()
 
 
-class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """SpiffWorkflow script environment backed by RestrictedPython."""
 
-    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict | None = None) -> Any:
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = _compile(normalize_expression(expression), "eval")
         scope = _safe_globals()
         scope.update(external_context or {})
         scope.update(context)
         return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guarded builtins
 
-    def execute(self, script: str, context: dict[str, Any], external_context: dict | None = None) -> bool:
+    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = _compile(script, "exec")
         base = _safe_globals()
         scope = dict(base)
