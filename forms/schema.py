@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Callable
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
@@ -15,7 +15,7 @@ from .fields import (
 )
 from .i18n import language, message
 
-FIELD_CLASSES: dict[str, type[fields.Field]] = {
+FIELD_CLASSES: dict[str, Callable[..., fields.Field]] = {
     "textfield": TextInput, "textarea": TextInput, "number": NumberInput, "select": ChoiceInput,
     "radio": ChoiceInput, "checklist": ChecklistInput, "checkbox": CheckboxInput, "datetime": DateTimeInput,
     "filepicker": FilesInput,

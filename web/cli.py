@@ -283,8 +283,8 @@ class _SpiralGroup(FlaskGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("standalone_mode", True)
         try:
-            return super().main(*args, standalone_mode=False, **{k: v for k, v in kwargs.items()
-                                                                 if k != "standalone_mode"})
+            return super().main(*args, standalone_mode=False, **{  # type: ignore[call-overload]
+                k: v for k, v in kwargs.items() if k != "standalone_mode"})
         except InvalidInput as exc:
             details = "；".join(f"{k}: {'，'.join(v)}" for k, v in exc.errors.items())
             click.echo(f"错误：{exc.message}" + (f"（{details}）" if details else ""), err=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -129,7 +130,7 @@ def _pill(x: float, y: float, text: str, size: float, *, fill: str, stroke: str,
 def _stage_node(code: str, label: str, status: str, x: float, y: float, size: float, hub: bool) -> str:
     shown = _short(label)
     if status == "current":
-        style = dict(fill=_CURRENT_FILL, stroke="#a63b0a", text_fill="#ffffff", bold=True)
+        style: dict[str, Any] = dict(fill=_CURRENT_FILL, stroke="#a63b0a", text_fill="#ffffff", bold=True)
     elif status == "done":
         shown = "✓\u2009" + shown
         style = dict(fill=_DONE_FILL, stroke="#237032", text_fill="#ffffff")

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from engine.notify.delivery import deliveries as pending_deliveries
 from engine.notify.delivery import retry_delivery
+from engine.errors import NotFound
 from engine.notify.models import Notification
 from engine.notify.notifications import mark_read, notifications_of
 
@@ -36,7 +37,10 @@ def _local(link: str) -> str:
 @login_required
 def open_one(notification_id: int):  # type: ignore[no-untyped-def]
     mark_read(db.session, current_user, notification_id, clock.now())
-    return redirect(_local(db.session.get(Notification, notification_id).link or ""))
+    notification = db.session.get(Notification, notification_id)
+    if notification is None:  # mark_read has already raised NotFound for a notification that is not there
+        raise NotFound("该通知不存在")
+    return redirect(_local(notification.link or ""))
 
 
 @bp.post("/notifications/read")
