@@ -141,7 +141,7 @@ def subjects_cmd(level: str | None, as_json: bool) -> None:
 def people_cmd(role: str | None, as_json: bool) -> None:
     """List people and the roles they hold."""
     from engine.org.people import people
-    rows = [{"username": p.username, "name": p.name,
+    rows: list[dict[str, Any]] = [{"username": p.username, "name": p.name,
              "roles": [{"role": h.role.name, "unit": h.unit.name} for h in p.holdings]}
             for p in people(db.session, role)]
     if as_json:

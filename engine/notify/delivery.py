@@ -19,6 +19,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, object_session
 
 from engine import audit
+from engine.db.session import rowcount
 from engine.errors import Conflict, NotAllowed, NotFound
 from engine.org.models import Person
 from .models import Delivery, Notification
@@ -110,7 +111,7 @@ def _claim(session: Session, delivery_id: int, status: str, due: datetime, now: 
         .values(status="sending", next_attempt_at=now + LEASE, attempts=Delivery.attempts + 1)
         .execution_options(synchronize_session=False))
     session.commit()
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def deliver_pending(session: Session, now: datetime, *, sender: Sender | None = None,

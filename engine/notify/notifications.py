@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db.cache import snapshot
+from engine.db.session import rowcount
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.org.models import Person
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -140,7 +141,7 @@ def mark_read(session: Session, actor: Person, notification_id: int | None, now:
         if found is None or found.person_id != actor.id:
             raise NotFound("该通知不存在")
         query = query.where(Notification.id == notification_id)
-    changed = session.execute(query.values(read_at=now).execution_options(synchronize_session=False)).rowcount
+    changed = rowcount(session.execute(query.values(read_at=now).execution_options(synchronize_session=False)))
     session.commit()
     return changed
 

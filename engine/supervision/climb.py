@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import WorkCalendar
+from engine.db.session import rowcount
 from engine.definitions.models import ProcessDefinition
 from engine.notify.notifications import notify_people
 from engine.org.models import Person, Subject
@@ -144,7 +145,7 @@ def fire_follow_ups(session: Session, now: datetime) -> int:
         when = task.follow_up_at
         claimed = session.execute(update(HumanTask).where(HumanTask.id == task.id, HumanTask.follow_up_at == when)
                                   .values(follow_up_at=None).execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:
+        if rowcount(claimed) != 1:
             session.rollback()
             continue
         task.follow_up_at = None

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
+from engine.db.session import rowcount
 from .access import can_view_instance, is_candidate
 from engine.definitions.specs import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
@@ -94,7 +95,7 @@ def _try_claim(session: Session, actor: Person, task: HumanTask, now: datetime) 
     result = session.execute(update(HumanTask).where(HumanTask.id == task.id, HumanTask.assignee_id.is_(None),
                                                      HumanTask.status == "open")
                              .values(assignee_id=actor.id).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     session.refresh(task)
     audit.record(session, actor, "task.claimed", now, instance=task.instance, task=task,
