@@ -103,7 +103,7 @@ def default_sender(delivery: Delivery, notification: Notification, config: MailS
         raise SendError(f"未知的通知渠道：{delivery.channel}")
 
 
-def _claim(session: Session, delivery_id: int, status: str, due: datetime, now: datetime) -> bool:
+def _claim(session: Session, delivery_id: int, status: str, due: datetime | None, now: datetime) -> bool:
     """Take one due row for this process; False when another process took it first."""
     result = session.execute(
         update(Delivery).where(Delivery.id == delivery_id, Delivery.status == status,
@@ -129,6 +129,9 @@ def deliver_pending(session: Session, now: datetime, *, sender: Sender | None = 
             counts["skipped"] += 1
             continue
         delivery = session.get(Delivery, delivery_id, populate_existing=True)
+        if delivery is None:  # deleted since it was claimed: nothing left to send
+            counts["skipped"] += 1
+            continue
         try:
             send(delivery, delivery.notification)
         except Exception as exc:  # noqa: BLE001 - any channel failure is recorded and retried, never raised

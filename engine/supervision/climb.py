@@ -35,7 +35,7 @@ class _Tick:
     def __init__(self, session: Session, now: datetime, cal: WorkCalendar) -> None:
         self.session, self.now, self.cal = session, now, cal
         self.targets = RungTargets(session, now)
-        self._times: dict[tuple[str, datetime, datetime, bool], list[tuple[datetime, dict]]] = {}
+        self._times: dict[tuple[str, datetime, datetime, bool], list[tuple[datetime, dict[str, Any]]]] = {}
 
     def plan(self, task: DueTask) -> bool:
         """Work out which rungs `task` fires now and where it stands after them; False without any ladder."""
@@ -51,7 +51,7 @@ class _Tick:
         task.end, task.next_rung_at = end, times[end][0] if end < len(times) else None
         return True
 
-    def _rung_times(self, task: DueTask, ladder: LadderInfo) -> list[tuple[datetime, dict]]:
+    def _rung_times(self, task: DueTask, ladder: LadderInfo) -> list[tuple[datetime, dict[str, Any]]]:
         """The ladder's rungs with their times for this task; tasks made together share the working-day math."""
         if task.due_at is None:
             return []
@@ -93,7 +93,7 @@ def _due_tasks(session: Session, now: datetime, ids: list[int]) -> list[DueTask]
 def _due_task(*row: Any) -> DueTask:
     """A DueTask from a row of `_due_tasks`."""
     *columns, process_level, subject_level, assignee_name = row
-    return DueTask(*columns, level=process_level or subject_level,
+    return DueTask(*columns, level=process_level or subject_level,  # type: ignore[misc]  # columns end before level
                    owner_names=[assignee_name] if assignee_name is not None else [])
 
 

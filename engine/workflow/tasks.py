@@ -73,7 +73,7 @@ def _ensure_actor_may_act(session: Session, actor: Person, task: HumanTask) -> b
     if task.assignee_id is None and is_candidate(session, actor, task):
         return True
     if task.assignee_id is not None and is_candidate(session, actor, task):
-        raise Conflict(code="task.claimed_by", params={"who": task.assignee.name})
+        raise Conflict(code="task.claimed_by", params={"who": task.assignee.name if task.assignee else "他人"})
     raise NotAllowed(code="task.not_yours")
 
 
@@ -275,6 +275,7 @@ def get_evidence(session: Session, actor: Person, evidence_id: int) -> Evidence:
     evidence = session.get(Evidence, evidence_id)
     if evidence is None:
         raise NotFound(code="evidence.not_found")
-    if not can_view_instance(session, actor, session.get(ProcessInstance, evidence.instance_id)):
+    instance = session.get(ProcessInstance, evidence.instance_id)
+    if instance is None or not can_view_instance(session, actor, instance):
         raise NotAllowed(code="evidence.no_view")
     return evidence
