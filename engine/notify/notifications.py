@@ -73,8 +73,9 @@ def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[tuple[i
         session.get_bind().dialect.name)
     if dialect_insert is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
         table = Notification.__table__
-        statement = dialect_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
-            table.c.id, table.c.person_id)
+        # attr-defined: the dict of the two dialects' insert() loses their Insert types, which both have this
+        statement = dialect_insert(table).on_conflict_do_nothing(  # type: ignore[attr-defined]
+            index_elements=["dedupe_key"]).returning(table.c.id, table.c.person_id)
         return sorted((row.id, row.person_id) for row in session.execute(statement, rows))
     made = []
     for values in rows:

@@ -73,7 +73,7 @@ def _walk_the_whole_tree() -> None:
 
 def apply_spiff_patches() -> None:
     """Make SpiffWorkflow's timers read Spiral's clock and walk the whole task tree (idempotent)."""
-    spiff_timer.datetime = _EngineClock  # type: ignore[misc]
+    spiff_timer.datetime = _EngineClock
     _walk_the_whole_tree()
 
 
@@ -83,11 +83,11 @@ def runtime_of(session: Session) -> Runtime:
     return found
 
 
-class _StateOnlyConverter(BpmnWorkflowConverter):
+class _StateOnlyConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """Writes a workflow without its spec; restores it onto a spec we already hold."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct: dict[str, Any] = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
@@ -142,7 +142,7 @@ class Runtime:
 
     def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """The workflow's own state as a JSON-able dict (no spec), finished history trimmed where safe."""
-        dct = self.serializer.to_dict(workflow)
+        dct: dict[str, Any] = self.serializer.to_dict(workflow)
         _trim_history(workflow, dct)
         dct[STATE_KEY] = self.serializer.VERSION
         return dct
@@ -173,7 +173,8 @@ class Runtime:
     @staticmethod
     def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
         """Ready manual tasks, in a stable order."""
-        return workflow.get_tasks(state=TaskState.READY, manual=True)
+        tasks: list[Task] = workflow.get_tasks(state=TaskState.READY, manual=True)
+        return tasks
 
     @staticmethod
     def next_timer_at(workflow: BpmnWorkflow, now: datetime) -> datetime | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (abort, flash, redirect, render_template, request, send_file, url_for)
@@ -57,7 +58,7 @@ def _prefill(task: Any, data: dict[str, Any]) -> dict[str, Any] | None:
     return data
 
 
-def _render_task(task: Any, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+def _render_task(task: Any, values: dict[str, Any] | None = None, errors: Mapping[str, str | list[str]] | None = None,
                  extra_rows: dict[str, int] | None = None, status: int = 200, error: str = ""):  # type: ignore[no-untyped-def]
     instance = task.instance
     if not can_view_instance(db.session, current_user, instance):
