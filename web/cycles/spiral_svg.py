@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -130,7 +129,7 @@ def _pill(x: float, y: float, text: str, size: float, *, fill: str, stroke: str,
 def _stage_node(code: str, label: str, status: str, x: float, y: float, size: float, hub: bool) -> str:
     shown = _short(label)
     if status == "current":
-        style: dict[str, Any] = dict(fill=_CURRENT_FILL, stroke="#a63b0a", text_fill="#ffffff", bold=True)
+        style = dict(fill=_CURRENT_FILL, stroke="#a63b0a", text_fill="#ffffff", bold=True)
     elif status == "done":
         shown = "✓\u2009" + shown
         style = dict(fill=_DONE_FILL, stroke="#237032", text_fill="#ffffff")
@@ -143,7 +142,7 @@ def _stage_node(code: str, label: str, status: str, x: float, y: float, size: fl
     cls = f"stage {status}" + (" hub" if hub else "")
     return (f'<g class="{cls}" data-stage="{escape(code)}">'
             f'<title>{escape(label)}（{_STATUS_TEXT[status]}）</title>'
-            + _pill(x, y, shown, size, **style) + "</g>")
+            + _pill(x, y, shown, size, **style) + "</g>")  # type: ignore[arg-type]  # style holds _pill's keywords
 
 
 def _small_node(code: str, label: str, live: bool, x: float, y: float, size: float) -> str:
