@@ -160,11 +160,10 @@ class Spiral:
         form = form_of(form_id)
         answers = {k: v for k, v in data.items() if not (form and k in form.file_fields)}
         uploads = sample_uploads(form) if form else []
-        with timer:
-            with self.sessions() as session:
-                task = complete_task(session, session.get(Person, actor_id), task_id, answers, _now(timer),
-                                     uploads=uploads)
-                bpmn_id = task.bpmn_id
+        with timer, self.sessions() as session:
+            task = complete_task(session, session.get(Person, actor_id), task_id, answers, _now(timer),
+                                 uploads=uploads)
+            bpmn_id = task.bpmn_id
         return bpmn_id
 
 

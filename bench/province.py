@@ -132,9 +132,8 @@ def _bulk(db_engine: Any, n_rows: int, schools: int) -> dict[str, Any]:
 def _time(sessions: Any, fn: Any, repeat: int = REPEAT) -> Timer:
     timer = Timer()
     for k in range(repeat):
-        with sessions() as session:
-            with timer:
-                fn(session, k)
+        with sessions() as session, timer:
+            fn(session, k)
     return timer
 
 

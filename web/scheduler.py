@@ -1,6 +1,7 @@
 """APScheduler runs the tick: inside the app (the embedded default) or standalone (`spiral scheduler`)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -47,7 +48,5 @@ def run_blocking(app: Flask, seconds: int | None = None) -> None:
                       coalesce=True)
     print(f"Spiral 调度器已启动：每 {interval} 秒执行一次 tick（Ctrl+C 退出）", flush=True)
     _tick_job(app)()
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass

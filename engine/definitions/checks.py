@@ -74,7 +74,7 @@ def check_conventions(meta: dict[str, Any], filename: str, role_exists: Checker,
     vocabulary = {s["code"] for s in meta["vocabulary"]}
     for task_id, task in meta["tasks"].items():
         def problem(message: str, target: list[Problem] = problems) -> None:
-            target.append(Problem(message, filename, task["line"], task_id, task["name"]))
+            target.append(Problem(message, filename, task["line"], task_id, task["name"]))  # noqa: B023 - called in this iteration only
         routed_by_camunda = task["assignee"] or task["candidate_groups"] or task["candidate_users"]
         if not routed_by_camunda:
             if not task["lane"]:

@@ -5,7 +5,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -46,7 +46,7 @@ class _EngineClock(datetime):
         fixed = _engine_now.get()
         if fixed is None:
             return datetime.now(tz)
-        aware = fixed.replace(tzinfo=timezone.utc)
+        aware = fixed.replace(tzinfo=UTC)
         return aware.astimezone(tz) if tz else fixed
 
 
@@ -191,7 +191,7 @@ class Runtime:
             if isinstance(value, str):
                 try:
                     parsed = datetime.fromisoformat(value)
-                    when = parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+                    when = parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
                 except ValueError:
                     when = now
             earliest = when if earliest is None or when < earliest else earliest
