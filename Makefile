@@ -49,6 +49,11 @@ test: setup
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/python -m pytest -q
 
+## make lint: ruff, then mypy (strict on engine/; settings in setup.cfg)
+lint: setup
+	$(BIN)/ruff check engine web forms tests bench
+	$(BIN)/mypy engine web forms
+
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not e2e"
 

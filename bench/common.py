@@ -5,19 +5,20 @@ import os
 import random
 import statistics
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forms import default_registry
-from engine.tables import create_schema
-from engine.db.session import make_engine
 from engine.assembly import build_engine, session_factory
+from engine.db.session import make_engine
 from engine.demo.school import deploy_shipped, seed_org
 from engine.org.models import Subject
+from engine.tables import create_schema
+from forms import default_registry
 
 T0 = datetime(2025, 9, 1, 9, 0)
 PERIOD = "2025-2026-1"

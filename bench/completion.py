@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from sqlalchemy import select
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
 from engine.definitions.deploy import latest_definition
 from engine.definitions.specs import loaded_for
-from engine.workflow.models import HumanTask
 from engine.org.models import Person
 from engine.org.people import find_person
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
 from engine.workflow.tasks import complete_task
 
-from .common import (CyclePath, CycleSpec, T0, PERIOD, Timer, form_of, fresh_database, load_note, school_year,
-                     table)
+from .common import PERIOD, T0, CyclePath, CycleSpec, Timer, form_of, fresh_database, load_note, school_year, table
 
 HISTORY_POINTS = (10, 100, 1000)
 MEASURED = 30  # completions timed at each history point (10 gave ratios from 0.65 to 1.56 across runs)
@@ -160,11 +160,10 @@ class Spiral:
         form = form_of(form_id)
         answers = {k: v for k, v in data.items() if not (form and k in form.file_fields)}
         uploads = sample_uploads(form) if form else []
-        with timer:
-            with self.sessions() as session:
-                task = complete_task(session, session.get(Person, actor_id), task_id, answers, _now(timer),
-                                     uploads=uploads)
-                bpmn_id = task.bpmn_id
+        with timer, self.sessions() as session:
+            task = complete_task(session, session.get(Person, actor_id), task_id, answers, _now(timer),
+                                 uploads=uploads)
+            bpmn_id = task.bpmn_id
         return bpmn_id
 
 

@@ -13,10 +13,10 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from engine.workflow.cycles import start_cycle
 from engine.db.base import Base
 from engine.org.models import Person
 from engine.org.people import find_person
+from engine.workflow.cycles import start_cycle
 
 from .common import PERIOD, T0, fresh_database, load_note, percentile, school_year, table
 
@@ -79,7 +79,7 @@ def _ppid(pid: int) -> int:
 
 def _serve(folder: Path, url: str, port: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, DATABASE_URL=url, SPIRAL_INSTANCE=str(folder / "instance"), SECRET_KEY="bench")
-    log = open(folder / "gunicorn.log", "wb")
+    log = open(folder / "gunicorn.log", "wb")  # noqa: SIM115 - gunicorn writes to it after we return
     server = subprocess.Popen([str(VENV_BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                                "--timeout", "120", "--log-level", "warning", "web:create_app()"],
                               env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -15,14 +15,14 @@ from typing import Any
 from sqlalchemy import text
 
 from engine.db import cache as org_cache
-from engine.workflow.models import HumanTask
 from engine.org.models import Person
 from engine.org.people import find_person
-from engine.workflow.inbox import inbox, inbox_counts
 from engine.supervision.notices import NoticeFilter, colour_counts, count_notices, list_notices
 from engine.supervision.reports import on_time_rates
-from engine.workflow.cycle_counts import recount
 from engine.tick import run_tick
+from engine.workflow.cycle_counts import recount
+from engine.workflow.inbox import inbox, inbox_counts
+from engine.workflow.models import HumanTask
 
 from .common import SEED, Timer, fresh_database, load_note, table
 
@@ -132,9 +132,8 @@ def _bulk(db_engine: Any, n_rows: int, schools: int) -> dict[str, Any]:
 def _time(sessions: Any, fn: Any, repeat: int = REPEAT) -> Timer:
     timer = Timer()
     for k in range(repeat):
-        with sessions() as session:
-            with timer:
-                fn(session, k)
+        with sessions() as session, timer:
+            fn(session, k)
     return timer
 
 

@@ -8,10 +8,11 @@ the CLI and the tests each assemble their own: two apps in one process share not
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine as DatabaseEngine
@@ -20,9 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from forms import FormRegistry, default_registry
 
 from .bus import MessageBus
-from .errors import Problem
 from .db.cache import watch
 from .definitions.specs import SpecCache
+from .errors import Problem
 from .notify import handlers as notify_handlers
 from .notify.settings import MailSettings
 from .parts import KEY

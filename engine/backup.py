@@ -337,8 +337,8 @@ def _relative(stored: str, old_dir: str | None) -> PurePath:
 
 def _upgrade_schema(database_url: str) -> None:
     """Bring an older backup's schema up to date and stamp a new org snapshot token (as `spiral init-db`)."""
-    from engine.tables import create_schema
     from engine.db.session import make_engine
+    from engine.tables import create_schema
     engine = make_engine(database_url)
     try:
         create_schema(engine)

@@ -3,7 +3,8 @@ engine/assembly.py, act on it in the same transaction (cosmicpython's message bu
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.orm import Session
 

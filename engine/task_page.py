@@ -10,8 +10,6 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from forms import FormDef
-
 from engine.audit import AuditEvent
 from engine.definitions.specs import form_registry, loaded_for
 from engine.errors import NotAllowed
@@ -19,13 +17,13 @@ from engine.org.models import Person
 from engine.org.people import unit_path
 from engine.supervision.models import ACTIVE, SupervisionNotice
 from engine.supervision.notices import notices_for_task
-
 from engine.workflow.access import can_view_instance, may_act, must_claim
 from engine.workflow.cycles import timeline
 from engine.workflow.inbox import due_state
 from engine.workflow.instructions import render_instructions
 from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance
 from engine.workflow.tasks import get_task, task_context
+from forms import FormDef
 
 
 @dataclass

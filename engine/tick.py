@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from . import audit
 from .calendar.closures import load_calendar
 from .db.base import Base
+from .db.session import rowcount
 from .definitions.specs import loaded_for
 from .errors import ScriptError
 from .notify.delivery import deliver_pending
@@ -64,7 +65,7 @@ def acquire_lock(session: Session, holder: str, lease: timedelta = LEASE) -> boo
         SchedulerLock.name == LOCK_NAME, (SchedulerLock.expires_at < wall) | (SchedulerLock.holder == holder))
         .values(holder=holder, expires_at=wall + lease).execution_options(synchronize_session=False))
     session.commit()
-    return taken.rowcount == 1
+    return rowcount(taken) == 1
 
 
 def release_lock(session: Session, holder: str) -> None:

@@ -5,10 +5,10 @@ Plain Python: never imports flask, engine or web, so the engine can validate tas
 
 from __future__ import annotations
 
+from .check import check_definition
 from .definition import Component, FormDef, Option
 from .errors import FormDefinitionError, FormNotFound
 from .post import encode_form_post, parse_form_post
-from .check import check_definition
 from .registry import LIBRARY, FormRegistry, default_registry
 from .render import TEMPLATE_DIR, render_form_html, ui_text
 from .schema import build_schema, validate_submission

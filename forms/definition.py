@@ -132,7 +132,7 @@ def _parse_component(raw: Any, source: str, where: str) -> Component | None:
     if kind in IGNORED_TYPES:
         return None
     label = str(raw.get("label") or raw.get("dateLabel") or raw.get("timeLabel") or "")
-    common = {"raw": raw, "label": label, "description": str(raw.get("description") or "")}
+    common: dict[str, Any] = {"raw": raw, "label": label, "description": str(raw.get("description") or "")}
     if kind == "text":
         return Component(type="text", key=None, blocks=_text_blocks(str(raw.get("text") or "")), **common)
     if kind == "group":

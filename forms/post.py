@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from .definition import Component, FormDef
 from .fields import FALSE_WORDS
@@ -17,7 +17,11 @@ MAX_ROWS = 200
 class FormData(Protocol):
     """What parse_form_post needs from werkzeug's MultiDict (or anything shaped like it)."""
 
-    def get(self, key: str, default: Any = None) -> Any: ...
+    @overload
+    def get(self, key: str) -> Any: ...
+
+    @overload
+    def get(self, key: str, default: Any) -> Any: ...
 
     def __contains__(self, key: object) -> bool: ...
 
@@ -71,8 +75,8 @@ def _row_count(comp: Component, formdata: FormData, name: str) -> int:
     keys = getattr(formdata, "keys", None)
     if callable(keys):
         found = re.compile(rf"^{re.escape(name)}-(\d+)-")
-        for posted in keys():
-            match = found.match(str(posted))
+        for key in keys():
+            match = found.match(str(key))
             if match and int(match.group(1)) < MAX_ROWS:
                 count = max(count, int(match.group(1)) + 1)
     def posted(i: int) -> bool:

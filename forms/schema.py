@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
 from .definition import Component, FormDef
 from .fields import (
-    CheckboxInput, ChecklistInput, ChoiceInput, DateTimeInput, FilesInput, NumberInput, RowsInput, TextInput,
+    CheckboxInput,
+    ChecklistInput,
+    ChoiceInput,
+    DateTimeInput,
+    FilesInput,
+    NumberInput,
+    RowsInput,
+    TextInput,
 )
 from .i18n import language, message
 
-FIELD_CLASSES: dict[str, type[fields.Field]] = {
+FIELD_CLASSES: dict[str, Callable[..., fields.Field]] = {
     "textfield": TextInput, "textarea": TextInput, "number": NumberInput, "select": ChoiceInput,
     "radio": ChoiceInput, "checklist": ChecklistInput, "checkbox": CheckboxInput, "datetime": DateTimeInput,
     "filepicker": FilesInput,

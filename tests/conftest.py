@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.tables import create_schema
-from engine.db.session import make_engine
 from engine.assembly import build_engine, session_factory
-from engine.demo.school import deploy_shipped, seed_org
 from engine.db import cache
+from engine.db.session import make_engine
 from engine.definitions.specs import SpecCache
+from engine.demo.school import deploy_shipped, seed_org
+from engine.tables import create_schema
 
 pytest_plugins = ["tests.receivers"]  # local SMTP server and robot webhook fixtures
 

@@ -14,8 +14,8 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
-from engine.tables import create_schema
 from engine.errors import InvalidInput, InvalidProcess, SpiralError
+from engine.tables import create_schema
 
 from .extensions import db
 
@@ -141,7 +141,7 @@ def subjects_cmd(level: str | None, as_json: bool) -> None:
 def people_cmd(role: str | None, as_json: bool) -> None:
     """List people and the roles they hold."""
     from engine.org.people import people
-    rows = [{"username": p.username, "name": p.name,
+    rows: list[dict[str, Any]] = [{"username": p.username, "name": p.name,
              "roles": [{"role": h.role.name, "unit": h.unit.name} for h in p.holdings]}
             for p in people(db.session, role)]
     if as_json:
@@ -183,8 +183,8 @@ def notices_cmd(status: str, as_json: bool) -> None:
 @with_appcontext
 def complete(task_id: int, username: str, data_text: str, now_text: str | None) -> None:
     """Complete TASK_ID as a user (a candidate claims it first)."""
-    from engine.workflow.tasks import complete_task
     from engine.workflow.inbox import instance_tasks
+    from engine.workflow.tasks import complete_task
     task = complete_task(db.session, _person(username), task_id, _json_arg(data_text), _now(now_text))
     click.echo(f"已完成任务 #{task.id}“{task.title}”")
     for nxt in instance_tasks(db.session, task.instance):
@@ -228,6 +228,7 @@ def tick(now_text: str | None) -> None:
 def scheduler_cmd(seconds: int | None) -> None:
     """Run the tick standalone, forever (for deployments with several web processes)."""
     from flask import current_app
+
     from .scheduler import run_blocking
     run_blocking(current_app._get_current_object(), seconds)  # type: ignore[attr-defined]
 
@@ -238,6 +239,7 @@ def scheduler_cmd(seconds: int | None) -> None:
 def backup_cmd(file: Path) -> None:
     """Save the database and the uploaded evidence (UPLOAD_DIR) together in FILE (.tar.gz)."""
     from flask import current_app
+
     from engine.backup import backup
     done = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(current_app.config["UPLOAD_DIR"]), file)
     click.echo(f"备份完成：{file}（{done['database']} 数据库，{done['uploads']} 个上传文件，"
@@ -251,12 +253,13 @@ def backup_cmd(file: Path) -> None:
 def restore_cmd(file: Path, yes: bool) -> None:
     """Bring back the database and the uploaded evidence from a `spiral backup` FILE (stop the server first)."""
     from flask import current_app
+
     from engine.backup import inspect_backup, restore
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     manifest = inspect_backup(file, url)
     if not yes:
         click.confirm(f"将用 {manifest['created']} 的备份覆盖当前数据库和上传文件，继续吗？", abort=True)
-    db.session.remove()
+    db.session.remove()  # type: ignore[attr-defined]  # scoped_session (web/extensions.py)
     db.engine.dispose()  # this process's pooled connections must not outlive the file they point to
     restore(url, Path(current_app.config["UPLOAD_DIR"]), file)
     click.echo(f"恢复完成：数据库和 {manifest['uploads']} 个上传文件已恢复到 {manifest['created']} 的备份"
@@ -269,6 +272,7 @@ def restore_cmd(file: Path, yes: bool) -> None:
 def run(host: str, port: int) -> None:
     """Serve the app with the scheduler running (what `make run` calls)."""
     from waitress import serve
+
     from . import create_app
     app = create_app({"SCHEDULER_ENABLED": True})
     click.echo(f"Spiral 已启动：http://{host}:{port}  （Ctrl+C 退出）")
@@ -314,8 +318,8 @@ class _SpiralGroup(FlaskGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("standalone_mode", True)
         try:
-            return super().main(*args, standalone_mode=False, **{k: v for k, v in kwargs.items()
-                                                                 if k != "standalone_mode"})
+            return super().main(*args, standalone_mode=False, **{  # type: ignore[call-overload]
+                k: v for k, v in kwargs.items() if k != "standalone_mode"})
         except InvalidInput as exc:
             details = "；".join(f"{k}: {'，'.join(v)}" for k, v in exc.errors.items())
             click.echo(f"错误：{exc.message}" + (f"（{details}）" if details else ""), err=True)

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound, ScriptError, SpiralError

@@ -9,6 +9,7 @@ from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
+from sqlalchemy.orm import Session
 
 from engine.db import Base
 from engine.db.cache import watch
@@ -23,8 +24,15 @@ class SpiralSession(FlaskSession):
         self.info[KEY] = current_app.extensions["spiral"]
 
 
+class SpiralSQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy, with `session` typed as the Session the engine's functions take."""
+
+    # At runtime db.session is a scoped_session, which proxies every Session method to the request's session.
+    session: Session  # type: ignore[assignment]
+
+
 watch(SpiralSession)
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": SpiralSession})
+db = SpiralSQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": SpiralSession})
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

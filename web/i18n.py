@@ -1,7 +1,7 @@
 """Language choice (zh_CN default, en available) and on-demand compilation of the catalogs."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -31,7 +31,7 @@ def selected_locale() -> Locale:
     return _parsed(select_locale())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parsed(code: str) -> Locale:
     return Locale.parse(code)
 

@@ -1,6 +1,7 @@
 """APScheduler runs the tick: inside the app (the embedded default) or standalone (`spiral scheduler`)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 def _tick_job(app: Flask) -> Any:
     def tick() -> None:
         from engine.tick import run_tick
+
         from . import clock
         from .extensions import db
         with app.app_context():
@@ -25,7 +27,7 @@ def _tick_job(app: Flask) -> Any:
                 log.exception("scheduler tick failed")
                 db.session.rollback()
             finally:
-                db.session.remove()
+                db.session.remove()  # type: ignore[attr-defined]  # scoped_session (web/extensions.py)
     return tick
 
 
@@ -47,7 +49,5 @@ def run_blocking(app: Flask, seconds: int | None = None) -> None:
                       coalesce=True)
     print(f"Spiral 调度器已启动：每 {interval} 秒执行一次 tick（Ctrl+C 退出）", flush=True)
     _tick_job(app)()
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass

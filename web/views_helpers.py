@@ -69,6 +69,7 @@ def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
     from engine.org.access import can_supervise, is_quality_office
     from engine.supervision.notices import supervises_any
+
     from .extensions import db
     counts, quality_office, leader, supervisor, unread = {}, False, False, False, 0
     if getattr(current_user, "is_authenticated", False):
@@ -84,6 +85,7 @@ def context() -> dict[str, Any]:
 def current_unread() -> int:
     """The signed-in person's unread notifications (the bell), counted once per request."""
     from engine.notify.notifications import unread_count
+
     from .extensions import db
     if "unread_notifications" not in g:
         g.unread_notifications = unread_count(db.session, current_user)
@@ -93,6 +95,7 @@ def current_unread() -> int:
 def current_counts() -> dict[str, int]:
     """The signed-in person's inbox tab counts, counted once per request."""
     from engine.workflow.inbox import inbox_counts
+
     from .extensions import db
     if "inbox_counts" not in g:
         g.inbox_counts = inbox_counts(db.session, current_user, clock.now())

@@ -16,7 +16,8 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, String, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column

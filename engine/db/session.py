@@ -1,9 +1,9 @@
 """Database connections for the Flask-free side: engines with SQLite's pragmas."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 
 
 def make_engine(url: str) -> Engine:
@@ -21,3 +21,8 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched; Session.execute() is typed as a plain Result, which has none."""
+    return cast("CursorResult[Any]", result).rowcount

@@ -7,16 +7,18 @@ made in another tool is either run with its meaning or refused with a precise re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .namespaces import CAMUNDA, NS, ZEEBE
 from engine.calendar.deadlines import parse_duration
 from engine.errors import Problem
+
+from .namespaces import CAMUNDA, NS, ZEEBE, nodes
 from .sandbox import check_code, normalize_expression
 
 VARIABLE = re.compile(r"^\s*(\$\{\s*|=\s*)([A-Za-z_][A-Za-z0-9_]*)\s*\}?\s*$")
@@ -62,7 +64,8 @@ def _owner(node: etree._Element) -> etree._Element:
 
 def _problem(node: etree._Element, message: str, filename: str) -> Problem:
     owner = _owner(node)
-    return Problem(message, filename, node.sourceline, owner.get("id", ""), (owner.get("name") or "").strip())
+    return Problem(message, filename, node.sourceline, owner.get("id", ""),  # type: ignore[arg-type]  # stubs: sourceline is int | None
+                   (owner.get("name") or "").strip())
 
 
 def check_conventions(meta: dict[str, Any], filename: str, role_exists: Checker, form_exists: Checker
@@ -73,7 +76,7 @@ def check_conventions(meta: dict[str, Any], filename: str, role_exists: Checker,
     vocabulary = {s["code"] for s in meta["vocabulary"]}
     for task_id, task in meta["tasks"].items():
         def problem(message: str, target: list[Problem] = problems) -> None:
-            target.append(Problem(message, filename, task["line"], task_id, task["name"]))
+            target.append(Problem(message, filename, task["line"], task_id, task["name"]))  # noqa: B023 - called in this iteration only
         routed_by_camunda = task["assignee"] or task["candidate_groups"] or task["candidate_users"]
         if not routed_by_camunda:
             if not task["lane"]:
@@ -123,14 +126,14 @@ def _check_due_date(value: str, problem: Callable[..., None]) -> None:
 def check_code_elements(process: etree._Element, filename: str) -> list[Problem]:
     """Conditions and scripts: a language Spiral runs, and code the sandbox accepts."""
     problems: list[Problem] = []
-    for node in process.xpath(".//bpmn:conditionExpression", namespaces=NS):
+    for node in nodes(process, ".//bpmn:conditionExpression"):
         language = (node.get("language") or "").strip().lower()
         if language not in _PYTHON_LANGUAGES:
             problems.append(_problem(node, f"条件表达式的语言“{language}”不受支持（请写 Python、"
                                            f"${{…}} 或 = … 形式）", filename))
             continue
         problems += _code_problems(node, normalize_expression(node.text or ""), "eval", filename)
-    for script_task in process.xpath(".//bpmn:scriptTask", namespaces=NS):
+    for script_task in nodes(process, ".//bpmn:scriptTask"):
         language = (script_task.get("scriptFormat") or "").strip().lower()
         if language not in _PYTHON_LANGUAGES:
             problems.append(_problem(script_task, f"脚本语言“{language}”不受支持，只能使用 Python", filename))
@@ -138,7 +141,7 @@ def check_code_elements(process: etree._Element, filename: str) -> list[Problem]
         if script_task.get(CAMUNDA + "resource"):
             problems.append(_problem(script_task, "不支持外部脚本文件（camunda:resource），请把脚本写在任务中",
                                      filename))
-        for node in script_task.xpath("./bpmn:script", namespaces=NS):
+        for node in nodes(script_task, "./bpmn:script"):
             problems += _code_problems(node, node.text or "", "exec", filename)
     return problems
 
@@ -208,7 +211,7 @@ def check_foreign(process: etree._Element, filename: str) -> tuple[list[Problem]
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for path, message in _UNSUPPORTED:
-        for node in process.xpath(path, namespaces=NS):
+        for node in nodes(process, path):
             problems.append(_problem(node, message, filename))
     for node in process.iter():
         if not isinstance(node.tag, str):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal, overload
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -97,6 +98,10 @@ def _store(session: Session, actor: Person | None, filename: str, process: Loade
     return definition
 
 
+@overload
+def latest_definition(session: Session, process_id: str, required: Literal[True] = ...) -> ProcessDefinition: ...
+@overload
+def latest_definition(session: Session, process_id: str, required: bool) -> ProcessDefinition | None: ...
 def latest_definition(session: Session, process_id: str, required: bool = True) -> ProcessDefinition | None:
     """The newest version of a process; raises NotFound when required and there is none."""
     definition = session.scalars(select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)

@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 import processes
 from engine import audit
-from engine.org.access import is_quality_office
-from .loading import parse_xml_safely
-from .namespaces import NS
-from .deploy import latest_definition
 from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.org.access import is_quality_office
 from engine.org.models import LEVELS, Person
 
+from .deploy import latest_definition
+from .loading import parse_xml_safely
 from .models import ProcessDraft
+from .namespaces import NS, nodes
 
 PROCESS_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_\-]{0,99}$")
 BLANK = """<?xml version="1.0" encoding="UTF-8"?>
@@ -49,7 +49,7 @@ BLANK = """<?xml version="1.0" encoding="UTF-8"?>
 def process_id_of(xml: str) -> str:
     """The id of the (first executable) process in a BPMN text; raises InvalidProcess or InvalidInput."""
     root = parse_xml_safely(xml, "draft.bpmn").getroot()
-    found = [p for p in root.xpath("./bpmn:process", namespaces=NS) if p.get("isExecutable") != "false"]
+    found = [p for p in nodes(root, "./bpmn:process") if p.get("isExecutable") != "false"]
     if not found or not PROCESS_ID.match(found[0].get("id", "")):
         raise InvalidInput("草稿中没有可执行的流程，或流程 id 不合法（只能用字母、数字、下划线）")
     return found[0].get("id", "")
@@ -106,7 +106,7 @@ def from_template(level: str, process_id: str, name: str) -> str:
     else:
         raise InvalidInput(f"没有“{level}”模板")
     root = etree.fromstring(text.encode("utf-8"))
-    process = root.xpath("./bpmn:process", namespaces=NS)[0]
+    process = nodes(root, "./bpmn:process")[0]
     old = process.get("id")
     process.set("id", process_id)
     process.set("name", name.strip() or process_id)

@@ -7,14 +7,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine import audit
+from engine.definitions.specs import form_registry
+from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from engine.org.access import is_quality_office
+from engine.org.models import Person
 from forms import FormDef, FormDefinitionError, check_definition
 from forms.registry import ID_RE
-
-from engine import audit
-from engine.org.access import is_quality_office
-from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from engine.org.models import Person
-from engine.definitions.specs import form_registry
 
 MAX_CHARS = 1024 * 1024
 

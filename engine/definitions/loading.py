@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from engine.errors import InvalidProcess, Problem
+
 from . import checks as bpmn_checks
 from .namespaces import CAMUNDA as _CAMUNDA
-from .namespaces import NS
-from engine.errors import InvalidProcess, Problem
+from .namespaces import NS, nodes
 from .stages import DEFAULT_STAGES
 
 MAX_BPMN_BYTES = 5 * 1024 * 1024
@@ -64,32 +66,31 @@ def _quote_bare_timers(tree: etree._ElementTree) -> None:
 
 def _properties(node: etree._Element) -> dict[str, str]:
     props: dict[str, str] = {}
-    for prop in node.xpath("./bpmn:extensionElements/camunda:properties/camunda:property", namespaces=NS):
+    for prop in nodes(node, "./bpmn:extensionElements/camunda:properties/camunda:property"):
         props[prop.get("name", "")] = prop.get("value", "")
-    for prop in node.xpath("./bpmn:extensionElements/zeebe:properties/zeebe:property", namespaces=NS):
+    for prop in nodes(node, "./bpmn:extensionElements/zeebe:properties/zeebe:property"):
         props[prop.get("name", "")] = prop.get("value", "")
-    for prop in node.xpath("./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property",
-                           namespaces=NS):
+    for prop in nodes(node, "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"):
         props[prop.get("name", "")] = prop.get("value", "")
     return props
 
 
 def _first_text(node: etree._Element, path: str) -> str:
-    found = node.xpath(path, namespaces=NS)
+    found = nodes(node, path)
     return (found[0].text or "").strip() if found else ""
 
 
 def _lanes(process: etree._Element) -> dict[str, str]:
     lanes: dict[str, str] = {}
-    for lane in process.xpath(".//bpmn:lane", namespaces=NS):
-        for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=NS):
+    for lane in nodes(process, ".//bpmn:lane"):
+        for ref in nodes(lane, "./bpmn:flowNodeRef"):
             lanes[(ref.text or "").strip()] = (lane.get("name") or "").strip()
     return lanes
 
 
 def _zeebe(node: etree._Element, element: str, attr: str) -> str:
     """A Camunda 8 (Zeebe) setting; a FEEL `=name` becomes `${name}` as Camunda 7 writes it."""
-    found = node.xpath(f"./bpmn:extensionElements/zeebe:{element}", namespaces=NS)
+    found = nodes(node, f"./bpmn:extensionElements/zeebe:{element}")
     value = (found[0].get(attr) or "").strip() if found else ""
     if value.startswith("="):
         value = "${%s}" % value[1:].strip()
@@ -132,9 +133,9 @@ def _task_meta(node: etree._Element, lane: str) -> dict[str, Any]:
 def _flow_order(process: etree._Element) -> list[str]:
     """Flow node ids in breadth-first order from the start events (document order for the rest)."""
     outgoing: dict[str, list[str]] = {}
-    for flow in process.xpath("./bpmn:sequenceFlow", namespaces=NS):
+    for flow in nodes(process, "./bpmn:sequenceFlow"):
         outgoing.setdefault(flow.get("sourceRef", ""), []).append(flow.get("targetRef", ""))
-    starts = [n.get("id") for n in process.xpath("./bpmn:startEvent", namespaces=NS)]
+    starts = [n.get("id", "") for n in nodes(process, "./bpmn:startEvent")]
     seen: list[str] = []
     queue = deque(starts)
     while queue:
@@ -163,10 +164,10 @@ def extract_meta(process: etree._Element) -> dict[str, Any]:
     """Spiral's view of one process element: its tasks' routing, stage, deadline, form, instructions."""
     lanes = _lanes(process)
     tasks: dict[str, Any] = {}
-    for node in process.xpath(".//bpmn:userTask | .//bpmn:manualTask", namespaces=NS):
-        tasks[node.get("id")] = _task_meta(node, lanes.get(node.get("id"), ""))
+    for node in nodes(process, ".//bpmn:userTask | .//bpmn:manualTask"):
+        tasks[node.get("id", "")] = _task_meta(node, lanes.get(node.get("id", ""), ""))
     start_form = ""
-    for node in process.xpath("./bpmn:startEvent", namespaces=NS):
+    for node in nodes(process, "./bpmn:startEvent"):
         start_form = _task_meta(node, "")["form"] or start_form
     vocabulary = _stage_vocabulary(_properties(process))
     order = _flow_order(process)
@@ -175,7 +176,7 @@ def extract_meta(process: etree._Element) -> dict[str, Any]:
     codes_used = list(dict.fromkeys(used))
     known = [s["code"] for s in vocabulary]
     stages = [s for s in vocabulary if s["code"] in codes_used and s["code"] in known]
-    timers = len(process.xpath(".//bpmn:timerEventDefinition", namespaces=NS))
+    timers = len(nodes(process, ".//bpmn:timerEventDefinition"))
     return {"tasks": tasks, "start_form": start_form, "stages": stages, "vocabulary": vocabulary,
             "level": _properties(process).get("level", ""), "timers": timers}
 
@@ -190,10 +191,10 @@ def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str
     tree = parse_xml_safely(data, filename)
     root = tree.getroot()
     if root.tag != "{%s}definitions" % NS["bpmn"]:
-        raise InvalidProcess([Problem("这不是 BPMN 2.0 文件（根元素应为 bpmn:definitions）", filename, root.sourceline)])
+        raise InvalidProcess([Problem("这不是 BPMN 2.0 文件（根元素应为 bpmn:definitions）", filename, root.sourceline)])  # type: ignore[arg-type]  # stubs: sourceline is int | None
     problems = bpmn_checks.schema_problems(tree, filename)
     schema_ok = not problems
-    executable = [p for p in root.xpath("./bpmn:process", namespaces=NS) if p.get("isExecutable") != "false"]
+    executable = [p for p in nodes(root, "./bpmn:process") if p.get("isExecutable") != "false"]
     if not executable:
         problems.append(Problem("文件中没有可执行的流程（bpmn:process isExecutable=\"true\"）", filename))
         raise InvalidProcess(problems)
@@ -225,7 +226,7 @@ def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str
     if problems:
         raise InvalidProcess(problems, warnings)
     xml = etree.tostring(root, encoding="unicode")
-    return LoadedProcess(process.get("id"), (process.get("name") or process.get("id")).strip(), xml,
+    return LoadedProcess(process.get("id", ""), (process.get("name") or process.get("id") or "").strip(), xml,
                          spec, subprocess_specs, meta, warnings)
 
 

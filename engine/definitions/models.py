@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.db.base import Base
 
 
-
 class ProcessDefinition(Base):
     """One deployed version of one BPMN process; running instances stay on their version."""
 

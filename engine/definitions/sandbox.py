@@ -13,8 +13,12 @@ from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
 from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_sequence,
-                                     guarded_unpack_sequence, safer_getattr)
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
@@ -105,17 +109,17 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
     return operations[op]()
 
 
-class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """SpiffWorkflow script environment backed by RestrictedPython."""
 
-    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict | None = None) -> Any:
+    def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = _compile(normalize_expression(expression), "eval")
         scope = _safe_globals()
         scope.update(external_context or {})
         scope.update(context)
         return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guarded builtins
 
-    def execute(self, script: str, context: dict[str, Any], external_context: dict | None = None) -> bool:
+    def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = _compile(script, "exec")
         base = _safe_globals()
         scope = dict(base)

@@ -3,14 +3,14 @@ parts of the assembled engine that definitions read."""
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from forms import FormDef, FormDefinitionError, FormNotFound, FormRegistry
-
 from engine.errors import InvalidProcess, NotFound, Problem
 from engine.parts import part
+from forms import FormDef, FormDefinitionError, FormNotFound, FormRegistry
 
 from .loading import LoadedProcess, load_process
 

@@ -8,17 +8,17 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 import processes
-from engine.workflow.cycles import current_period, start_cycle
 from engine.calendar.deadlines import OFFICIAL, compute_due
-from engine.supervision.ladders import seed_ladders
 from engine.definitions.deploy import deploy
-from engine.workflow.models import HumanTask
-from engine.org.models import Person, Role, RoleHolding, Subject, Unit
-from engine.workflow.sample import sample_answers, sample_uploads
-from engine.supervision.notices import all_notices, close, extend, record_talk, remind
-from engine.workflow.tasks import complete_task
-from engine.tick import run_tick
 from engine.definitions.specs import form_registry
+from engine.org.models import Person, Role, RoleHolding, Subject, Unit
+from engine.supervision.ladders import seed_ladders
+from engine.supervision.notices import all_notices, close, extend, record_talk, remind
+from engine.tick import run_tick
+from engine.workflow.cycles import current_period, start_cycle
+from engine.workflow.models import HumanTask
+from engine.workflow.sample import sample_answers, sample_uploads
+from engine.workflow.tasks import complete_task
 
 DEMO_PASSWORD = "demo123"
 

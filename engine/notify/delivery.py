@@ -19,8 +19,10 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, object_session
 
 from engine import audit
+from engine.db.session import rowcount
 from engine.errors import Conflict, NotAllowed, NotFound
 from engine.org.models import Person
+
 from .models import Delivery, Notification
 from .settings import MailSettings, mail_settings
 
@@ -102,7 +104,7 @@ def default_sender(delivery: Delivery, notification: Notification, config: MailS
         raise SendError(f"未知的通知渠道：{delivery.channel}")
 
 
-def _claim(session: Session, delivery_id: int, status: str, due: datetime, now: datetime) -> bool:
+def _claim(session: Session, delivery_id: int, status: str, due: datetime | None, now: datetime) -> bool:
     """Take one due row for this process; False when another process took it first."""
     result = session.execute(
         update(Delivery).where(Delivery.id == delivery_id, Delivery.status == status,
@@ -110,7 +112,7 @@ def _claim(session: Session, delivery_id: int, status: str, due: datetime, now: 
         .values(status="sending", next_attempt_at=now + LEASE, attempts=Delivery.attempts + 1)
         .execution_options(synchronize_session=False))
     session.commit()
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def deliver_pending(session: Session, now: datetime, *, sender: Sender | None = None,
@@ -128,6 +130,9 @@ def deliver_pending(session: Session, now: datetime, *, sender: Sender | None = 
             counts["skipped"] += 1
             continue
         delivery = session.get(Delivery, delivery_id, populate_existing=True)
+        if delivery is None:  # deleted since it was claimed: nothing left to send
+            counts["skipped"] += 1
+            continue
         try:
             send(delivery, delivery.notification)
         except Exception as exc:  # noqa: BLE001 - any channel failure is recorded and retried, never raised

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.db.cache import snapshot
+from engine.db.session import rowcount
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.org.models import Person
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -72,8 +73,9 @@ def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[tuple[i
         session.get_bind().dialect.name)
     if dialect_insert is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
         table = Notification.__table__
-        statement = dialect_insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(
-            table.c.id, table.c.person_id)
+        # attr-defined: the dict of the two dialects' insert() loses their Insert types, which both have this
+        statement = dialect_insert(table).on_conflict_do_nothing(  # type: ignore[attr-defined]
+            index_elements=["dedupe_key"]).returning(table.c.id, table.c.person_id)
         return sorted((row.id, row.person_id) for row in session.execute(statement, rows))
     made = []
     for values in rows:
@@ -140,7 +142,7 @@ def mark_read(session: Session, actor: Person, notification_id: int | None, now:
         if found is None or found.person_id != actor.id:
             raise NotFound("该通知不存在")
         query = query.where(Notification.id == notification_id)
-    changed = session.execute(query.values(read_at=now).execution_options(synchronize_session=False)).rowcount
+    changed = rowcount(session.execute(query.values(read_at=now).execution_options(synchronize_session=False)))
     session.commit()
     return changed
 

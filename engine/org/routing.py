@@ -113,7 +113,8 @@ def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
     groups = [_resolve_text(g, data) for g in meta.get("candidate_groups", "").split(",") if g.strip()]
     if users or groups:
         candidates = _person_ids(session, [u for u in users if u])
-        names, scope = [], subject.unit_id
+        names: list[str] = []
+        scope: int | None = subject.unit_id
         for group in filter(None, groups):
             role = find_role(session, group)
             if role is None:

@@ -83,6 +83,8 @@ def end_substitution(session: Session, actor: Person, substitution_id: int, now:
         raise Conflict("该代理已经结束")
     before = {"starts_on": str(row.starts_on), "ends_on": str(row.ends_on)}
     person = session.get(Person, row.person_id)
+    if person is None:  # person_id is a foreign key, so only a damaged database gets here
+        raise NotFound("该人员不存在")
     if row.starts_on >= today:
         audit.record(session, actor, "substitution.cancelled", now, object_type="substitution", object_id=row.id,
                      summary=f"取消了{person.name}由{row.substitute.name}代理的安排", before=before)

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import WorkCalendar
+from engine.db.session import rowcount
 from engine.definitions.models import ProcessDefinition
 from engine.notify.notifications import notify_people
 from engine.org.models import Person, Subject
@@ -34,7 +35,7 @@ class _Tick:
     def __init__(self, session: Session, now: datetime, cal: WorkCalendar) -> None:
         self.session, self.now, self.cal = session, now, cal
         self.targets = RungTargets(session, now)
-        self._times: dict[tuple[str, datetime, datetime, bool], list[tuple[datetime, dict]]] = {}
+        self._times: dict[tuple[str, datetime, datetime, bool], list[tuple[datetime, dict[str, Any]]]] = {}
 
     def plan(self, task: DueTask) -> bool:
         """Work out which rungs `task` fires now and where it stands after them; False without any ladder."""
@@ -50,7 +51,7 @@ class _Tick:
         task.end, task.next_rung_at = end, times[end][0] if end < len(times) else None
         return True
 
-    def _rung_times(self, task: DueTask, ladder: LadderInfo) -> list[tuple[datetime, dict]]:
+    def _rung_times(self, task: DueTask, ladder: LadderInfo) -> list[tuple[datetime, dict[str, Any]]]:
         """The ladder's rungs with their times for this task; tasks made together share the working-day math."""
         if task.due_at is None:
             return []
@@ -92,7 +93,7 @@ def _due_tasks(session: Session, now: datetime, ids: list[int]) -> list[DueTask]
 def _due_task(*row: Any) -> DueTask:
     """A DueTask from a row of `_due_tasks`."""
     *columns, process_level, subject_level, assignee_name = row
-    return DueTask(*columns, level=process_level or subject_level,
+    return DueTask(*columns, level=process_level or subject_level,  # type: ignore[misc]  # columns end before level
                    owner_names=[assignee_name] if assignee_name is not None else [])
 
 
@@ -144,7 +145,7 @@ def fire_follow_ups(session: Session, now: datetime) -> int:
         when = task.follow_up_at
         claimed = session.execute(update(HumanTask).where(HumanTask.id == task.id, HumanTask.follow_up_at == when)
                                   .values(follow_up_at=None).execution_options(synchronize_session=False))
-        if claimed.rowcount != 1:
+        if rowcount(claimed) != 1:
             session.rollback()
             continue
         task.follow_up_at = None

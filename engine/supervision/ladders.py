@@ -12,13 +12,12 @@ A ladder is a list of rungs, in order. Each rung has:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
-from dataclasses import dataclass
 
 from engine import audit
 from engine.calendar.deadlines import OFFICIAL, WorkCalendar, parse_duration

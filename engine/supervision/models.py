@@ -12,7 +12,6 @@ from engine.db.cache import Cached
 from engine.org.models import Person, Unit
 from engine.workflow.models import HumanTask, ProcessInstance
 
-
 STATUSES = ("open", "extended", "escalated", "completed", "closed")
 ACTIVE = ("open", "extended")  # a notice still waiting for its task (escalated, completed and closed are not)
 

@@ -37,7 +37,7 @@ class NoticeFilter:
     mine: bool = False
 
 
-def _visible(session: Session, actor: Person) -> Select[tuple[SupervisionNotice]]:
+def _visible(session: Session, actor: Person) -> Select[SupervisionNotice]:
     query = select(SupervisionNotice)
     if not can_supervise(session, actor):
         query = query.where(SupervisionNotice.supervisor_id == actor.id)
@@ -50,7 +50,7 @@ def supervises_any(session: Session, person: Person) -> bool:
                            .limit(1)).first() is not None
 
 
-def _filtered(session: Session, actor: Person, flt: NoticeFilter, now: datetime) -> Select[tuple[SupervisionNotice]]:
+def _filtered(session: Session, actor: Person, flt: NoticeFilter, now: datetime) -> Select[SupervisionNotice]:
     query = _visible(session, actor)
     if flt.colour:
         query = query.where(SupervisionNotice.colour == flt.colour)
@@ -162,6 +162,7 @@ def reassign(session: Session, actor: Person, notice_ids: list[int], person_id: 
         errors["reason"] = ["请填写改派原因"]
     if errors:
         raise InvalidInput("改派信息不完整", errors)
+    assert target is not None  # reported in errors above
     notices = _actionable(session, actor, notice_ids)
     moved = 0
     for notice in notices:
@@ -210,7 +211,7 @@ def extend(session: Session, actor: Person, notice_id: int, new_due: date | None
             other.status, other.deadline = "extended", task.due_at
     _log(session, actor, notice, "extend", reason.strip(), now,
          f"延期至 {new_due.isoformat()}：{reason.strip()}", before=before,
-         after={"due": task.due_at.isoformat(), "rung": task.rung})
+         after={"due": task.due_at.isoformat() if task.due_at else None, "rung": task.rung})
     notify_people(session, task_owner_ids(task), kind="task.extended", title=f"【延期】{task.title}",
                   body=f"截止时间已延至 {new_due.isoformat()}：{reason.strip()}", link=f"/tasks/{task.id}",
                   now=now, dedupe_key=f"extend:{task.id}:{new_due.isoformat()}")

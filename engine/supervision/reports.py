@@ -77,7 +77,7 @@ def _overdue_query(group: str, now: datetime, period: str) -> Select[Any]:
     return _scoped(query, group, period)
 
 
-def _scoped(query: Select[Any], group: str, period: str) -> Select[Any]:
+def _scoped(query: Select[*tuple[Any, ...]], group: str, period: str) -> Select[*tuple[Any, ...]]:
     """`query`, which reads process_instance, joined to what the group needs and limited to one period."""
     if group == "level":
         query = query.join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
@@ -95,8 +95,12 @@ def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]],
     """An .xlsx workbook with one sheet: a header row (labels) and one row per notice dict."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
     book = Workbook()
     sheet = book.active
+    if not isinstance(sheet, Worksheet):  # a new Workbook starts with one worksheet, so this is openpyxl broken
+        raise RuntimeError("openpyxl made a workbook without a worksheet")
     sheet.title = title[:31]
     sheet.append([label for _, label in headers])
     for cell in sheet[1]:
@@ -109,9 +113,9 @@ def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]],
         if colour:
             for cell in sheet[sheet.max_row]:
                 cell.fill = PatternFill("solid", fgColor=colour)
-    for column in sheet.columns:
+    for number, column in enumerate(sheet.columns, 1):
         width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width * 1.6))
+        sheet.column_dimensions[get_column_letter(number)].width = min(60, max(10, width * 1.6))
     sheet.freeze_panes = "A2"
     out = BytesIO()
     book.save(out)

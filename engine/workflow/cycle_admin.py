@@ -5,21 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
-from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
-from engine.org.access import is_quality_office
-from .access import involved_in, sees_every_cycle
-from .cycles import get_instance
+from engine.definitions.models import ProcessDefinition
 from engine.definitions.specs import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, SpiralError
-from .models import HumanTask, ProcessInstance
+from engine.org.access import is_quality_office
 from engine.org.models import Person, Subject
-from engine.definitions.models import ProcessDefinition
+
 from . import task_state
+from .access import involved_in, sees_every_cycle
+from .cycles import get_instance
 from .mirror import sync_tasks
+from .models import HumanTask, ProcessInstance
 from .runtime import runtime_of
 
 
@@ -56,7 +57,7 @@ def _page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
-def _matching(wanted: CycleFilter, now: datetime) -> Select[tuple[ProcessInstance]]:
+def _matching(wanted: CycleFilter, now: datetime) -> Select[ProcessInstance]:
     """The query for the cycles matching every given filter (no order, no paging)."""
     query = select(ProcessInstance).join(ProcessDefinition).join(Subject)
     if wanted.level:
@@ -85,7 +86,7 @@ def _matching(wanted: CycleFilter, now: datetime) -> Select[tuple[ProcessInstanc
     return query
 
 
-def _newest_first(query: Select[tuple[ProcessInstance]]) -> Select[tuple[ProcessInstance]]:
+def _newest_first(query: Select[ProcessInstance]) -> Select[ProcessInstance]:
     return query.options(selectinload(ProcessInstance.subject), selectinload(ProcessInstance.definition)) \
         .order_by(ProcessInstance.id.desc())
 

@@ -5,22 +5,22 @@ import re
 from datetime import datetime
 from typing import Any
 
-from forms import validate_submission
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.org.access import is_quality_office
-from engine.definitions.deploy import latest_definition
-from engine.definitions.specs import loaded_for
-from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
 from engine.audit import AuditEvent
-from engine.org.models import Person, Subject
+from engine.definitions.deploy import latest_definition
 from engine.definitions.models import ProcessDefinition
-from .models import ProcessInstance
+from engine.definitions.specs import get_form, loaded_for
+from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
+from engine.org.access import is_quality_office
+from engine.org.models import Person, Subject
+from forms import validate_submission
+
 from .mirror import sync_tasks
+from .models import ProcessInstance
 from .runtime import runtime_of
-from engine.definitions.specs import get_form
 
 PERIOD = re.compile(r"^\d{4}-\d{4}(-[12])?$")
 

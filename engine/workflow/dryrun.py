@@ -9,19 +9,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.org.access import is_quality_office
-from .cycles import initial_data, process_for_subject
 from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import compute_due
 from engine.definitions.deploy import latest_definition
-from engine.definitions.specs import loaded_for
+from engine.definitions.specs import form_registry, get_form, loaded_for
 from engine.errors import NotAllowed, SpiralError
+from engine.org.access import is_quality_office
 from engine.org.models import Person
 from engine.org.routing import route_task
-from .runtime import Runtime
+
+from .cycles import initial_data, process_for_subject
+from .runtime import Runtime, runtime_of
 from .sample import sample_answers
-from .runtime import runtime_of
-from engine.definitions.specs import form_registry, get_form
 
 MAX_STEPS = 60
 

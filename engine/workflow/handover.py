@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine import audit
 from engine.bus import publish
-from engine.errors import Conflict
+from engine.errors import Conflict, NotFound
 from engine.org.models import Person
 from engine.org.substitutes import get_substitution, may_manage
 
@@ -23,6 +23,8 @@ def hand_over_tasks(session: Session, actor: Person, substitution_id: int, now: 
     if not row.starts_on <= now.date() <= row.ends_on:
         raise Conflict("只能在代理期内移交任务")
     person, substitute = session.get(Person, row.person_id), row.substitute
+    if person is None:  # person_id is a foreign key, so only a damaged database gets here
+        raise NotFound("该人员不存在")
     offered = select(TaskCandidate.task_id).where(TaskCandidate.person_id == person.id)
     tasks = session.scalars(select(HumanTask).options(selectinload(HumanTask.instance)).where(
         HumanTask.status == "open", (HumanTask.assignee_id == person.id)

@@ -30,7 +30,7 @@ def _actionable(person: Person) -> Any:
     return and_(HumanTask.status == "open", or_(HumanTask.assignee_id == person.id, claimable))
 
 
-def inbox_query(person: Person, view: str, now: datetime) -> Select[tuple[HumanTask]]:
+def inbox_query(person: Person, view: str, now: datetime) -> Select[HumanTask]:
     """The query behind one inbox tab."""
     query = select(HumanTask).options(selectinload(HumanTask.instance).selectinload(ProcessInstance.subject),
                                       selectinload(HumanTask.assignee))

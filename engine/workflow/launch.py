@@ -4,20 +4,21 @@ The page asks for the plan, then starts one subject per call (`launch_one`) to s
 runs the same steps in one go (without JavaScript, or from the shell)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import audit
-from engine.org.access import is_quality_office
-from .cycles import PERIOD, find_subject, start_cycle
 from engine.definitions.deploy import latest_definition
-from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, SpiralError
-from engine.org.models import Person, Subject
 from engine.definitions.models import ProcessDefinition
+from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, SpiralError
+from engine.org.access import is_quality_office
+from engine.org.models import Person, Subject
+
+from .cycles import PERIOD, find_subject, start_cycle
 from .models import ProcessInstance
 
 

@@ -12,7 +12,6 @@ from engine.definitions.models import ProcessDefinition
 from engine.org.models import Person, Subject, Unit
 
 
-
 class ProcessInstance(Base):
     """One cycle of one subject for one period; `state` is the workflow without its spec."""
 

@@ -5,24 +5,22 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
-
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
-from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskIterator, TaskState
-
 from sqlalchemy.orm import Session
 
 from engine.definitions.loading import LoadedProcess
@@ -46,7 +44,7 @@ class _EngineClock(datetime):
         fixed = _engine_now.get()
         if fixed is None:
             return datetime.now(tz)
-        aware = fixed.replace(tzinfo=timezone.utc)
+        aware = fixed.replace(tzinfo=UTC)
         return aware.astimezone(tz) if tz else fixed
 
 
@@ -73,7 +71,7 @@ def _walk_the_whole_tree() -> None:
 
 def apply_spiff_patches() -> None:
     """Make SpiffWorkflow's timers read Spiral's clock and walk the whole task tree (idempotent)."""
-    spiff_timer.datetime = _EngineClock  # type: ignore[misc]
+    spiff_timer.datetime = _EngineClock
     _walk_the_whole_tree()
 
 
@@ -83,11 +81,11 @@ def runtime_of(session: Session) -> Runtime:
     return found
 
 
-class _StateOnlyConverter(BpmnWorkflowConverter):
+class _StateOnlyConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """Writes a workflow without its spec; restores it onto a spec we already hold."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct: dict[str, Any] = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
@@ -142,7 +140,7 @@ class Runtime:
 
     def dump(self, workflow: BpmnWorkflow) -> dict[str, Any]:
         """The workflow's own state as a JSON-able dict (no spec), finished history trimmed where safe."""
-        dct = self.serializer.to_dict(workflow)
+        dct: dict[str, Any] = self.serializer.to_dict(workflow)
         _trim_history(workflow, dct)
         dct[STATE_KEY] = self.serializer.VERSION
         return dct
@@ -173,7 +171,8 @@ class Runtime:
     @staticmethod
     def ready_user_tasks(workflow: BpmnWorkflow) -> list[Task]:
         """Ready manual tasks, in a stable order."""
-        return workflow.get_tasks(state=TaskState.READY, manual=True)
+        tasks: list[Task] = workflow.get_tasks(state=TaskState.READY, manual=True)
+        return tasks
 
     @staticmethod
     def next_timer_at(workflow: BpmnWorkflow, now: datetime) -> datetime | None:
@@ -190,7 +189,7 @@ class Runtime:
             if isinstance(value, str):
                 try:
                     parsed = datetime.fromisoformat(value)
-                    when = parsed.astimezone(timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+                    when = parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
                 except ValueError:
                     when = now
             earliest = when if earliest is None or when < earliest else earliest

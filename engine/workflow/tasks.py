@@ -6,22 +6,23 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from forms import check_upload, validate_submission
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
-from SpiffWorkflow.util.task import TaskState
 
 from engine import audit
-from .access import can_view_instance, ensure_may_act, is_candidate
-from engine.definitions.specs import loaded_for
+from engine.db.session import rowcount
+from engine.definitions.specs import get_form, loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
-from .models import Comment, Evidence, HumanTask, ProcessInstance
 from engine.org.models import Person
+from forms import check_upload, validate_submission
+
 from . import task_state
+from .access import can_view_instance, ensure_may_act, is_candidate
 from .mirror import sync_tasks
+from .models import Comment, Evidence, HumanTask, ProcessInstance
 from .runtime import runtime_of
-from engine.definitions.specs import get_form
 from .uploads import upload_store
 
 
@@ -81,7 +82,7 @@ def _try_claim(session: Session, actor: Person, task: HumanTask, now: datetime) 
     result = session.execute(update(HumanTask).where(HumanTask.id == task.id, HumanTask.assignee_id.is_(None),
                                                      HumanTask.status == "open")
                              .values(assignee_id=actor.id).execution_options(synchronize_session=False))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     session.refresh(task)
     audit.record(session, actor, "task.claimed", now, instance=task.instance, task=task,
@@ -261,6 +262,7 @@ def get_evidence(session: Session, actor: Person, evidence_id: int) -> Evidence:
     evidence = session.get(Evidence, evidence_id)
     if evidence is None:
         raise NotFound(code="evidence.not_found")
-    if not can_view_instance(session, actor, session.get(ProcessInstance, evidence.instance_id)):
+    instance = session.get(ProcessInstance, evidence.instance_id)
+    if instance is None or not can_view_instance(session, actor, instance):
         raise NotAllowed(code="evidence.no_view")
     return evidence

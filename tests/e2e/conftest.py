@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from engine.workflow.cycles import start_cycle
-from engine.tables import create_schema
 from engine.demo.school import deploy_shipped, seed_org
+from engine.tables import create_schema
+from engine.workflow.cycles import start_cycle
 from web import create_app
 from web.extensions import db
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from engine.workflow.models import HumanTask
 from web.extensions import db
 
+
 @pytest.mark.e2e
 def test_course_lead_fills_the_goal_form_in_a_browser(live_server, browser_page, tmp_path):
     page = browser_page

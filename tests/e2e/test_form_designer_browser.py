@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from engine.definitions.specs import form_registry
-from web.extensions import db
 from tests.e2e.conftest import login
+from web.extensions import db
 
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules" / "@bpmn-io" / "form-js"
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,6 @@ from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
 from web.extensions import db
 
-
 NODE_MODULES = Path(__file__).resolve().parents[2] / "node_modules" / "bpmn-js"
 T0 = datetime(2025, 9, 26, 10, 0)
 pytestmark = pytest.mark.e2e

@@ -6,8 +6,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from engine.workflow.models import HumanTask
 from engine.tick import run_tick
+from engine.workflow.models import HumanTask
 from tests.e2e.conftest import login, serve
 from web.extensions import db
 

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
-from engine.definitions.deploy import deploy, validate_files
-from engine.workflow.dryrun import dry_run
 from engine.audit import AuditEvent
+from engine.definitions.deploy import deploy, validate_files
+from engine.workflow.cycles import start_cycle
+from engine.workflow.dryrun import dry_run
 from engine.workflow.models import HumanTask
 from tests.conftest import T0
 

@@ -7,17 +7,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, find_cycles
-from engine.workflow.launch import bulk_launch
-from engine.workflow.cycles import start_cycle
-from engine.workflow.dryrun import dry_run
-from engine.errors import InvalidInput, NotAllowed
 from engine.audit import AuditEvent
-from engine.workflow.models import HumanTask, ProcessInstance
+from engine.errors import InvalidInput, NotAllowed
 from engine.org.models import Subject
 from engine.org.people import find_person
 from engine.supervision.notices import all_notices
 from engine.tick import run_tick
+from engine.workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, find_cycles
+from engine.workflow.cycles import start_cycle
+from engine.workflow.dryrun import dry_run
+from engine.workflow.launch import bulk_launch
+from engine.workflow.models import HumanTask, ProcessInstance
 from tests.conftest import T0
 
 PERIOD = "2025-2026-1"

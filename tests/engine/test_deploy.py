@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.workflow.cycles import start_cycle
 from engine.definitions.deploy import deploy
-from engine.errors import InvalidProcess, NotAllowed
-from engine.workflow.models import HumanTask
-from engine.org.models import Person
 from engine.definitions.models import ProcessDefinition
+from engine.errors import InvalidProcess, NotAllowed
+from engine.org.models import Person
 from engine.org.people import find_person
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
 from tests.conftest import T0
 
 HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -3,13 +3,13 @@ file is InvalidProcess, each with the forms error kept as its cause."""
 from __future__ import annotations
 
 import pytest
-from forms import FormDefinitionError, FormNotFound, FormRegistry
 
 from engine.assembly import build_engine, session_factory
 from engine.db.session import make_engine
 from engine.definitions.specs import get_form
 from engine.errors import InvalidProcess, NotFound
 from engine.tables import create_schema
+from forms import FormDefinitionError, FormNotFound, FormRegistry
 
 
 @pytest.fixture

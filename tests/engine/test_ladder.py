@@ -7,18 +7,18 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.calendar.closures import add_closure, load_calendar
-from engine.workflow.cycles import start_cycle
-from engine.db.session import make_engine
 from engine.assembly import session_factory
-from engine.parts import engine_of
+from engine.audit import AuditEvent
+from engine.calendar.closures import add_closure, load_calendar
+from engine.db.session import make_engine
 from engine.definitions.deploy import deploy
 from engine.errors import InvalidProcess
-from engine.audit import AuditEvent
-from engine.workflow.models import HumanTask
+from engine.parts import engine_of
 from engine.supervision.models import NoticeAction, SupervisionNotice
-from engine.workflow.tasks import complete_task
 from engine.tick import acquire_lock, run_tick
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
+from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 from tests.engine.test_deploy import process, props
 

@@ -11,19 +11,19 @@ from itertools import product
 from sqlalchemy import select
 
 from engine.assembly import session_factory
+from engine.audit import AuditEvent
+from engine.calendar.closures import load_calendar
+from engine.definitions.deploy import deploy
+from engine.notify.models import Notification
+from engine.org.models import Subject
 from engine.parts import engine_of
 from engine.supervision import climb as escalation
-from engine.calendar.closures import load_calendar
-from engine.workflow.cycles import start_cycle
-from engine.definitions.deploy import deploy
 from engine.supervision.climb import fire_due_rungs
 from engine.supervision.ladders import COLOUR_RANK, SHIPPED_LADDERS
-from engine.audit import AuditEvent
-from engine.workflow.models import HumanTask
-from engine.org.models import Subject
-from engine.notify.models import Notification
 from engine.supervision.models import NoticeAction, SupervisionNotice
 from engine.tick import run_tick
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
 from tests.conftest import T0
 from tests.engine.test_deploy import process, props
 

@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.workflow.cycles import start_cycle
-from engine.db.session import make_engine
 from engine.assembly import session_factory
-from engine.parts import engine_of
-from engine.notify.delivery import MAX_ATTEMPTS, deliver_pending, default_sender, retry_delivery
+from engine.db.session import make_engine
 from engine.errors import InvalidInput, NotAllowed
-from engine.workflow.models import HumanTask
+from engine.notify.delivery import MAX_ATTEMPTS, default_sender, deliver_pending, retry_delivery
 from engine.notify.models import Delivery, Notification
 from engine.notify.notifications import notify, set_channels, unread_count
 from engine.org.people import find_person
+from engine.parts import engine_of
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
 from tests.conftest import T0
 
 PERIOD = "2025-2026-1"
@@ -199,8 +199,8 @@ def test_robot_addresses_must_be_the_official_ones(session):
 
 
 def test_whoever_submits_a_step_is_not_told_of_their_own_next_step(session):
-    from engine.workflow.sample import sample_answers
     from engine.definitions.specs import form_registry
+    from engine.workflow.sample import sample_answers
     from engine.workflow.tasks import complete_task
     sunli = _person(session, "sunli")  # 质量专员 writes the sheet here and also reviews it
     instance = start_cycle(session, None, "improvement", "C-WDYY", PERIOD, T0,

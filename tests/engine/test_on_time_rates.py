@@ -6,25 +6,25 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from uuid import uuid4
 
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import object_session
-from sqlalchemy import update, case, func, select
 
-from engine.workflow.cycle_admin import cancel_cycle
-from engine.workflow.cycles import start_cycle
-from engine.workflow.models import HumanTask, ProcessInstance
 from engine.definitions.models import ProcessDefinition
+from engine.definitions.specs import form_registry
+from engine.org.departments import department_names, departments
 from engine.org.models import Subject
 from engine.org.people import find_person
-from engine.workflow.sample import sample_answers, sample_uploads
-from engine.definitions.specs import form_registry
+from engine.org.routing import Route
 from engine.supervision.notices import all_notices, extend
 from engine.supervision.reports import GROUPS, RateRow, on_time_rates
-from engine.org.departments import department_names, departments
-from engine.workflow.cycle_counts import COLUMNS, recount
-from engine.workflow.tasks import complete_task
 from engine.tick import run_tick
-from engine.org.routing import Route
 from engine.workflow import task_state
+from engine.workflow.cycle_admin import cancel_cycle
+from engine.workflow.cycle_counts import COLUMNS, recount
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask, ProcessInstance
+from engine.workflow.sample import sample_answers, sample_uploads
+from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 
 NOW = datetime(2025, 11, 1, 9)

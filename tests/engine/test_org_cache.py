@@ -6,13 +6,12 @@ from datetime import timedelta
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from engine.assembly import session_factory
 from engine.org.models import Person, Role, RoleHolding, Subject, Substitution
 from engine.org.people import find_person
 from engine.org.routing import find_role, route_task, substitute_for
 from engine.org.substitutes import end_substitution
-from engine.assembly import session_factory
 from engine.parts import engine_of
-
 from tests.conftest import T0
 
 

@@ -6,17 +6,17 @@ import os
 import pytest
 from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
-from engine.tables import create_schema
-from engine.db.session import make_engine
 from engine.assembly import build_engine, session_factory
-from engine.parts import engine_of
-from engine.demo.school import deploy_shipped, seed_org
 from engine.db.base import Base
-from engine.workflow.models import HumanTask
-from engine.org.people import find_person
-from engine.workflow.sample import sample_answers
+from engine.db.session import make_engine
 from engine.definitions.specs import form_registry
+from engine.demo.school import deploy_shipped, seed_org
+from engine.org.people import find_person
+from engine.parts import engine_of
+from engine.tables import create_schema
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
+from engine.workflow.sample import sample_answers
 from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 
@@ -87,8 +87,7 @@ def test_many_late_tasks_and_two_tickers_fire_each_rung_once_on_postgresql(pg_se
     from engine.calendar.closures import load_calendar
     from engine.supervision.climb import fire_due_rungs
     from engine.tick import run_tick
-    from tests.engine.test_many_rungs import (AFTER_ALL, HALFWAY, RUNGS, assert_each_rung_happened_once,
-                                              start_late_tasks)
+    from tests.engine.test_many_rungs import AFTER_ALL, HALFWAY, RUNGS, assert_each_rung_happened_once, start_late_tasks
     monkeypatch.setattr(escalation, "BATCH", 25)
     tasks = start_late_tasks(pg_session)
     halfway = run_tick(pg_session, HALFWAY)["rungs"]

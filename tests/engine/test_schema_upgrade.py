@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, select, text
 
-from engine.workflow.cycles import start_cycle
-from engine.tables import create_schema
-from engine.db.session import make_engine
 from engine.assembly import build_engine, session_factory
+from engine.db.session import make_engine
+from engine.definitions.specs import form_registry
 from engine.demo.school import deploy_shipped, seed_org
+from engine.tables import create_schema
+from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers
-from engine.definitions.specs import form_registry
 from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 

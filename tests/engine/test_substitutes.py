@@ -6,15 +6,15 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
-from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.audit import AuditEvent
-from engine.workflow.models import HumanTask
-from engine.org.models import Substitution
+from engine.errors import Conflict, InvalidInput, NotAllowed
 from engine.notify.models import Notification
+from engine.org.models import Substitution
 from engine.org.people import find_person
 from engine.org.substitutes import add_substitution, current_substitutions, end_substitution, substitutions_of
+from engine.workflow.cycles import start_cycle
 from engine.workflow.handover import hand_over_tasks
+from engine.workflow.models import HumanTask
 from engine.workflow.tasks import claim_task, claim_tasks
 from tests.conftest import T0
 

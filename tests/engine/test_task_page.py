@@ -10,10 +10,10 @@ from sqlalchemy import select
 from engine.definitions.specs import form_registry
 from engine.errors import NotAllowed
 from engine.org.people import find_person
+from engine.task_page import task_page
 from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
-from engine.task_page import task_page
 from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 

@@ -5,10 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
 from engine.definitions.deploy import deploy
-from engine.workflow.models import HumanTask, ProcessInstance
 from engine.tick import run_tick
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask, ProcessInstance
 from tests.conftest import T0
 from tests.engine.test_deploy import process, props
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine.workflow.cycles import start_cycle
 from engine.definitions.deploy import deploy, validate_files
-from engine.errors import InvalidProcess
-from engine.workflow.models import HumanTask
 from engine.definitions.models import ProcessDefinition
+from engine.errors import InvalidProcess
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
 from engine.workflow.tasks import complete_task
 from tests.conftest import T0
 

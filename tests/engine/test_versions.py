@@ -8,19 +8,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
-from engine.definitions.deploy import deploy, latest_definition
-from engine.errors import NotAllowed
+import processes
 from engine.audit import AuditEvent
-from engine.workflow.models import HumanTask
+from engine.definitions.deploy import deploy, latest_definition
+from engine.definitions.specs import form_registry
+from engine.definitions.versions import diff_versions, get_version
+from engine.errors import NotAllowed
 from engine.org.people import find_person
+from engine.workflow.cycles import start_cycle
+from engine.workflow.migration import migrate_cycles, migration_blockers, versions
+from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
 from engine.workflow.tasks import complete_task
-from engine.definitions.versions import diff_versions, get_version
-from engine.workflow.migration import versions
-from engine.workflow.migration import migrate_cycles, migration_blockers
-from engine.definitions.specs import form_registry
-import processes
 from tests.conftest import T0
 
 COURSE = processes.path("course").read_text(encoding="utf-8")

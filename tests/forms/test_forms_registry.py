@@ -98,7 +98,8 @@ def test_edited_form_file_is_read_again(tmp_path):
 
 
 def test_default_registry_looks_in_the_package_directory():
-    import forms
     from pathlib import Path
+
+    import forms
 
     assert default_registry().directory == Path(forms.__file__).parent / "library"

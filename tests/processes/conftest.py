@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.definitions.specs import form_registry
-from engine.workflow.cycles import start_cycle
 from engine.assembly import session_factory
-from engine.parts import engine_of
 from engine.audit import AuditEvent
-from engine.workflow.models import HumanTask, ProcessInstance
+from engine.definitions.specs import form_registry
 from engine.org.people import find_person
+from engine.parts import engine_of
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask, ProcessInstance
 from engine.workflow.sample import sample_answers, sample_uploads
 from engine.workflow.tasks import complete_task
 from tests.conftest import T0

@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.audit import AuditEvent
-from engine.workflow.models import HumanTask
 from engine.org.models import Person
+from engine.workflow.models import HumanTask
 
 PROBLEM = {"responsible_role": "课程负责人", "problem": "合格率低于预警值。"}
 EVERY_PROCESS = [

@@ -8,18 +8,17 @@ from typing import Any
 
 import lxml.html
 import pytest
+from flask import has_app_context
 from sqlalchemy import select
 
 from engine.definitions.specs import form_registry
-from engine.workflow.uploads import UploadStore
-from flask import has_app_context
-
-from forms import default_registry, encode_form_post
+from engine.org.people import find_person
 from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
-from engine.org.people import find_person
 from engine.workflow.sample import sample_answers, sample_uploads
 from engine.workflow.tasks import complete_task
+from engine.workflow.uploads import UploadStore
+from forms import default_registry, encode_form_post
 from web.extensions import db
 
 PERIOD = "2025-2026-1"

@@ -240,9 +240,9 @@ PG_URL = os.environ.get("SPIRAL_TEST_POSTGRES_URL")
 def test_a_postgresql_backup_round_trips_with_pg_dump_and_pg_restore(tmp_path, monkeypatch):
     import shutil
 
-    from engine.tables import create_schema
-    from engine.demo.school import deploy_shipped, seed_org
     from engine.db.base import Base
+    from engine.demo.school import deploy_shipped, seed_org
+    from engine.tables import create_schema
     from tests.web.conftest import Spiral
 
     for program in ("pg_dump", "pg_restore"):

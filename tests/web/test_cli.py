@@ -9,14 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from forms import default_registry
 
-from engine.tables import create_schema
-from engine.db.session import make_engine
 from engine.assembly import build_engine, session_factory
+from engine.db.session import make_engine
 from engine.demo.school import seed_org
+from engine.tables import create_schema
 from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers
+from forms import default_registry
 from web.extensions import db
 
 TASK_KEYS = {"id", "title", "process", "stage", "subject", "assignee", "candidates", "due", "status"}

@@ -7,14 +7,14 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.definitions.specs import form_registry
-from engine.workflow.cycles import start_cycle
 from engine.assembly import session_factory
-from engine.parts import engine_of
-from engine.errors import Conflict
 from engine.audit import AuditEvent
-from engine.workflow.models import Evidence, HumanTask, ProcessInstance
+from engine.definitions.specs import form_registry
+from engine.errors import Conflict
 from engine.org.people import find_person
+from engine.parts import engine_of
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import Evidence, HumanTask, ProcessInstance
 from engine.workflow.sample import SAMPLE_PDF, sample_answers
 from engine.workflow.tasks import complete_task
 from web.extensions import db

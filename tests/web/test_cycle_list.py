@@ -6,9 +6,8 @@ from sqlalchemy import event
 
 from engine.definitions.deploy import latest_definitions
 from engine.workflow.launch import bulk_launch
-from web.extensions import db
-
 from tests.web.conftest import PERIOD
+from web.extensions import db
 
 PERIODS = ("2024-2025-1", "2024-2025-2", PERIOD)
 

@@ -7,8 +7,8 @@ import json
 import lxml.html
 from sqlalchemy import select
 
-from engine.definitions.specs import form_registry
 from engine.audit import AuditEvent
+from engine.definitions.specs import form_registry
 from web.extensions import db
 
 REVIEW = {"type": "default", "components": [

@@ -7,9 +7,9 @@ import lxml.html
 import pytest
 from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
-from engine.tables import create_schema
 from engine.demo.school import deploy_shipped, seed_org
+from engine.tables import create_schema
+from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
 from web import create_app
 from web.extensions import db

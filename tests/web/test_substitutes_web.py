@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
-from engine.workflow.models import HumanTask
 from engine.org.models import Substitution
 from engine.org.people import find_person
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
 from engine.workflow.tasks import claim_task
 from web.extensions import db
 

@@ -8,13 +8,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from engine.workflow.cycles import start_cycle
 from engine.audit import AuditEvent
-from engine.workflow.models import HumanTask
-from engine.org.people import find_person
 from engine.calendar.models import Closure
+from engine.org.people import find_person
 from engine.supervision.models import Ladder, SupervisionNotice
 from engine.tick import run_tick
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask
 from tests.conftest import T0
 from web.extensions import db
 

@@ -11,9 +11,8 @@ from werkzeug.security import check_password_hash
 from engine.org.people import find_person
 
 from ..extensions import db
-from . import bp
 from ..i18n import LANGUAGES
-
+from . import bp
 
 
 def _safe_next(target: str | None) -> str:

@@ -142,7 +142,7 @@ def _stage_node(code: str, label: str, status: str, x: float, y: float, size: fl
     cls = f"stage {status}" + (" hub" if hub else "")
     return (f'<g class="{cls}" data-stage="{escape(code)}">'
             f'<title>{escape(label)}（{_STATUS_TEXT[status]}）</title>'
-            + _pill(x, y, shown, size, **style) + "</g>")
+            + _pill(x, y, shown, size, **style) + "</g>")  # type: ignore[arg-type]  # style holds _pill's keywords
 
 
 def _small_node(code: str, label: str, live: bool, x: float, y: float, size: float) -> str:

@@ -4,25 +4,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import (abort, flash, redirect, render_template, request, send_file, url_for)
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, InvalidInput, SpiralError
-from engine.workflow.models import Evidence
-from engine.workflow.inbox import INBOX_VIEWS, inbox
 from engine.supervision.notices import set_follow_up
 from engine.task_page import form_of, task_page
+from engine.workflow.inbox import INBOX_VIEWS, inbox
+from engine.workflow.models import Evidence
 from engine.workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
 from forms import parse_form_post
 
 from .. import clock
-from ..extensions import db
 from ..errors import error_text
-from . import bp
+from ..extensions import db
 from ..views_helpers import current_counts
-
+from . import bp
 
 
 @bp.get("/inbox")
@@ -39,7 +38,7 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS)
 
 
-def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
                  extra_rows: dict[str, int] | None = None, status: int = 200, error: str = ""):  # type: ignore[no-untyped-def]
     """The task page; `values` (what was just posted) replace the answers it would start from."""
     page = task_page(db.session, current_user, task_id, clock.now())

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from engine.errors import NotFound
 from engine.notify.delivery import deliveries as pending_deliveries
 from engine.notify.delivery import retry_delivery
 from engine.notify.models import Notification
@@ -15,7 +16,6 @@ from engine.notify.notifications import mark_read, notifications_of
 from .. import clock
 from ..extensions import db
 from . import bp
-
 
 
 @bp.get("/notifications")
@@ -36,7 +36,10 @@ def _local(link: str) -> str:
 @login_required
 def open_one(notification_id: int):  # type: ignore[no-untyped-def]
     mark_read(db.session, current_user, notification_id, clock.now())
-    return redirect(_local(db.session.get(Notification, notification_id).link or ""))
+    notification = db.session.get(Notification, notification_id)
+    if notification is None:  # mark_read has already raised NotFound for a notification that is not there
+        raise NotFound("该通知不存在")
+    return redirect(_local(notification.link or ""))
 
 
 @bp.post("/notifications/read")

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
-from . import routes, dryrun, form_designer, launch, modeler, versions  # noqa: E402,F401  (their views register on bp)
+from . import dryrun, form_designer, launch, modeler, routes, versions  # noqa: E402,F401  (their views register on bp)

@@ -1,13 +1,15 @@
 """Dry run page: choose a subject and the answers at each decision, see who would get each task and when."""
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request
 from flask_login import current_user
 
-from engine.workflow.cycles import current_period
 from engine.definitions.deploy import latest_definition
-from engine.workflow.dryrun import choice_fields, dry_run
 from engine.org.people import subjects
+from engine.workflow.cycles import current_period
+from engine.workflow.dryrun import choice_fields, dry_run
 
 from .. import clock
 from ..extensions import db
@@ -18,7 +20,8 @@ from . import bp
 def dry_run_page(process_id: str):  # type: ignore[no-untyped-def]
     definition = latest_definition(db.session, process_id)
     fields = choice_fields(process_id, db.session)
-    result, chosen = None, {}
+    chosen: dict[str, dict[str, Any]] = {}
+    result = None
     if request.method == "POST":
         for task_id, _name, component in fields:
             value = request.form.get(f"choice-{task_id}-{component.key}")

@@ -10,15 +10,15 @@ from sqlalchemy import select
 
 from engine.definitions.deploy import deploy, latest_definitions, validate_files
 from engine.definitions.drafts import from_template, save_draft, working_copy
-from engine.errors import InvalidInput, InvalidProcess, Problem
-from engine.supervision.ladders import ladders
-from engine.org.models import LEVELS, Role
-from engine.definitions.stages import DEFAULT_STAGES
 from engine.definitions.specs import form_registry
+from engine.definitions.stages import DEFAULT_STAGES
+from engine.errors import InvalidInput, InvalidProcess, Problem
+from engine.org.models import LEVELS, Role
+from engine.supervision.ladders import ladders
 
 from .. import clock
-from ..extensions import db
 from ..errors import error_text
+from ..extensions import db
 from ..views_helpers import stage_label
 from . import bp
 

@@ -6,21 +6,19 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.org.access import is_quality_office
-from engine.workflow.cycles import current_period, start_cycle
 from engine.definitions.deploy import deploy, latest_definitions
-from engine.definitions.specs import loaded_for
+from engine.definitions.specs import form_registry, loaded_for
 from engine.errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound
+from engine.org.access import is_quality_office
 from engine.org.models import LEVELS
 from engine.org.people import subjects
-from engine.definitions.specs import form_registry
+from engine.workflow.cycles import current_period, start_cycle
 from forms import parse_form_post
 
 from .. import clock
-from ..extensions import db
 from ..errors import error_text, field_errors
+from ..extensions import db
 from . import bp
-
 
 
 @bp.before_request

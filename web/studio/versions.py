@@ -7,12 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from engine.definitions.drafts import get_draft
-from engine.org.models import Person
 from engine.definitions.models import ProcessDefinition
-from engine.workflow.models import ProcessInstance
 from engine.definitions.versions import diff_versions, get_version
-from engine.workflow.migration import versions
-from engine.workflow.migration import migrate_cycles, migration_blockers
+from engine.org.models import Person
+from engine.workflow.migration import migrate_cycles, migration_blockers, versions
+from engine.workflow.models import ProcessInstance
 
 from .. import clock
 from ..extensions import db

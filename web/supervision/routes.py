@@ -9,16 +9,17 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine.supervision import notices as sv
-from engine.org.access import can_supervise
 from engine.errors import InvalidInput, NotAllowed, SpiralError
+from engine.org.access import can_supervise
 from engine.org.models import Person, RoleHolding, Unit
 from engine.org.routing import find_role
+from engine.supervision import notices as sv
+from engine.supervision.models import STATUSES
 from engine.supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
 
 from .. import clock
-from ..extensions import db
 from ..errors import error_text, field_errors
+from ..extensions import db
 from . import bp
 
 COLOURS = ("red", "orange", "yellow")
@@ -36,7 +37,7 @@ def _filter() -> sv.NoticeFilter:
     status = args.get("status", "active")
     return sv.NoticeFilter(
         colour=colour if colour in COLOURS else "",
-        status=status if status in sv.STATUSES + ("active", "all") else "active",
+        status=status if status in STATUSES + ("active", "all") else "active",
         department_id=args.get("department", type=int), level=args.get("level", ""),
         min_age_days=max(0, args.get("age", 0, type=int) or 0), mine=args.get("mine") == "1")
 

@@ -9,16 +9,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine.org.access import is_quality_office
 from engine.calendar.closures import add_closure, closures, remove_closure
 from engine.calendar.deadlines import is_working_day
 from engine.errors import InvalidInput, NotAllowed, SpiralError
-from engine.supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder
+from engine.org.access import is_quality_office
 from engine.org.models import Role
+from engine.supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder
 
 from .. import clock
-from ..extensions import db
 from ..errors import error_text
+from ..extensions import db
 from . import bp
 from .routes import _error_text, _may_enter
 
