@@ -44,30 +44,25 @@ demo: setup
 	$(BIN)/spiral init-db
 	$(BIN)/spiral demo
 
-## make test: set up and run the whole suite (engine, processes, web, real browser)
-test: setup
-	$(BIN)/ruff check $(LINT_PATHS)
-	$(BIN)/python -m pytest -q
+## make test: set up, check (make lint) and run the whole suite (engine, processes, web, real browser),
+## spread over the machine's cores (pytest-xdist; the PostgreSQL tests keep to one worker)
+PYTEST := $(BIN)/python -m pytest -q -n auto --dist loadgroup
+test: setup lint
+	$(PYTEST)
 
-## make lint: ruff, then mypy (strict on engine/; settings in setup.cfg)
-lint: setup
-	$(BIN)/ruff check engine web forms tests bench
+## make lint: ruff, the rooms' import contract (import-linter, setup.cfg), mypy (strict on engine/)
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/lint-imports
 	$(BIN)/mypy engine web forms
 
+## make test-fast: everything but the real-browser tests
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not e2e"
+	$(PYTEST) -m "not e2e"
 
 ## make e2e: only the real-browser tests (Debian chromium and fonts-noto-cjk, see README)
 e2e: setup
-	$(BIN)/python -m pytest -q -m e2e
-
-## make lint: static checks (what make test runs first)
-lint: $(STAMP)
-	$(BIN)/ruff check $(LINT_PATHS)
-# Next, after ruff: types (mypy) and import contracts (import-linter: engine/ and forms/ never import flask
-# or web/), e.g.
-#	$(BIN)/mypy engine forms processes web
-#	$(BIN)/lint-imports
+	$(PYTEST) -m e2e
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache node_modules
