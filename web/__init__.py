@@ -12,10 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import event
 
 import forms
-from engine.assembly import build_engine
-from engine.db.session import sqlite_pragmas
-from engine.notify.settings import MailSettings
-from engine.org.models import Person
+from engine import MailSettings, Person, build_engine, sqlite_pragmas
 
 from .extensions import babel, csrf, db, login_manager
 from .i18n import LANGUAGES, TRANSLATIONS, compile_catalogs, selected_locale

@@ -14,8 +14,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 
-from engine.errors import InvalidInput, InvalidProcess, SpiralError
-from engine.tables import create_schema
+from engine import InvalidInput, InvalidProcess, SpiralError, create_schema
 
 from .extensions import db
 
@@ -44,8 +43,7 @@ def _json_arg(value: str | None) -> dict[str, Any]:
 
 
 def _person(username: str):  # type: ignore[no-untyped-def]
-    from engine.errors import NotFound
-    from engine.org.people import find_person
+    from engine import NotFound, find_person
     person = find_person(db.session, username)
     if person is None:
         raise NotFound(f"找不到用户“{username}”（可用 spiral people 查看）")
@@ -64,7 +62,7 @@ def _print(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> Non
 @with_appcontext
 def init_db() -> None:
     """Create the database tables (safe to run twice)."""
-    from engine.supervision.ladders import seed_ladders
+    from engine import seed_ladders
     create_schema(db.engine)
     seed_ladders(db.session, _now(None))
     db.session.commit()
@@ -95,7 +93,7 @@ def demo(if_empty: bool, now_text: str | None) -> None:
 @with_appcontext
 def deploy_cmd(files: tuple[str, ...], comment: str) -> None:
     """Validate and deploy BPMN files (nothing is deployed if one has a problem)."""
-    from engine.definitions.deploy import deploy
+    from engine import deploy
     create_schema(db.engine)
     try:
         deployed = deploy(db.session, None, [(Path(f).name, Path(f).read_bytes()) for f in files], _now(None),
@@ -117,7 +115,7 @@ def deploy_cmd(files: tuple[str, ...], comment: str) -> None:
 @with_appcontext
 def start(process_id: str, subject: str, period: str, data_text: str | None, now_text: str | None) -> None:
     """Start a cycle of PROCESS_ID for a subject and period."""
-    from engine.workflow.cycles import start_cycle
+    from engine import start_cycle
     instance = start_cycle(db.session, None, process_id, subject, period, _now(now_text), _json_arg(data_text))
     click.echo(f"已启动周期 #{instance.id}：{instance.subject.name} {instance.period}")
 
@@ -128,7 +126,7 @@ def start(process_id: str, subject: str, period: str, data_text: str | None, now
 @with_appcontext
 def subjects_cmd(level: str | None, as_json: bool) -> None:
     """List subjects of cycles."""
-    from engine.org.people import subjects
+    from engine import subjects
     rows = [{"code": s.code, "name": s.name, "level": s.level, "unit": s.unit.name}
             for s in subjects(db.session, level)]
     _print(rows, as_json, ["code", "level", "name", "unit"])
@@ -140,7 +138,7 @@ def subjects_cmd(level: str | None, as_json: bool) -> None:
 @with_appcontext
 def people_cmd(role: str | None, as_json: bool) -> None:
     """List people and the roles they hold."""
-    from engine.org.people import people
+    from engine import people
     rows: list[dict[str, Any]] = [{"username": p.username, "name": p.name,
              "roles": [{"role": h.role.name, "unit": h.unit.name} for h in p.holdings]}
             for p in people(db.session, role)]
@@ -158,7 +156,7 @@ def people_cmd(role: str | None, as_json: bool) -> None:
 @with_appcontext
 def tasks_cmd(username: str | None, as_json: bool) -> None:
     """List open tasks with their due time and ladder colour (rung)."""
-    from engine.workflow.inbox import actionable_tasks, open_tasks, task_to_dict
+    from engine import actionable_tasks, open_tasks, task_to_dict
     found = actionable_tasks(db.session, _person(username)) if username else open_tasks(db.session)
     rows = [task_to_dict(t) for t in found]
     _print(rows, as_json, ["id", "title", "subject_name", "stage", "assignee", "due", "rung"])
@@ -170,7 +168,7 @@ def tasks_cmd(username: str | None, as_json: bool) -> None:
 @with_appcontext
 def notices_cmd(status: str, as_json: bool) -> None:
     """List the supervision notices (督办单): number, colour, task, responsible person, supervisor, status."""
-    from engine.supervision.notices import all_notices, notice_to_dict
+    from engine import all_notices, notice_to_dict
     rows = [notice_to_dict(n) for n in all_notices(db.session, status)]
     _print(rows, as_json, ["number", "colour", "kind", "task", "responsible", "supervisor", "status"])
 
@@ -183,8 +181,7 @@ def notices_cmd(status: str, as_json: bool) -> None:
 @with_appcontext
 def complete(task_id: int, username: str, data_text: str, now_text: str | None) -> None:
     """Complete TASK_ID as a user (a candidate claims it first)."""
-    from engine.workflow.inbox import instance_tasks
-    from engine.workflow.tasks import complete_task
+    from engine import complete_task, instance_tasks
     task = complete_task(db.session, _person(username), task_id, _json_arg(data_text), _now(now_text))
     click.echo(f"已完成任务 #{task.id}“{task.title}”")
     for nxt in instance_tasks(db.session, task.instance):
@@ -203,7 +200,7 @@ def complete(task_id: int, username: str, data_text: str, now_text: str | None) 
 @with_appcontext
 def cancel(cycle_id: int, reason: str, username: str, now_text: str | None) -> None:
     """Cancel a running cycle: its open tasks are cancelled and their notices settled."""
-    from engine.workflow.cycle_admin import cancel_cycle
+    from engine import cancel_cycle
     instance = cancel_cycle(db.session, _person(username), cycle_id, reason, _now(now_text))
     click.echo(f"已取消周期 #{instance.id}：{reason.strip()}")
 
@@ -213,7 +210,7 @@ def cancel(cycle_id: int, reason: str, username: str, now_text: str | None) -> N
 @with_appcontext
 def tick(now_text: str | None) -> None:
     """Run one scheduler tick: BPMN timers, ladder rungs, follow-ups, notifications."""
-    from engine.tick import run_tick
+    from engine import run_tick
     result = run_tick(db.session, _now(now_text))
     if result["skipped"]:
         click.echo("另一个进程正在执行 tick，本次跳过")
@@ -240,7 +237,7 @@ def backup_cmd(file: Path) -> None:
     """Save the database and the uploaded evidence (UPLOAD_DIR) together in FILE (.tar.gz)."""
     from flask import current_app
 
-    from engine.backup import backup
+    from engine import backup
     done = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(current_app.config["UPLOAD_DIR"]), file)
     click.echo(f"备份完成：{file}（{done['database']} 数据库，{done['uploads']} 个上传文件，"
                f"{done['bytes'] / 1024 / 1024:.1f} MB）")
@@ -254,7 +251,7 @@ def restore_cmd(file: Path, yes: bool) -> None:
     """Bring back the database and the uploaded evidence from a `spiral backup` FILE (stop the server first)."""
     from flask import current_app
 
-    from engine.backup import inspect_backup, restore
+    from engine import inspect_backup, restore
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     manifest = inspect_backup(file, url)
     if not yes:

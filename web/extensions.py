@@ -11,9 +11,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import Session
 
-from engine.db import Base
-from engine.db.cache import watch
-from engine.parts import KEY
+from engine import KEY, Base, watch
 
 
 class SpiralSession(FlaskSession):

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 def _tick_job(app: Flask) -> Any:
     def tick() -> None:
-        from engine.tick import run_tick
+        from engine import run_tick
 
         from . import clock
         from .extensions import db

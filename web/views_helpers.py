@@ -9,8 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine.definitions.stages import DEFAULT_STAGES, EN_LABELS
-from engine.workflow.inbox import due_state
+from engine import DEFAULT_STAGES, EN_LABELS, due_state
 
 from . import clock
 
@@ -67,8 +66,7 @@ def template_filters() -> dict[str, Any]:
 
 def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
-    from engine.org.access import can_supervise, is_quality_office
-    from engine.supervision.notices import supervises_any
+    from engine import can_supervise, is_quality_office, supervises_any
 
     from .extensions import db
     counts, quality_office, leader, supervisor, unread = {}, False, False, False, 0
@@ -84,7 +82,7 @@ def context() -> dict[str, Any]:
 
 def current_unread() -> int:
     """The signed-in person's unread notifications (the bell), counted once per request."""
-    from engine.notify.notifications import unread_count
+    from engine import unread_count
 
     from .extensions import db
     if "unread_notifications" not in g:
@@ -94,7 +92,7 @@ def current_unread() -> int:
 
 def current_counts() -> dict[str, int]:
     """The signed-in person's inbox tab counts, counted once per request."""
-    from engine.workflow.inbox import inbox_counts
+    from engine import inbox_counts
 
     from .extensions import db
     if "inbox_counts" not in g:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from engine.org.people import find_person
+from engine import find_person
 
 from ..extensions import db
 from ..i18n import LANGUAGES

@@ -7,16 +7,24 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.definitions.deploy import latest_definitions
-from engine.definitions.specs import loaded_for
-from engine.definitions.stages import DEFAULT_STAGES, SMALL_LOOP
-from engine.errors import NotAllowed
-from engine.org.access import is_quality_office
-from engine.org.models import LEVELS
-from engine.workflow.access import can_view_instance
-from engine.workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
-from engine.workflow.cycles import get_instance, timeline
-from engine.workflow.inbox import instance_tasks
+from engine import (
+    DEFAULT_STAGES,
+    LEVELS,
+    SMALL_LOOP,
+    CycleFilter,
+    NotAllowed,
+    can_view_instance,
+    cancel_cycle,
+    element_states,
+    get_instance,
+    instance_tasks,
+    is_quality_office,
+    latest_definitions,
+    loaded_for,
+    retry_incident,
+    timeline,
+    visible_cycles,
+)
 
 from .. import clock
 from ..extensions import db

@@ -9,12 +9,24 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import Conflict, InvalidInput, SpiralError
-from engine.supervision.notices import set_follow_up
-from engine.task_page import form_of, task_page
-from engine.workflow.inbox import INBOX_VIEWS, inbox
-from engine.workflow.models import Evidence
-from engine.workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
+from engine import (
+    INBOX_VIEWS,
+    Conflict,
+    Evidence,
+    InvalidInput,
+    SpiralError,
+    Upload,
+    add_comment,
+    claim_task,
+    claim_tasks,
+    complete_task,
+    form_of,
+    get_evidence,
+    get_task,
+    inbox,
+    set_follow_up,
+    task_page,
+)
 from forms import parse_form_post
 
 from .. import clock

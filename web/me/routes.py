@@ -8,13 +8,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine.errors import InvalidInput
-from engine.notify.notifications import preference_of, set_channels
-from engine.notify.settings import mail_settings
-from engine.org.access import is_quality_office, is_school_leader
-from engine.org.models import Person
-from engine.org.substitutes import add_substitution, current_substitutions, end_substitution, substitutions_of
-from engine.workflow.handover import hand_over_tasks
+from engine import (
+    InvalidInput,
+    Person,
+    add_substitution,
+    current_substitutions,
+    end_substitution,
+    hand_over_tasks,
+    is_quality_office,
+    is_school_leader,
+    mail_settings,
+    preference_of,
+    set_channels,
+    substitutions_of,
+)
 
 from .. import clock
 from ..extensions import db

@@ -7,11 +7,8 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.errors import NotFound
-from engine.notify.delivery import deliveries as pending_deliveries
-from engine.notify.delivery import retry_delivery
-from engine.notify.models import Notification
-from engine.notify.notifications import mark_read, notifications_of
+from engine import NotFound, Notification, mark_read, notifications_of, retry_delivery
+from engine import deliveries as pending_deliveries
 
 from .. import clock
 from ..extensions import db

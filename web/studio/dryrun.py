@@ -6,10 +6,7 @@ from typing import Any
 from flask import render_template, request
 from flask_login import current_user
 
-from engine.definitions.deploy import latest_definition
-from engine.org.people import subjects
-from engine.workflow.cycles import current_period
-from engine.workflow.dryrun import choice_fields, dry_run
+from engine import choice_fields, current_period, dry_run, latest_definition, subjects
 
 from .. import clock
 from ..extensions import db

@@ -9,9 +9,7 @@ from flask import jsonify, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine.definitions.form_designs import checked_form, form_text, save_form
-from engine.definitions.specs import form_registry
-from engine.errors import Conflict, InvalidInput
+from engine import Conflict, InvalidInput, checked_form, form_registry, form_text, save_form
 
 from .. import clock
 from ..errors import error_text, field_errors

@@ -8,10 +8,7 @@ from __future__ import annotations
 from flask import jsonify, render_template, request, url_for
 from flask_login import current_user
 
-from engine.definitions.deploy import latest_definitions
-from engine.errors import InvalidInput, NotFound
-from engine.workflow.cycles import current_period
-from engine.workflow.launch import bulk_launch, launch_one, launch_plan
+from engine import InvalidInput, NotFound, bulk_launch, current_period, latest_definitions, launch_one, launch_plan
 
 from .. import clock
 from ..errors import error_text, field_errors

@@ -8,13 +8,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from engine.definitions.deploy import deploy, latest_definitions, validate_files
-from engine.definitions.drafts import from_template, save_draft, working_copy
-from engine.definitions.specs import form_registry
-from engine.definitions.stages import DEFAULT_STAGES
-from engine.errors import InvalidInput, InvalidProcess, Problem
-from engine.org.models import LEVELS, Role
-from engine.supervision.ladders import ladders
+from engine import (
+    DEFAULT_STAGES,
+    LEVELS,
+    InvalidInput,
+    InvalidProcess,
+    Problem,
+    Role,
+    deploy,
+    form_registry,
+    from_template,
+    ladders,
+    latest_definitions,
+    save_draft,
+    validate_files,
+    working_copy,
+)
 
 from .. import clock
 from ..errors import error_text
@@ -108,7 +117,7 @@ def deploy_xml():  # type: ignore[no-untyped-def]
 
 @bp.get("/processes/<process_id>/v<int:version>.bpmn")
 def download(process_id: str, version: int):  # type: ignore[no-untyped-def]
-    from engine.definitions.versions import get_version
+    from engine import get_version
     definition = get_version(db.session, process_id, version)
     return Response(definition.xml, mimetype="application/xml", headers={
         "Content-Disposition": f'attachment; filename="{process_id}-v{version}.bpmn"'})

@@ -6,13 +6,22 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.definitions.deploy import deploy, latest_definitions
-from engine.definitions.specs import form_registry, loaded_for
-from engine.errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound
-from engine.org.access import is_quality_office
-from engine.org.models import LEVELS
-from engine.org.people import subjects
-from engine.workflow.cycles import current_period, start_cycle
+from engine import (
+    LEVELS,
+    Conflict,
+    InvalidInput,
+    InvalidProcess,
+    NotAllowed,
+    NotFound,
+    current_period,
+    deploy,
+    form_registry,
+    is_quality_office,
+    latest_definitions,
+    loaded_for,
+    start_cycle,
+    subjects,
+)
 from forms import parse_form_post
 
 from .. import clock

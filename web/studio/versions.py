@@ -6,12 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from engine.definitions.drafts import get_draft
-from engine.definitions.models import ProcessDefinition
-from engine.definitions.versions import diff_versions, get_version
-from engine.org.models import Person
-from engine.workflow.migration import migrate_cycles, migration_blockers, versions
-from engine.workflow.models import ProcessInstance
+from engine import (
+    Person,
+    ProcessDefinition,
+    ProcessInstance,
+    diff_versions,
+    get_draft,
+    get_version,
+    migrate_cycles,
+    migration_blockers,
+    versions,
+)
 
 from .. import clock
 from ..extensions import db

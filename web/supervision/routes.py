@@ -9,13 +9,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine.errors import InvalidInput, NotAllowed, SpiralError
-from engine.org.access import can_supervise
-from engine.org.models import Person, RoleHolding, Unit
-from engine.org.routing import find_role
-from engine.supervision import notices as sv
-from engine.supervision.models import STATUSES
-from engine.supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
+from engine import (
+    GROUPS,
+    STATUSES,
+    InvalidInput,
+    NotAllowed,
+    Person,
+    RoleHolding,
+    SpiralError,
+    Unit,
+    can_supervise,
+    find_role,
+    notices_workbook,
+    on_time_rates,
+    periods,
+)
+from engine import notices as sv
 
 from .. import clock
 from ..errors import error_text, field_errors

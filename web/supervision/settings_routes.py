@@ -9,12 +9,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from engine.calendar.closures import add_closure, closures, remove_closure
-from engine.calendar.deadlines import is_working_day
-from engine.errors import InvalidInput, NotAllowed, SpiralError
-from engine.org.access import is_quality_office
-from engine.org.models import Role
-from engine.supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder
+from engine import (
+    DEFAULT_LADDER,
+    WHEN_KEYS,
+    InvalidInput,
+    NotAllowed,
+    Role,
+    SpiralError,
+    add_closure,
+    closures,
+    get_ladder,
+    is_quality_office,
+    is_working_day,
+    ladders,
+    remove_closure,
+    save_ladder,
+)
 
 from .. import clock
 from ..errors import error_text
