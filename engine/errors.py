@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from engine import messages
+import engine.messages as messages
 
 
 class SpiralError(Exception):

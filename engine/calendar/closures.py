@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.db.cache import snapshot
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.org.access import is_quality_office

@@ -9,7 +9,7 @@ from typing import Literal, overload
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.errors import InvalidProcess, NotAllowed, NotFound, Problem
 from engine.org.access import is_quality_office
 from engine.org.models import Person

@@ -8,8 +8,8 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import engine.audit as audit
 import processes
-from engine import audit
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.org.access import is_quality_office
 from engine.org.models import LEVELS, Person

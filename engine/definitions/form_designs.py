@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.definitions.specs import form_registry
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.org.access import is_quality_office

@@ -18,7 +18,7 @@ from email.utils import formataddr
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, object_session
 
-from engine import audit
+import engine.audit as audit
 from engine.db.session import rowcount
 from engine.errors import Conflict, NotAllowed, NotFound
 from engine.org.models import Person

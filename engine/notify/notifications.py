@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.db.cache import snapshot
 from engine.db.session import rowcount
 from engine.errors import InvalidInput, NotAllowed, NotFound

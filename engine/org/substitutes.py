@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from engine import audit
+import engine.audit as audit
 from engine.db import cache
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 

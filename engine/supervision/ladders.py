@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.calendar.deadlines import OFFICIAL, WorkCalendar, parse_duration
 from engine.db.cache import snapshot
 from engine.errors import InvalidInput, NotAllowed, NotFound, Problem

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from engine import audit
+import engine.audit as audit
 from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import END_OF_DAY
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.notify.notifications import Message, notify_all
 from engine.org.models import Person
 from engine.workflow import task_state

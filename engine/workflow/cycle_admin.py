@@ -9,7 +9,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from engine import audit
+import engine.audit as audit
 from engine.definitions.models import ProcessDefinition
 from engine.definitions.specs import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, SpiralError

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.audit import AuditEvent
 from engine.definitions.deploy import latest_definition
 from engine.definitions.models import ProcessDefinition

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from engine import audit
+import engine.audit as audit
 from engine.bus import publish
 from engine.errors import Conflict, NotFound
 from engine.org.models import Person

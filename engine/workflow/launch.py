@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.definitions.deploy import latest_definition
 from engine.definitions.models import ProcessDefinition
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, SpiralError

@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.definitions.models import ProcessDefinition
 from engine.definitions.specs import loaded_for
 from engine.errors import InvalidInput, NotAllowed, NotFound

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from engine import audit
+import engine.audit as audit
 from engine.bus import publish
 from engine.org.models import Person
 from engine.org.routing import Route

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import audit
+import engine.audit as audit
 from engine.db.session import rowcount
 from engine.definitions.specs import get_form, loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
