@@ -45,8 +45,9 @@ demo: setup
 	$(BIN)/spiral demo
 
 ## make test: set up, check (make lint) and run the whole suite (engine, processes, web, real browser),
-## spread over the machine's cores (pytest-xdist; the PostgreSQL tests keep to one worker)
-PYTEST := $(BIN)/python -m pytest -q -n auto --dist loadgroup
+## spread over the machine's cores (pytest-xdist). PostgreSQL tests run against SPIRAL_TEST_POSTGRES_URL, or a
+## private server the suite starts where PostgreSQL is installed (tests/postgres_server.py); a database per worker.
+PYTEST := $(BIN)/python -m pytest -q -n auto
 test: setup lint
 	$(PYTEST)
 

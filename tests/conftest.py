@@ -17,6 +17,26 @@ from engine.tables import create_schema
 
 pytest_plugins = ["tests.receivers"]  # local SMTP server and robot webhook fixtures
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Without a PostgreSQL URL, start a private server where PostgreSQL is installed (tests/postgres_server.py);
+    only the main process starts it, and each xdist worker gets a database of its own on it."""
+    from tests.postgres_server import per_worker, start_if_needed
+    worker = getattr(config, "workerinput", None)
+    if worker is None:
+        config.stash[_PG] = start_if_needed()
+    else:
+        per_worker(worker["workerid"])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    server = config.stash.get(_PG, None)
+    if server is not None:
+        server.stop()
+
+
+_PG = pytest.StashKey[object]()
+
 # A Friday before National Day 2025: deadlines counted from here cross the holiday.
 T0 = datetime(2025, 9, 26, 10, 0)
 
