@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from engine.cycles import start_cycle
-from engine.models import Base, Person
+from engine.models import Person
 from engine.queries import find_person
 
 from .common import PERIOD, T0, fresh_database, load_note, percentile, school_year, table
@@ -33,7 +33,8 @@ def _prepare(folder: Path, copies: int, url: str | None) -> tuple[str, list[str]
     """A database with a school year of cycles started; the people who hold their first tasks."""
     if url:
         from engine.db import make_engine
-        Base.metadata.drop_all(make_engine(url))
+        from engine.migrate import drop_all
+        drop_all(make_engine(url))
     db_engine, sessions = fresh_database(folder, copies, url)
     with sessions() as session:
         director = find_person(session, "zhaohong")

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from engine.cycles import start_cycle
 from engine.db import create_schema, make_engine, make_session_factory
 from engine.demo import deploy_shipped, seed_org
-from engine.models import Base, HumanTask
+from engine.migrate import drop_all
+from engine.models import HumanTask
 from engine.queries import find_person
 from engine.sample import sample_answers
 from engine.settings import get as settings
@@ -23,12 +24,12 @@ pytestmark = pytest.mark.skipif(not URL, reason="set SPIRAL_TEST_POSTGRES_URL to
 @pytest.fixture
 def pg_empty(upload_dir):
     db_engine = make_engine(URL)
-    Base.metadata.drop_all(db_engine)
+    drop_all(db_engine)
     create_schema(db_engine)
     session = make_session_factory(db_engine)()
     yield session
     session.close()
-    Base.metadata.drop_all(db_engine)
+    drop_all(db_engine)
     db_engine.dispose()
 
 

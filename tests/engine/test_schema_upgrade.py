@@ -1,4 +1,5 @@
-"""A database made by an earlier Spiral gains the columns and indexes added since, keeping its rows."""
+"""A database made by a Spiral older than 0.1 (no migrations yet, and fewer columns) gains the columns and indexes
+added since, keeping its rows, before it is stamped at the baseline and migrated (engine/migrate.py)."""
 from __future__ import annotations
 
 from sqlalchemy import inspect, select, text
@@ -6,6 +7,7 @@ from sqlalchemy import inspect, select, text
 from engine.cycles import start_cycle
 from engine.db import create_schema, make_engine, make_session_factory
 from engine.demo import deploy_shipped, seed_org
+from engine.migrate import current, head
 from engine.models import HumanTask
 from engine.sample import sample_answers
 from engine.settings import get as settings
@@ -17,6 +19,7 @@ def test_an_older_database_gains_the_new_columns_with_their_defaults(tmp_path):
     db_engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
     create_schema(db_engine)
     with db_engine.begin() as conn:  # make it look like the previous release's tables
+        conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text("DROP INDEX ix_task_follow_up"))
         conn.execute(text("DROP INDEX ix_task_next_rung"))
         for column in ("follow_up_at", "next_rung_at", "next_rung_index", "ladder", "working_days"):
@@ -26,6 +29,7 @@ def test_an_older_database_gains_the_new_columns_with_their_defaults(tmp_path):
 
     create_schema(db_engine)
 
+    assert current(db_engine) == head()
     columns = {c["name"] for c in inspect(db_engine).get_columns("human_task")}
     assert {"follow_up_at", "next_rung_at", "next_rung_index", "ladder", "working_days"} <= columns
     assert "ix_task_next_rung" in {i["name"] for i in inspect(db_engine).get_indexes("human_task")}
@@ -45,6 +49,7 @@ def test_an_older_database_gains_each_cycles_deadline_counts_counted_from_its_ta
     complete_task(session, goal.assignee, goal.id, sample_answers(settings().forms.get(goal.form_id)), T0)
     session.close()
     with db_engine.begin() as conn:  # the previous release: no counts, the narrower index
+        conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text("DROP INDEX ix_instance_subject_period_due"))
         for column in ("due_tasks_open", "due_tasks_done", "due_tasks_on_time"):
             conn.execute(text(f"ALTER TABLE process_instance DROP COLUMN {column}"))
