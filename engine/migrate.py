@@ -2,7 +2,8 @@
 found through this file, so no alembic.ini is needed and the folder moves with the module.
 
 `upgrade(engine)` brings any Spiral database to the newest revision, in one of three ways:
-- an empty database runs every script, from the baseline on (as fast as `create_all`, within the suite's noise);
+- an empty database runs every script, from the baseline on (they build what `create_all` would: the tests
+  compare the two);
 - a database made before there were migrations (Spiral 0.1 and earlier: our tables, no `alembic_version`) is
   first brought to the baseline the way 0.1 upgraded itself (missing tables, columns and indexes; the kept
   cycle counts recounted when their columns were added), then stamped at the baseline and migrated from there;
@@ -44,10 +45,14 @@ def upgrade(engine: Engine, to: str = "head") -> None:
     with _migration_connection(engine) as connection:
         config = _config(connection, metadata)
         tables = set(inspect(connection).get_table_names())
-        if "alembic_version" not in tables and tables & set(metadata.tables):  # made before migrations
+        legacy = "alembic_version" not in tables and bool(tables & set(metadata.tables))  # made before migrations
+        if legacy:
             _bring_legacy_to_baseline(connection, metadata)
             command.stamp(config, BASELINE)
+        before = MigrationContext.configure(connection).get_current_revision()
         command.upgrade(config, to)
+        if legacy or MigrationContext.configure(connection).get_current_revision() != before:
+            _check_foreign_keys(connection)
         org_cache.bump(connection)  # a first or a fresh stamp, so no process keeps a snapshot of the old schema
 
 
@@ -118,7 +123,7 @@ def _migration_connection(engine: Engine) -> Iterator[Connection]:
     On PostgreSQL the transaction first takes an advisory lock, so processes that start together migrate one
     after the other (the later ones find nothing to do). On SQLite, foreign keys are off meanwhile (a batch
     migration copies a table, drops the old one and renames the copy, which the referencing rows would forbid;
-    the pragma only works outside a transaction) and are checked at the end.
+    the pragma only works outside a transaction): `_check_foreign_keys` checks them once something changed.
     """
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
@@ -130,14 +135,18 @@ def _migration_connection(engine: Engine) -> Iterator[Connection]:
                 if connection.dialect.name == "postgresql":
                     connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
                 yield connection
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if broken:
-                        raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """On SQLite (migrated with foreign keys off), refuse to commit rows whose foreign keys point nowhere."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows whose foreign keys point nowhere: {broken[:5]}")
 
 
 # --- Spiral 0.1 and earlier: no alembic_version; each release added what it lacked at start-up -----------------

@@ -203,13 +203,20 @@ def downgrade() -> None:
 '''
 
 
+def scripts_plus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: dict[str, str]) -> Path:
+    """A copy of the shipped scripts plus `extra` (file name: source), used instead of them for the test."""
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name, source in extra.items():
+        (folder / "versions" / name).write_text(source, encoding="utf-8")
+    monkeypatch.setattr(migrate, "MIGRATIONS", folder)
+    return folder
+
+
 @pytest.fixture
 def later_revision(tmp_path, monkeypatch):
     """The shipped scripts plus LATER, with its new table declared beside the models for the duration."""
-    folder = tmp_path / "migrations"
-    shutil.copytree(migrate.MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_later.py").write_text(LATER, encoding="utf-8")
-    monkeypatch.setattr(migrate, "MIGRATIONS", folder)
+    folder = scripts_plus(tmp_path, monkeypatch, {"0002_later.py": LATER})
     metadata = all_metadata()
     probe = Table("indicator_probe", metadata, Column("id", Integer, primary_key=True),
                   Column("code", String(64), nullable=False))
@@ -233,10 +240,23 @@ def test_a_later_revision_runs_on_an_upgraded_release_0_1_database_keeping_every
     db_engine.dispose()
 
 
+def test_a_sqlite_migration_that_breaks_a_reference_is_refused_and_rolled_back(tmp_path, monkeypatch):
+    db_engine = load_release_0_1(tmp_path / "spiral.sqlite")
+    create_schema(db_engine)
+    scripts_plus(tmp_path, monkeypatch, {"0002_dangling.py": LATER.replace(
+        "def upgrade() -> None:", 'def upgrade() -> None:\n    op.execute("UPDATE person SET unit_id = 99999")\n    return')})
+
+    with pytest.raises(RuntimeError, match="foreign keys point nowhere"):
+        create_schema(db_engine)
+
+    assert current(db_engine) == migrate.BASELINE
+    with db_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM person WHERE unit_id = 99999")).scalar() == 0
+    db_engine.dispose()
+
+
 def test_revision_writes_the_next_numbered_script_from_what_the_models_gained(tmp_path, monkeypatch):
-    folder = tmp_path / "migrations"
-    shutil.copytree(migrate.MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(migrate, "MIGRATIONS", folder)
+    scripts_plus(tmp_path, monkeypatch, {})
     unchanged = Path(migrate.revision("nothing changed"))
     assert unchanged.name == "0002_nothing_changed.py"
     assert "op." not in unchanged.read_text(encoding="utf-8")
