@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from engine.db.base import Base
 from engine.org.models import Person
 from engine.org.people import find_person
 from engine.workflow.cycles import start_cycle
@@ -33,8 +32,9 @@ def _free_port() -> int:
 def _prepare(folder: Path, copies: int, url: str | None) -> tuple[str, list[str]]:
     """A database with a school year of cycles started; the people who hold their first tasks."""
     if url:
-        from engine.db.session import make_engine
-        Base.metadata.drop_all(make_engine(url))
+        from engine.db import make_engine
+        from engine.tables import drop_schema
+        drop_schema(make_engine(url))
     db_engine, sessions = fresh_database(folder, copies, url)
     with sessions() as session:
         director = find_person(session, "zhaohong")

@@ -36,7 +36,7 @@ from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders,
 from .supervision.models import STATUSES
 from .supervision.notices import all_notices, notice_to_dict, set_follow_up, supervises_any
 from .supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
-from .tables import create_schema
+from .tables import create_schema, new_migration, schema_revision
 from .task_page import form_of, task_page
 from .tick import run_tick
 from .workflow.access import can_view_instance
@@ -181,4 +181,6 @@ __all__ = [
     "watch",
     "WHEN_KEYS",
     "working_copy",
+    "new_migration",
+    "schema_revision",
 ]

@@ -5,13 +5,12 @@ elsewhere.
 """
 from __future__ import annotations
 
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Connection, Engine, MetaData
 
 from . import audit, tick
 from .calendar import models as calendar_models
-from .db import cache
+from .db import cache, migrate
 from .db.base import Base
-from .db.schema import add_missing_columns
 from .definitions import models as definitions_models
 from .notify import models as notify_models
 from .org import models as org_models
@@ -30,16 +29,27 @@ def metadata() -> MetaData:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that does not exist yet, and the columns and indexes added since an existing table
-    was made (a database from an earlier Spiral upgrades)."""
-    meta = metadata()
-    meta.create_all(engine)
-    added = add_missing_columns(engine, meta)
+    """Bring the database to the newest schema with the Alembic migrations (engine/db/migrate.py): an empty
+    one, one made by Spiral 0.1 or earlier (no migrations then), or one at an earlier revision."""
+    migrate.upgrade(engine, metadata(), legacy_added=_recount_if_counts_added)
+
+
+def _recount_if_counts_added(connection: Connection, added: set[str]) -> None:
+    """A 0.1 database given the kept cycle counts' columns gets them counted from its tasks."""
     if {f"process_instance.{column}" for column in cycle_counts.COLUMNS} & added:
-        with engine.begin() as conn:
-            cycle_counts.recount(conn)
-    for table in meta.sorted_tables:
-        for index in table.indexes:
-            index.create(engine, checkfirst=True)
-    with engine.begin() as connection:  # a first stamp, so the caches are filled from the start
-        cache.bump(connection)
+        cycle_counts.recount(connection)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The database's migration revision (None before its first upgrade)."""
+    return migrate.current(engine)
+
+
+def new_migration(message: str, autogenerate: bool = True) -> str:
+    """Write a migration script for what the models have that the scripts do not build yet; its path."""
+    return migrate.revision(metadata(), message, autogenerate)
+
+
+def drop_schema(engine: Engine) -> None:
+    """Drop every table and the migration version (tests, benchmarks): the next upgrade starts from nothing."""
+    migrate.drop_all(engine, metadata())

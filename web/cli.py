@@ -58,15 +58,44 @@ def _print(rows: list[dict[str, Any]], as_json: bool, columns: list[str]) -> Non
         click.echo("  ".join(str(row.get(c) if row.get(c) is not None else "—") for c in columns))
 
 
+def _url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create the database tables (safe to run twice)."""
-    from engine import seed_ladders
+    """Create the database, or bring an existing one to the newest schema (safe to run twice)."""
+    from engine import schema_revision, seed_ladders
     create_schema(db.engine)
     seed_ladders(db.session, _now(None))
     db.session.commit()
-    click.echo(f"数据库已就绪：{db.engine.url.render_as_string(hide_password=True)}")
+    click.echo(f"数据库已就绪（结构版本 {schema_revision(db.engine)}）：{_url()}")
+
+
+@click.group("db")
+def db_group() -> None:
+    """The database schema: its migrations (Alembic scripts in engine/db/migrations/versions)."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade() -> None:
+    """Bring the database to the newest schema (also one made before migrations, by Spiral 0.1)."""
+    from engine import create_schema, schema_revision
+    create_schema(db.engine)
+    click.echo(f"数据库结构已是最新版本：{schema_revision(db.engine)}（{_url()}）")
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes, e.g. \"add indicator tables\".")
+@click.option("--empty", is_flag=True, help="An empty script to fill in by hand (e.g. a data migration).")
+def db_revision(message: str, empty: bool) -> None:
+    """Write a new migration script from what the models changed; read it before you commit it."""
+    from engine import new_migration
+    path = Path(new_migration(message, autogenerate=not empty))
+    shown = path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path
+    click.echo(f"已生成迁移脚本：{shown}（请检查后再提交）")
 
 
 @click.command("demo")
@@ -276,8 +305,8 @@ def run(host: str, port: int) -> None:
     serve(app, host=host, port=port, threads=8)
 
 
-COMMANDS = [init_db, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, notices_cmd, complete, cancel,
-            tick, scheduler_cmd, backup_cmd, restore_cmd]
+COMMANDS = [init_db, db_group, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, notices_cmd, complete,
+            cancel, tick, scheduler_cmd, backup_cmd, restore_cmd]
 
 
 def register(app: Flask) -> None:

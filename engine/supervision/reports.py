@@ -40,7 +40,7 @@ class RateRow:
 
 def on_time_rates(session: Session, group: str, now: datetime, period: str = "") -> list[RateRow]:
     """On-time rate of tasks with a deadline, grouped by department, level or period; raises ValueError for
-    another group. Sums each cycle's kept counts (engine/tallies.py); counts only overdue open tasks one by one."""
+    another group. Sums each cycle's kept counts (engine/workflow/cycle_counts.py); counts only overdue open tasks one by one."""
     if group not in GROUPS:
         raise ValueError(group)
     names = subject_departments(session) if group == "department" else None

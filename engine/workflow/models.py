@@ -33,7 +33,7 @@ class ProcessInstance(Base):
     incident: Mapped[str] = mapped_column(Text, default="")
     next_timer_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    # Its tasks with a deadline: open, done, done by the deadline. Kept at every flush by engine/tallies.py.
+    # Its tasks with a deadline: open, done, done by the deadline. Moved by engine/workflow/task_state.py.
     due_tasks_open: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     due_tasks_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     due_tasks_on_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -62,11 +62,10 @@ class HumanTask(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     unroutable: Mapped[bool] = mapped_column(Boolean, default=False)
     form_id: Mapped[str] = mapped_column(String(100), default="")
-    # active_history: engine/tallies.py needs the value a change replaces, even when it was not loaded yet.
-    status: Mapped[str] = mapped_column(String(16), default="open", active_history=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime, active_history=True)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime, active_history=True)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rung: Mapped[str] = mapped_column(String(16), default="none")

@@ -7,13 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from engine.assembly import build_engine, session_factory
-from engine.db.base import Base
 from engine.db.session import make_engine
 from engine.definitions.specs import form_registry
 from engine.demo.school import deploy_shipped, seed_org
 from engine.org.people import find_person
 from engine.parts import engine_of
-from engine.tables import create_schema
+from engine.tables import create_schema, drop_schema
 from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers
@@ -27,12 +26,12 @@ pytestmark = pytest.mark.skipif(not URL, reason="PostgreSQL is not installed her
 @pytest.fixture
 def pg_empty(upload_dir):
     db_engine = make_engine(URL)
-    Base.metadata.drop_all(db_engine)
+    drop_schema(db_engine)
     create_schema(db_engine)
     session = session_factory(db_engine, build_engine(upload_dir=upload_dir))()
     yield session
     session.close()
-    Base.metadata.drop_all(db_engine)
+    drop_schema(db_engine)
     db_engine.dispose()
 
 

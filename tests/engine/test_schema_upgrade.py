@@ -1,9 +1,11 @@
-"""A database made by an earlier Spiral gains the columns and indexes added since, keeping its rows."""
+"""A database made by a Spiral older than 0.1 (no migrations yet, and fewer columns) gains the columns and indexes
+added since, keeping its rows, before it is stamped at the baseline and migrated (engine/db/migrate.py)."""
 from __future__ import annotations
 
 from sqlalchemy import inspect, select, text
 
 from engine.assembly import build_engine, session_factory
+from engine.db.migrate import current, head
 from engine.db.session import make_engine
 from engine.definitions.specs import form_registry
 from engine.demo.school import deploy_shipped, seed_org
@@ -19,6 +21,7 @@ def test_an_older_database_gains_the_new_columns_with_their_defaults(tmp_path):
     db_engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite'}")
     create_schema(db_engine)
     with db_engine.begin() as conn:  # make it look like the previous release's tables
+        conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text("DROP INDEX ix_task_follow_up"))
         conn.execute(text("DROP INDEX ix_task_next_rung"))
         for column in ("follow_up_at", "next_rung_at", "next_rung_index", "ladder", "working_days"):
@@ -28,6 +31,7 @@ def test_an_older_database_gains_the_new_columns_with_their_defaults(tmp_path):
 
     create_schema(db_engine)
 
+    assert current(db_engine) == head()
     columns = {c["name"] for c in inspect(db_engine).get_columns("human_task")}
     assert {"follow_up_at", "next_rung_at", "next_rung_index", "ladder", "working_days"} <= columns
     assert "ix_task_next_rung" in {i["name"] for i in inspect(db_engine).get_indexes("human_task")}
@@ -47,6 +51,7 @@ def test_an_older_database_gains_each_cycles_deadline_counts_counted_from_its_ta
     complete_task(session, goal.assignee, goal.id, sample_answers(form_registry(session).get(goal.form_id)), T0)
     session.close()
     with db_engine.begin() as conn:  # the previous release: no counts, the narrower index
+        conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(text("DROP INDEX ix_instance_subject_period_due"))
         for column in ("due_tasks_open", "due_tasks_done", "due_tasks_on_time"):
             conn.execute(text(f"ALTER TABLE process_instance DROP COLUMN {column}"))

@@ -129,3 +129,36 @@ def test_shell_gets_one_line_even_before_the_database_is_created(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_release_0_1_database_is_upgraded_from_the_shell_and_keeps_working(tmp_path):
+    from engine.db.migrate import head
+    from tests.engine.test_migrations import load_release_0_1
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    load_release_0_1(instance / "spiral.sqlite").dispose()
+    run = _spiral_script(tmp_path, instance)
+
+    upgraded = run("db", "upgrade")
+
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"最新版本：{head()}" in upgraded.stdout
+    again = run("init-db")
+    assert again.returncode == 0 and f"结构版本 {head()}" in again.stdout
+    notices = run("notices", "--status", "all", "--json")
+    assert notices.returncode == 0 and len(json.loads(notices.stdout)) == 22
+
+
+def test_a_developer_writes_the_next_migration_script_from_the_shell(runner, tmp_path, monkeypatch):
+    import shutil
+
+    from engine.db import migrate
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrate.MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(migrate, "MIGRATIONS", folder)
+
+    result = runner.invoke(args=["db", "revision", "-m", "move the deadlines", "--empty"])
+
+    assert result.exit_code == 0, result.output
+    assert "0002_move_the_deadlines.py" in result.output
+    assert (folder / "versions" / "0002_move_the_deadlines.py").exists()
