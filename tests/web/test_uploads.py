@@ -63,17 +63,20 @@ def test_program_file_is_refused_and_not_stored(app, spiral, implement_task, fil
     assert _kept(app, implement_task) == before  # no evidence row, no file on disk
 
 
-def test_two_apps_in_one_process_keep_their_own_upload_folders(tmp_path):
+def test_two_apps_in_one_process_keep_their_own_upload_folders_and_forms(tmp_path):
     from web import create_app
     apps = [create_app({"TESTING": True, "SECRET_KEY": "t", "UPLOAD_DIR": str(tmp_path / name / "uploads"),
                         "FORMS_DIR": str(tmp_path / name / "forms"),
                         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name / 'db.sqlite'}"})
             for name in ("a", "b")]
-    roots = []
+    roots, designed = [], []
     for app in apps:
         with app.app_context():
+            from engine import form_registry
             from engine.workflow.uploads import upload_store
             from web.extensions import db
             roots.append(upload_store(db.session).root)
+            designed.append(form_registry(db.session).directory)
             db.engine.dispose()
     assert roots == [tmp_path / "a" / "uploads", tmp_path / "b" / "uploads"]
+    assert designed == [tmp_path / "a" / "forms", tmp_path / "b" / "forms"]
