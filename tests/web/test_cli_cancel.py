@@ -2,18 +2,12 @@
 a refusal is one line and a non-zero exit."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import web.cli
 from tests.engine.test_deploy import process, props
 from tests.web.test_cli import spiral_command  # noqa: F401 - the fixture is shared
-
-
-def _json(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+from tests.web.test_cli_ladder import _json
 
 
 def test_quality_office_cancels_a_cycle_and_its_notices_are_settled(runner, tmp_path):
