@@ -1,7 +1,7 @@
 """Notifications: the in-app list (the bell), the outgoing sends queued per channel, each person's channels.
 
 `notify_all()` adds in-app notifications and one queued `Delivery` per channel each person chose, inside the
-caller's transaction, in a few statements however many there are (`notify()` adds one); engine/delivery.py
+caller's transaction, in a few statements however many there are (`notify()` adds one); delivery.py
 sends the queue. A `dedupe_key` makes every notice happen once.
 Channels: in-app always; email (Person.email, when the school configured SMTP); a WeCom and/or a DingTalk
 group robot whose webhook address the person pastes on 我的设置 (the robot of their 教研室 group, or a group

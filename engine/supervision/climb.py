@@ -3,7 +3,7 @@
 A tick finds the due tasks by the next_rung_at index, then works in batches: one query reads a batch with what
 its notices and messages say; one conditional UPDATE per (from, to) rung index claims it, so two tickers never
 fire a rung twice; its rungs are worked out in memory and written with one statement per table
-(engine/firing.py); one commit per batch, so a claimed rung and its notice land together, or neither does.
+(rung_writes.py); one commit per batch, so a claimed rung and its notice land together, or neither does.
 """
 from __future__ import annotations
 

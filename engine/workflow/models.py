@@ -16,7 +16,7 @@ class ProcessInstance(Base):
     """One cycle of one subject for one period; `state` is the workflow without its spec."""
 
     __tablename__ = "process_instance"
-    # Covers the on-time report too (engine/supervision_reports.py): it reads this index, never the rows.
+    # Covers the on-time report too (engine/supervision/reports.py): it reads this index, never the rows.
     __table_args__ = (Index("ix_instance_subject_period_due", "subject_id", "period", "definition_id",
                             "due_tasks_open", "due_tasks_done", "due_tasks_on_time"),)
     id: Mapped[int] = mapped_column(primary_key=True)
