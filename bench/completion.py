@@ -195,7 +195,7 @@ def run_year(store: Any, cycles: list[CycleSpec]) -> tuple[Timer, list[list[str]
 
 def _specs(sessions: Any) -> dict[str, Any]:
     with sessions() as session:
-        return {pid: loaded_for(latest_definition(session, pid)) for pid in
+        return {pid: loaded_for(session, latest_definition(session, pid)) for pid in
                 ("school_cycle", "major_cycle", "course_cycle", "teacher_cycle", "student_cycle", "improvement")}
 
 
