@@ -222,4 +222,4 @@ def colour_labels() -> dict[str, str]:
 @bp.app_context_processor
 def _words() -> dict[str, Any]:
     return {"notice_status_labels": status_labels, "notice_action_labels": action_labels,
-            "colour_labels": colour_labels}
+            "colour_labels": colour_labels, "active_notice_statuses": sv.ACTIVE}
