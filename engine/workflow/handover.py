@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-import engine.audit as audit
-from engine.bus import publish
 from engine.errors import Conflict, NotFound
 from engine.org.models import Person
 from engine.org.substitutes import get_substitution, may_manage
 
-from .events import TaskHandedOver
+from . import task_state
 from .models import HumanTask, TaskCandidate
 
 
@@ -30,17 +28,6 @@ def hand_over_tasks(session: Session, actor: Person, substitution_id: int, now: 
         HumanTask.status == "open", (HumanTask.assignee_id == person.id)
         | (HumanTask.assignee_id.is_(None) & HumanTask.id.in_(offered))).order_by(HumanTask.id)).all()
     for task in tasks:
-        before = {"assignee_id": task.assignee_id}
-        if task.assignee_id == person.id:
-            task.assignee_id = substitute.id
-        session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id,
-                                                    TaskCandidate.person_id == person.id))
-        if task.assignee_id is None and session.get(TaskCandidate, (task.id, substitute.id)) is None:
-            session.add(TaskCandidate(task_id=task.id, person_id=substitute.id))
-        session.flush()
-        audit.record(session, actor, "task.handed_over", now, instance=task.instance, task=task,
-                     summary=f"{person.name}将任务“{task.title}”移交给代理人{substitute.name}", before=before,
-                     after={"assignee_id": task.assignee_id, "substitute_id": substitute.id})
-        publish(session, TaskHandedOver(task, task.instance, substitute.id, now))
+        task_state.hand_over(session, task, person, substitute, actor, now)
     session.commit()
     return len(tasks)

@@ -3,7 +3,7 @@
 Each function sets the row, moves its cycle's counts (cycle_counts.py), writes the audit event and says what
 happened on the bus (events.py), so the supervision room stops the task's ladder and settles its notices and
 the notify room tells the right people, in the same transaction. Nothing else writes `human_task.status`,
-`due_at` or `assignee_id`.
+`due_at` or `assignee_id` (a claim's conditional UPDATE in tasks.py aside: it must race other claimers).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from engine.org.models import Person
 from engine.org.routing import Route
 
 from . import cycle_counts
-from .events import TaskClosed, TaskOpened
+from .events import TaskClosed, TaskHandedOver, TaskOpened
 from .models import HumanTask, ProcessInstance, TaskCandidate
 
 
@@ -74,6 +74,23 @@ def change_due(task: HumanTask, due_at: datetime | None) -> None:
     before = cycle_counts.of(task)
     task.due_at = due_at
     cycle_counts.moved(task.instance, before, cycle_counts.of(task))
+
+
+def hand_over(session: Session, task: HumanTask, person: Person, substitute: Person, actor: Person,
+              now: datetime) -> None:
+    """Give `person`'s hold on an open task (assigned, or offered to claim) to their active substitute."""
+    before = {"assignee_id": task.assignee_id}
+    if task.assignee_id == person.id:
+        task.assignee_id = substitute.id
+    session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id,
+                                                TaskCandidate.person_id == person.id))
+    if task.assignee_id is None and session.get(TaskCandidate, (task.id, substitute.id)) is None:
+        session.add(TaskCandidate(task_id=task.id, person_id=substitute.id))
+    session.flush()
+    audit.record(session, actor, "task.handed_over", now, instance=task.instance, task=task,
+                 summary=f"{person.name}将任务“{task.title}”移交给代理人{substitute.name}", before=before,
+                 after={"assignee_id": task.assignee_id, "substitute_id": substitute.id})
+    publish(session, TaskHandedOver(task, task.instance, substitute.id, now))
 
 
 def give_to(session: Session, task: HumanTask, person_id: int) -> None:
