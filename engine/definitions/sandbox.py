@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -109,6 +111,18 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
     return operations[op]()
 
 
+@contextmanager
+def _contained() -> Iterator[None]:
+    """Turn what a script raises beyond Exception (SystemExit, KeyboardInterrupt, GeneratorExit) into a
+    ScriptError, so that no script can end a request, a tick or the scheduler."""
+    try:
+        yield
+    except Exception:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - exactly what must not escape a script
+        raise ScriptError(f"脚本抛出了 {type(exc).__name__}，已被拦截") from exc
+
+
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]  # SpiffWorkflow is untyped
     """SpiffWorkflow script environment backed by RestrictedPython."""
 
@@ -117,7 +131,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         scope = _safe_globals()
         scope.update(external_context or {})
         scope.update(context)
-        return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guarded builtins
+        with _contained():
+            return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guarded builtins
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = _compile(script, "exec")
@@ -125,7 +140,8 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         scope = dict(base)
         scope.update(external_context or {})
         scope.update(context)
-        exec(code, scope)  # noqa: S102 - compiled by RestrictedPython with guarded builtins
+        with _contained():
+            exec(code, scope)  # noqa: S102 - compiled by RestrictedPython with guarded builtins
         for key in list(context):
             if key not in scope:
                 del context[key]

@@ -1,0 +1,53 @@
+"""Hostile BPMN scripts: nothing a script raises or loops on can end a tick, a request or the scheduler."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from engine.definitions.deploy import deploy
+from engine.tick import run_tick
+from engine.workflow.cycles import start_cycle
+from engine.workflow.models import HumanTask, ProcessInstance
+from tests.conftest import T0
+from tests.engine.test_deploy import process, props
+
+CHASE = props(stage="improve", due="P1D")
+
+
+def timer_then_script(script: str) -> str:
+    """A P1D boundary timer on 写计划 leading to a script and then 催交计划."""
+    return f'''
+  <bpmn:boundaryEvent id="late" attachedToRef="write" cancelActivity="false">
+    <bpmn:outgoing>f9</bpmn:outgoing>
+    <bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition>
+  </bpmn:boundaryEvent>
+  <bpmn:scriptTask id="calc" name="计算"><bpmn:incoming>f9</bpmn:incoming><bpmn:outgoing>f11</bpmn:outgoing>
+    <bpmn:script>{script}</bpmn:script></bpmn:scriptTask>
+  <bpmn:userTask id="chase" name="催交计划" camunda:candidateGroups="教研室主任">{CHASE}
+    <bpmn:incoming>f11</bpmn:incoming><bpmn:outgoing>f10</bpmn:outgoing></bpmn:userTask>
+  <bpmn:endEvent id="e2"><bpmn:incoming>f10</bpmn:incoming></bpmn:endEvent>
+  <bpmn:sequenceFlow id="f9" sourceRef="late" targetRef="calc"/>
+  <bpmn:sequenceFlow id="f11" sourceRef="calc" targetRef="chase"/>
+  <bpmn:sequenceFlow id="f10" sourceRef="chase" targetRef="e2"/>'''
+
+
+def open_titles(session, instance) -> list[str]:
+    return sorted(session.scalars(select(HumanTask.title).where(HumanTask.instance_id == instance.id,
+                                                                HumanTask.status == "open")))
+
+
+@pytest.mark.parametrize("raised", ["raise SystemExit", "raise KeyboardInterrupt", "raise GeneratorExit",
+                                    "raise SystemExit(0)"])
+def test_a_timer_script_that_raises_systemexit_is_an_incident_and_the_tick_goes_on(session, raised):
+    deploy(session, None, [("bad.bpmn", process(pid="bad_review", extra=timer_then_script(raised))),
+                           ("good.bpmn", process(pid="good_review", extra=timer_then_script("x = 1")))], T0)
+    bad = start_cycle(session, None, "bad_review", "C-WDYY", "2025-2026-1", T0)
+    good = start_cycle(session, None, "good_review", "C-WDYY", "2025-2026-1", T0)
+    result = run_tick(session, T0 + timedelta(days=1, minutes=1))
+    assert result["timers"] == 1
+    bad = session.get(ProcessInstance, bad.id)
+    assert bad.incident and "计算" in bad.incident
+    assert open_titles(session, bad) == ["写计划"]  # rolled back: no chase task appeared
+    assert open_titles(session, good) == sorted(["写计划", "催交计划"])
