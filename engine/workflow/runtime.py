@@ -23,6 +23,7 @@ from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 from sqlalchemy.orm import Session
 
+from engine.definitions.budget import ScriptLimits
 from engine.definitions.loading import LoadedProcess
 from engine.definitions.sandbox import make_script_engine
 from engine.errors import ScriptError, SpiralError
@@ -103,12 +104,13 @@ class _StateOnlyConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # Spiff
 class Runtime:
     """Runs workflows: build from a definition, step, and (de)serialize their state."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ScriptLimits | None = None) -> None:
+        self.limits = limits or ScriptLimits()
         config = dict(SPIFF_CONFIG)
         config[BpmnWorkflow] = _StateOnlyConverter
         self.registry = BpmnWorkflowSerializer.configure(config)
         self.serializer = BpmnWorkflowSerializer(self.registry)
-        self.script_engine = make_script_engine()
+        self.script_engine = make_script_engine(self.limits)
 
     def new_workflow(self, loaded: LoadedProcess, data: dict[str, Any], now: datetime) -> BpmnWorkflow:
         """A fresh workflow of `loaded` with initial data, run (as of `now`) until it waits for people."""

@@ -51,3 +51,32 @@ def test_a_timer_script_that_raises_systemexit_is_an_incident_and_the_tick_goes_
     assert bad.incident and "计算" in bad.incident
     assert open_titles(session, bad) == ["写计划"]  # rolled back: no chase task appeared
     assert open_titles(session, good) == sorted(["写计划", "催交计划"])
+
+
+def script_after_write(script: str) -> bytes:
+    """写计划 → a script → 审计划."""
+    xml = process(pid="loop_review").decode()
+    xml = xml.replace('<bpmn:sequenceFlow id="f2" sourceRef="write" targetRef="check"/>',
+                      '<bpmn:sequenceFlow id="f2" sourceRef="write" targetRef="calc"/>'
+                      f'<bpmn:scriptTask id="calc" name="计算"><bpmn:incoming>f2</bpmn:incoming>'
+                      f'<bpmn:outgoing>f2b</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
+                      '<bpmn:sequenceFlow id="f2b" sourceRef="calc" targetRef="check"/>')
+    return xml.replace('<bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>',
+                       '<bpmn:incoming>f2b</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>').encode()
+
+
+def test_completing_a_task_that_reaches_an_endless_loop_is_an_incident_within_the_budget(session):
+    import time
+
+    from engine.errors import ScriptError
+    from engine.workflow.tasks import complete_task
+    deploy(session, None, [("loop.bpmn", script_after_write("while True:\n    pass"))], T0)
+    instance = start_cycle(session, None, "loop_review", "C-WDYY", "2025-2026-1", T0)
+    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    started = time.monotonic()
+    with pytest.raises(ScriptError, match="秒"):
+        complete_task(session, task.assignee, task.id, {}, T0 + timedelta(hours=1))
+    assert time.monotonic() - started < 3.5  # the default budget is 2 s
+    session.expire_all()
+    assert "计算" in session.get(ProcessInstance, instance.id).incident
+    assert open_titles(session, instance) == ["写计划"]  # rolled back: the task is still open
