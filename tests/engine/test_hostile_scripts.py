@@ -80,3 +80,18 @@ def test_completing_a_task_that_reaches_an_endless_loop_is_an_incident_within_th
     session.expire_all()
     assert "计算" in session.get(ProcessInstance, instance.id).incident
     assert open_titles(session, instance) == ["写计划"]  # rolled back: the task is still open
+
+
+def test_a_script_that_bloats_the_saved_state_is_an_incident_and_nothing_is_saved(session):
+    from engine.errors import ScriptError
+    from engine.workflow.tasks import complete_task
+    deploy(session, None, [("big.bpmn", script_after_write("big = ['x' * 1000] * 6000"))], T0)
+    instance = start_cycle(session, None, "loop_review", "C-WDYY", "2025-2026-1", T0)
+    state_before = session.get(ProcessInstance, instance.id).state
+    task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    with pytest.raises(ScriptError, match="big"):
+        complete_task(session, task.assignee, task.id, {}, T0 + timedelta(hours=1))
+    session.expire_all()
+    cycle = session.get(ProcessInstance, instance.id)
+    assert "超过上限 5 MB" in cycle.incident and cycle.state == state_before
+    assert open_titles(session, instance) == ["写计划"]
