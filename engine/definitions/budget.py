@@ -11,9 +11,10 @@ compiled code rather than asked of it. Why it cannot be escaped:
 - Once spent, the budget stays spent: every later check raises again, and the sandbox raises after the script
   returns, so an `except:` that swallows the first refusal gains nothing.
 - What runs in C without coming back to Python is bounded in size before it starts: `range`, `*`, `**`, `<<`,
-  `+` and the padding/joining string methods refuse (`str.format` is refused outright by RestrictedPython) results beyond `max_items` items or digits; the builtins
-  that consume iterables (`sum`, `sorted`, `list`, `map`…) consume them through the same checked iterator, and
-  `key=` functions are checked on every call.
+  `+`, printf-style `%` and the padding/joining string methods refuse results beyond `max_items` items or
+  digits (`str.format` RestrictedPython refuses outright); the builtins that consume iterables (`sum`,
+  `sorted`, `min`, `map`, `zip`…) consume them through the same checked iterator, and `key=` functions are
+  checked on every call.
 - Memory that grows step by step (a list extended with itself) is sampled on the checks, at most every
   10 ms: the process's resident size may not grow by more than `memory_mb` during one script.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -105,6 +107,10 @@ class Budget:
             return left * right
         if op == "**":
             return self.power(left, right)
+        if op == "%":
+            if isinstance(left, (str, bytes)):
+                self.percent(left if isinstance(left, str) else left.decode("latin-1"), right)
+            return left % right
         if op == "<<":
             if isinstance(left, int) and isinstance(right, int):
                 self.size((left.bit_length() + max(right, 0)) // 3)
@@ -135,6 +141,16 @@ class Budget:
         """Refuse an f-string width beyond max_items; the value is formatted by Python afterwards."""
         self._width(spec)
         return value
+
+    def percent(self, template: str, args: Any) -> None:
+        """Refuse printf-style widths and precisions (`%9999999999d`, `%*d`) beyond max_items."""
+        values = args if isinstance(args, tuple) else (args,)
+        for width, precision in _PERCENT.findall(template):
+            for part in (width, precision):
+                if part == "*":
+                    self.size(max((abs(v) for v in values if isinstance(v, int)), default=0))
+                elif part:
+                    self.size(int(part) if len(part) < 12 else 10 ** 12)
 
     def _width(self, spec: str) -> None:
         digits = "".join(c if c.isdigit() else " " for c in spec).split()
@@ -227,7 +243,9 @@ def _check_call() -> ast.Expr:
     return ast.Expr(ast.Call(func=ast.Name("_budget_", ast.Load()), args=[], keywords=[]))
 
 
-_BOUNDED_OPS: dict[type[ast.operator], str] = {ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Add: "+"}
+_BOUNDED_OPS: dict[type[ast.operator], str] = {ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Add: "+",
+                                                ast.Mod: "%"}
+_PERCENT = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d+))?")
 
 
 class BudgetedTransformer(RestrictingNodeTransformer):

@@ -70,7 +70,7 @@ class _CheckedDict(dict[Any, Any]):
 
 
 class _BudgetedEnvironment(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's
         budget = _current()
@@ -113,6 +113,15 @@ _env = _BudgetedEnvironment(autoescape=True)
 _env.globals["range"] = _bounded_range
 original = {name: _env.filters[name] for name in ("center", "indent")}
 _env.filters.update({name: _padding(name) for name in original})
+_printf = _env.filters["format"]
+
+
+def _bounded_format(value: Any, *args: Any, **kwargs: Any) -> Any:
+    _current().percent(str(value), args or kwargs)
+    return _printf(value, *args, **kwargs)
+
+
+_env.filters["format"] = _bounded_format
 _env.filters.update({name: _budgeted_filter(function) for name, function in _env.filters.items()})
 
 

@@ -24,6 +24,8 @@ quick = ScriptLimits(seconds=0.5)
     "{{ 10 ** (10 ** 8) }}",
     "{{ 'a'|center(10**10) }}",
     "{{ 1/0 }}",
+    "{{ '%10000000000d' % 1 }}",
+    "{{ '%10000000000d'|format(1) }}",
     "{{ ''.__class__.__mro__ }}{% for x in %}",
 ])
 def test_a_hostile_template_is_marked_broken_quickly(template):
@@ -35,8 +37,8 @@ def test_a_hostile_template_is_marked_broken_quickly(template):
 
 def test_ordinary_instructions_still_render_with_loops_filters_and_data():
     html = render_instructions("请为{{ subject_name }}填写：{% for s in scores %}{{ loop.index }}={{ s }};"
-                               "{% endfor %}{{ scores|sum }} {{ tags|join('、') }} {{ '<b>' }}"
+                               "{% endfor %}{{ scores|sum }} {{ tags|join('、') }} {{ '<b>' }}{{ '%d门' % 3 }}{{ '%s'|format('x') }}"
                                "{% if scores %}有{% endif %}{{ info.name }}{% for k in info %}{{ k }}{% endfor %}",
                                {"subject_name": "网店运营", "scores": [1, 2], "tags": ["甲", "乙"],
                                 "info": {"name": "王"}})
-    assert html == Markup("请为网店运营填写：1=1;2=2;3 甲、乙 &lt;b&gt;有王name")
+    assert html == Markup("请为网店运营填写：1=1;2=2;3 甲、乙 &lt;b&gt;3门x有王name")

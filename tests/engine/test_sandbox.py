@@ -71,6 +71,8 @@ quick = SandboxEnvironment(ScriptLimits(seconds=0.5, memory_mb=128))
     "f = lambda n: 1 if n == 0 else f(n - 1) + f(n - 1)\nx = f(60)",
     "x = 'a'.ljust(10**10)",
     "x = f'{1:>10000000000}'",
+    "x = '%10000000000d' % 1",
+    "x = '%*d' % (10**10, 1)",
     "x = ''.join(['a' * 10**6] * 10**6)",
     "x = ('a' * 10**6).replace('a', 'bbbbbbbbbb' * 100)",
 ])
