@@ -22,6 +22,7 @@ from forms import FormRegistry, default_registry
 
 from .bus import MessageBus
 from .db.cache import watch
+from .definitions.budget import ScriptLimits
 from .definitions.specs import SpecCache
 from .errors import Problem
 from .notify import handlers as notify_handlers
@@ -30,7 +31,7 @@ from .parts import KEY
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.events import TaskClosed, TaskHandedOver, TaskOpened
-from .workflow.runtime import Runtime, apply_spiff_patches
+from .workflow.runtime import Runtime, StoreLimits, apply_spiff_patches
 from .workflow.uploads import UploadStore
 
 SCHOOL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -58,11 +59,15 @@ class Engine:
 
 def build_engine(*, upload_dir: Path | str = Path("instance/uploads"), max_upload_mb: int = 20,
                  forms: FormRegistry | None = None, mail: MailSettings | None = None,
-                 clock: Callable[[], datetime] | None = None) -> Engine:
-    """Assemble an engine from its parts and wire every room's event handlers."""
+                 clock: Callable[[], datetime] | None = None, script_seconds: float = 2.0,
+                 script_memory_mb: int = 256, state_mb: float = 5.0, value_mb: float = 1.0) -> Engine:
+    """Assemble an engine from its parts and wire every room's event handlers; every BPMN script, condition
+    and instruction template runs at most `script_seconds` and adds at most `script_memory_mb`; a cycle's saved
+    state may take `state_mb`, each submitted form value `value_mb`."""
     apply_spiff_patches()
+    limits = ScriptLimits(seconds=script_seconds, memory_mb=script_memory_mb)
     engine = Engine(forms=forms or default_registry(), uploads=UploadStore(Path(upload_dir), max_upload_mb),
-                    mail=mail or MailSettings(), clock=clock or school_now)
+                    mail=mail or MailSettings(), clock=clock or school_now, runtime=Runtime(limits, StoreLimits(state_mb, value_mb)))
     wire(engine.bus)
     engine.deploy_checks.append(unknown_ladders)
     return engine

@@ -22,6 +22,7 @@ from engine.workflow.cycles import timeline
 from engine.workflow.inbox import due_state
 from engine.workflow.instructions import render_instructions
 from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance
+from engine.workflow.runtime import runtime_of
 from engine.workflow.tasks import get_task, task_context
 from forms import FormDef
 
@@ -64,7 +65,8 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
     return TaskPage(
         task=task, cycle=cycle, form=form,
         answers=data if form is not None and any(f.key in data for f in form.fields) else None,
-        instructions=render_instructions(meta["tasks"].get(task.bpmn_id, {}).get("instructions", ""), context),
+        instructions=render_instructions(meta["tasks"].get(task.bpmn_id, {}).get("instructions", ""), context,
+                                         runtime_of(session).limits),
         vocabulary=meta.get("vocabulary") or [], scope=unit_path(session, task.scope_unit_id),
         due=due_state(task, now), previous=previous, previous_form=form_of(session, previous) if previous else None,
         comments=list(session.scalars(select(Comment).where(Comment.task_id == task.id)

@@ -6,6 +6,7 @@ clock, because the tick's own `now` may be a time the operator travels to.
 """
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -28,6 +29,7 @@ from .workflow.mirror import sync_tasks
 from .workflow.models import ProcessInstance
 from .workflow.runtime import runtime_of
 
+log = logging.getLogger(__name__)
 LOCK_NAME = "tick"
 LEASE = timedelta(minutes=10)
 MAX_CATCH_UP = 100
@@ -83,25 +85,35 @@ def fire_timers(session: Session, now: datetime) -> int:
     fired = 0
     due = select(ProcessInstance).where(ProcessInstance.next_timer_at <= now, ProcessInstance.status == "running")
     for instance in session.scalars(due.order_by(ProcessInstance.next_timer_at)).all():
-        loaded = loaded_for(session, instance.definition)
-        workflow = runtime.load(loaded, instance.state)
         try:
+            loaded = loaded_for(session, instance.definition)
+            workflow = runtime.load(loaded, instance.state)
             for _ in range(MAX_CATCH_UP):  # a cycle timer (R5/P1D) fires one period per pass: catch up
                 runtime.advance(workflow, now)
                 upcoming = runtime.next_timer_at(workflow, now)
                 if upcoming is None or upcoming > now:
                     break
-        except ScriptError as exc:
-            session.rollback()
-            instance.incident, instance.next_timer_at = exc.message, None
-            audit.record(session, None, "instance.incident", now, instance=instance, summary=exc.message)
+            sync_tasks(session, instance, workflow, loaded.meta, None, now)
+            instance.state = runtime.dump(workflow)
             session.commit()
+        except Exception as exc:  # noqa: BLE001 - one failing cycle must not stop the others' timers
+            _record_incident(session, instance, exc, now)
             continue
-        sync_tasks(session, instance, workflow, loaded.meta, None, now)
-        instance.state = runtime.dump(workflow)
-        session.commit()
         fired += 1
     return fired
+
+
+def _record_incident(session: Session, instance: ProcessInstance, exc: Exception, now: datetime) -> None:
+    """Roll the cycle's step back and record why it failed; the timer waits for someone to retry."""
+    session.rollback()
+    if isinstance(exc, ScriptError):
+        message = exc.message
+    else:
+        log.exception("timer of cycle %s failed", instance.id)
+        message = f"定时器推进时出错（{type(exc).__name__}），请联系管理员查看日志"
+    instance.incident, instance.next_timer_at = message, None
+    audit.record(session, None, "instance.incident", now, instance=instance, summary=message)
+    session.commit()
 
 
 def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict[str, int]:

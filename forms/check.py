@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .definition import IGNORED_TYPES, INPUT_TYPES, KEY_RE, parse_definition
+import re2  # type: ignore[import-untyped]  # google-re2 ships no types
+
+from .definition import IGNORED_TYPES, INPUT_TYPES, KEY_RE, compile_pattern, parse_definition, pattern_problem
 from .errors import FormDefinitionError
 
 CONTAINERS = frozenset({"group", "dynamiclist"})
@@ -98,6 +99,6 @@ def _check_validate(validate: Any, name: str, problems: list[str]) -> None:
     pattern = validate.get("pattern")
     if pattern not in (None, ""):
         try:
-            re.compile(str(pattern))
-        except re.error as exc:
-            problems.append(f"字段 {name} 的正则表达式 “{pattern}” 无法解析（{exc}）。")
+            compile_pattern(str(pattern))
+        except re2.error as exc:
+            problems.append(f"字段 {name} 的正则表达式 “{pattern}” 无法使用（{pattern_problem(exc)}）。")

@@ -38,6 +38,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         FORMS_DIR=str(Path(app.instance_path) / "forms"),  # forms saved by the studio's form designer
         SCHEDULER_ENABLED=False,
         TICK_SECONDS=60,
+        SCRIPT_SECONDS=2.0,
+        SCRIPT_MEMORY_MB=256,
+        STATE_MB=5.0,
+        FORM_VALUE_MB=1.0,
         SPIRAL_NOW=None,
         **_notification_config(),
     )
@@ -51,7 +55,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         upload_dir=Path(app.config["UPLOAD_DIR"]), max_upload_mb=app.config["MAX_UPLOAD_MB"],
         forms=forms.FormRegistry(app.config["FORMS_DIR"], forms.LIBRARY),
         mail=MailSettings(**{key.lower(): app.config[key] for key in _notification_config()}),
-        clock=lambda: _configured_now(app))
+        clock=lambda: _configured_now(app), script_seconds=float(app.config["SCRIPT_SECONDS"]),
+        script_memory_mb=int(app.config["SCRIPT_MEMORY_MB"]), state_mb=float(app.config["STATE_MB"]),
+        value_mb=float(app.config["FORM_VALUE_MB"]))
     translations = compile_catalogs(Path(app.instance_path) / "translations")
     if translations != TRANSLATIONS:  # the package folder is read-only here (an installed Spiral)
         app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
+from RestrictedPython.Eval import default_guarded_getitem
+from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequence, guarded_unpack_sequence
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from engine.definitions.budget import Budget, BudgetedTransformer, ScriptLimits
 from engine.errors import ScriptError
 
 FORBIDDEN_NAMES = frozenset({
@@ -82,50 +80,67 @@ def _compile(source: str, mode: str) -> Any:
     if problems:
         raise ScriptError("沙箱拒绝执行：" + "；".join(problems))
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
-    return compiler(source).code
+    return compiler(source, policy=BudgetedTransformer).code
 
 
-def _safe_globals() -> dict[str, Any]:
+def _safe_globals(budget: Budget) -> dict[str, Any]:
     builtins = dict(safe_builtins)
     builtins.update(_EXTRA_BUILTINS)
     for name in FORBIDDEN_NAMES:
         builtins.pop(name, None)
+    guarded = budget.guarded()
+    builtins.update({name: value for name, value in guarded.items() if not name.startswith("_")})
     return {
         "__builtins__": builtins,
-        "_getattr_": safer_getattr,
         "_getitem_": default_guarded_getitem,
-        "_getiter_": default_guarded_getiter,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         "_unpack_sequence_": guarded_unpack_sequence,
         "_write_": full_write_guard,
-        "_inplacevar_": _inplacevar,
+        **{name: value for name, value in guarded.items() if name.startswith("_")},
     }
 
 
-def _inplacevar(op: str, x: Any, y: Any) -> Any:
-    operations = {"+=": lambda: x + y, "-=": lambda: x - y, "*=": lambda: x * y, "/=": lambda: x / y}
-    if op not in operations:
-        raise ScriptError(f"不支持的运算 {op}")
-    return operations[op]()
+@contextmanager
+def _contained(budget: Budget) -> Iterator[None]:
+    """Turn what a script raises beyond Exception (SystemExit, KeyboardInterrupt, GeneratorExit) into a
+    ScriptError, so that no script can end a request, a tick or the scheduler; a budget spent and swallowed
+    by the script's own `except:` is raised all the same."""
+    try:
+        yield
+    except Exception:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - exactly what must not escape a script
+        raise ScriptError(f"脚本抛出了 {type(exc).__name__}，已被拦截") from exc
+    if budget.spent:
+        raise ScriptError(budget.spent)
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[misc]  # SpiffWorkflow is untyped
-    """SpiffWorkflow script environment backed by RestrictedPython."""
+    """SpiffWorkflow script environment backed by RestrictedPython, every call under `limits`
+    (engine/definitions/budget.py says why a script cannot escape them)."""
+
+    def __init__(self, limits: ScriptLimits | None = None) -> None:
+        super().__init__()
+        self.limits = limits or ScriptLimits()
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         code = _compile(normalize_expression(expression), "eval")
-        scope = _safe_globals()
+        budget = Budget(self.limits)
+        scope = _safe_globals(budget)
         scope.update(external_context or {})
         scope.update(context)
-        return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guarded builtins
+        with _contained(budget):
+            return eval(code, scope)  # noqa: S307 - compiled by RestrictedPython with guarded builtins
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
         code = _compile(script, "exec")
-        base = _safe_globals()
+        budget = Budget(self.limits)
+        base = _safe_globals(budget)
         scope = dict(base)
         scope.update(external_context or {})
         scope.update(context)
-        exec(code, scope)  # noqa: S102 - compiled by RestrictedPython with guarded builtins
+        with _contained(budget):
+            exec(code, scope)  # noqa: S102 - compiled by RestrictedPython with guarded builtins
         for key in list(context):
             if key not in scope:
                 del context[key]
@@ -141,6 +156,6 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         raise ScriptError("本系统不支持服务任务（service task）")
 
 
-def make_script_engine() -> PythonScriptEngine:
-    """The script engine every workflow runs with."""
-    return PythonScriptEngine(environment=SandboxEnvironment())
+def make_script_engine(limits: ScriptLimits | None = None) -> PythonScriptEngine:
+    """The script engine every workflow runs with, each script and condition under `limits`."""
+    return PythonScriptEngine(environment=SandboxEnvironment(limits))

@@ -20,7 +20,8 @@ from engine.workflow.access import task_owner_ids
 from engine.workflow.models import HumanTask, ProcessInstance
 
 from .ladders import ladder_for, reschedule_after_extension
-from .models import ACTIVE, STATUSES, NoticeAction, SupervisionNotice
+from .models import ACTIVE as ACTIVE  # re-exported: pages read the active statuses from here
+from .models import STATUSES, NoticeAction, SupervisionNotice
 
 ACTION_KINDS = ("issue", "remind", "reassign", "extend", "talk", "escalate", "complete", "close")
 

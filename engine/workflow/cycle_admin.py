@@ -179,6 +179,7 @@ def retry_incident(session: Session, actor: Person | None, instance_id: int, now
         for task in workflow.get_tasks(state=TaskState.ERROR):
             task.reset_branch(None)
         runtime.advance(workflow, now)
+        state = runtime.dump(workflow)
     except SpiralError as exc:
         session.rollback()
         instance.incident = exc.message
@@ -186,7 +187,7 @@ def retry_incident(session: Session, actor: Person | None, instance_id: int, now
         session.commit()
         return instance
     instance.incident = ""
-    instance.state = runtime.dump(workflow)
+    instance.state = state
     action = "instance.incident_skipped" if skip else "instance.incident_retried"
     audit.record(session, actor, action, now, instance=instance,
                  summary=("跳过失败的脚本：" + "、".join(skipped)) if skip else "重试后流程继续运行",

@@ -76,10 +76,10 @@ def start_cycle(session: Session, actor: Person | None, process_id: str, subject
     runtime = runtime_of(session)
     try:
         workflow = runtime.new_workflow(loaded, initial, now)
+        instance.state = runtime.dump(workflow)
     except ScriptError:
         session.rollback()
         raise
-    instance.state = runtime.dump(workflow)
     audit.record(session, actor, "instance.started", now, instance=instance,
                  summary=f"启动“{definition.name}”：{subject.name}（{period}）",
                  after={"process_id": process_id, "version": definition.version, "data": values})

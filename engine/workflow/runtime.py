@@ -1,10 +1,12 @@
 """SpiffWorkflow behind one small object: specs cached per definition, state saved without the spec."""
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -23,6 +25,7 @@ from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskIterator, TaskState
 from sqlalchemy.orm import Session
 
+from engine.definitions.budget import ScriptLimits
 from engine.definitions.loading import LoadedProcess
 from engine.definitions.sandbox import make_script_engine
 from engine.errors import ScriptError, SpiralError
@@ -100,15 +103,30 @@ class _StateOnlyConverter(BpmnWorkflowConverter):  # type: ignore[misc]  # Spiff
         return workflow
 
 
+@dataclass(frozen=True)
+class StoreLimits:
+    """How large the saved state of one cycle, and one value a person submits, may be."""
+
+    state_mb: float = 5.0
+    value_mb: float = 1.0
+
+
+def json_size(value: Any) -> int:
+    """Bytes `value` takes as JSON (how it is stored)."""
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).encode())
+
+
 class Runtime:
     """Runs workflows: build from a definition, step, and (de)serialize their state."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ScriptLimits | None = None, store: StoreLimits | None = None) -> None:
+        self.limits = limits or ScriptLimits()
+        self.store = store or StoreLimits()
         config = dict(SPIFF_CONFIG)
         config[BpmnWorkflow] = _StateOnlyConverter
         self.registry = BpmnWorkflowSerializer.configure(config)
         self.serializer = BpmnWorkflowSerializer(self.registry)
-        self.script_engine = make_script_engine()
+        self.script_engine = make_script_engine(self.limits)
 
     def new_workflow(self, loaded: LoadedProcess, data: dict[str, Any], now: datetime) -> BpmnWorkflow:
         """A fresh workflow of `loaded` with initial data, run (as of `now`) until it waits for people."""
@@ -143,7 +161,21 @@ class Runtime:
         dct: dict[str, Any] = self.serializer.to_dict(workflow)
         _trim_history(workflow, dct)
         dct[STATE_KEY] = self.serializer.VERSION
+        self._refuse_oversized(workflow, dct)
         return dct
+
+    def _refuse_oversized(self, workflow: BpmnWorkflow, dct: dict[str, Any]) -> None:
+        """Raise ScriptError when the state would be larger than state_mb, naming its largest variable."""
+        size = json_size(dct)
+        if size <= self.store.state_mb * 1024 * 1024:
+            return
+        data = workflow.last_task.data if workflow.last_task is not None else workflow.data
+        largest = max(data, key=lambda key: json_size(data[key]), default="")
+        task = workflow.last_task.task_spec.bpmn_name or workflow.last_task.task_spec.name \
+            if workflow.last_task is not None else ""
+        where = f"，最大的是变量 {largest}" if largest else ""
+        raise ScriptError(f"该周期要保存的数据有 {size / 1024 / 1024:.1f} MB，超过上限 {self.store.state_mb:g} MB"
+                          f"{where}；本次操作已撤销", task=task)
 
     def load(self, loaded: LoadedProcess, state: dict[str, Any]) -> BpmnWorkflow:
         """Rebuild a workflow from its saved state and the cached spec; a state saved by an older serializer is

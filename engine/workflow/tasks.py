@@ -22,7 +22,7 @@ from . import task_state
 from .access import can_view_instance, ensure_may_act, is_candidate
 from .mirror import sync_tasks
 from .models import Comment, Evidence, HumanTask, ProcessInstance
-from .runtime import runtime_of
+from .runtime import json_size, runtime_of
 from .uploads import upload_store
 
 
@@ -153,6 +153,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
         clean.update(_store_uploads(session, actor, task, uploads or [], now, clean, written))
         try:
             runtime.complete(workflow, spiff_task, clean, now)
+            state = runtime.dump(workflow)
         except ScriptError as exc:
             _discard(session, written)
             _record_incident(session, actor, task, exc, now)
@@ -160,7 +161,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
         with session.no_autoflush:  # one flush for the new tasks' ids, one at commit
             task_state.complete(session, task, actor, now, clean)
             sync_tasks(session, instance, workflow, loaded.meta, actor, now)
-            instance.state = runtime.dump(workflow)
+            instance.state = state
         session.commit()
     except StaleDataError as exc:
         _discard(session, written)
@@ -195,6 +196,12 @@ def _validated(session: Session, task: HumanTask, data: dict[str, Any], uploads:
         provided[upload.field] = list(provided[upload.field]) + [
             {"evidence_id": 0, "filename": upload.filename, "size": len(upload.data),
              "content_type": upload.content_type}]
+    limit_mb = runtime_of(session).store.value_mb
+    for key, value in data.items():  # measured before validation, which would have to read it all
+        if json_size(value) > limit_mb * 1024 * 1024:
+            errors[key] = f"内容过大（{json_size(value) / 1024 / 1024:.1f} MB），每项不超过 {limit_mb:g} MB，请精简后再提交"
+    if errors:
+        raise InvalidInput(errors=errors, code="task.form_errors")
     clean, field_errors = validate_submission(form, provided, locale)
     errors = {**field_errors, **errors}
     if errors:

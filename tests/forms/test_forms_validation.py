@@ -149,3 +149,34 @@ def test_datetime_and_time_subtypes_take_iso_strings(registry):
     assert errors == {} and clean == {"at": "2025-03-01T09:30", "t": "14:05"}
     _, errors = validate_submission(form, {"at": "2025-03-01", "t": "25:00"})
     assert set(errors) == {"at", "t"}
+
+
+def _form_with_pattern(pattern: str) -> dict:
+    return {"id": "p", "type": "default", "components": [
+        {"type": "textfield", "key": "name", "label": "姓名", "validate": {"pattern": pattern}}]}
+
+
+def test_a_backtracking_pattern_answers_at_once_on_hostile_input():
+    import time
+
+    from forms.definition import parse_definition
+    form = parse_definition(_form_with_pattern("^(a+)+$"), "p.form")
+    started = time.monotonic()
+    _, errors = validate_submission(form, {"name": "a" * 60 + "b"})
+    assert errors == {"name": "格式不正确。"}
+    assert time.monotonic() - started < 0.5
+
+
+def test_javascript_unicode_escapes_in_a_pattern_still_match_chinese_names():
+    from forms.definition import parse_definition
+    form = parse_definition(_form_with_pattern("^[\\u4e00-\\u9fa5]{2,4}$"), "p.form")
+    assert validate_submission(form, {"name": "王小明"})[1] == {}
+    assert validate_submission(form, {"name": "Wang"})[1] == {"name": "格式不正确。"}
+
+
+@pytest.mark.parametrize("pattern", ["(a)\\1", "^(?=a)a$", "(?<!x)y"])
+def test_the_form_designer_is_told_in_chinese_which_patterns_cannot_be_used(pattern):
+    from forms.check import check_definition
+    [problem] = check_definition(_form_with_pattern(pattern))
+    assert "姓名" in problem or "name" in problem
+    assert "不回溯" in problem

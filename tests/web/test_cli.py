@@ -162,3 +162,24 @@ def test_a_developer_writes_the_next_migration_script_from_the_shell(runner, tmp
     assert result.exit_code == 0, result.output
     assert "0002_move_the_deadlines.py" in result.output
     assert (folder / "versions" / "0002_move_the_deadlines.py").exists()
+
+
+def test_the_scheduler_loop_logs_a_failing_tick_and_ticks_again(caplog):
+    import threading
+
+    from web.scheduler import tick_forever
+    stop = threading.Event()
+    calls = []
+
+    def tick() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise SystemExit(0)
+        if len(calls) == 2:
+            raise RuntimeError("database away")
+        stop.set()
+
+    tick_forever(tick, 0, stop)
+    assert len(calls) == 3
+    failures = [r for r in caplog.records if "scheduler tick failed" in r.getMessage()]
+    assert len(failures) == 2 and all(r.exc_info for r in failures)

@@ -102,3 +102,16 @@ def test_a_returned_goal_comes_back_filled_in_with_the_reviewers_comment_above_i
 
     assert "关键指标缺少预警值的依据" in tree.xpath('//details[@class="previous"]')[0].text_content()
     assert tree.xpath('//textarea[@name="goal_text"]')[0].text_content().strip() == goal_answers["goal_text"]
+
+
+def test_a_form_value_over_one_megabyte_is_refused_next_to_its_field(spiral, goal_task, goal_answers):
+    client = spiral.client_for("chenxiaoyu")
+
+    response = client.post(f"/tasks/{goal_task.id}/complete",
+                           data={**goal_answers, "goal_text": "长" * (400 * 1024)})  # 1.2 MB in UTF-8
+
+    assert response.status_code == 422
+    tree = spiral.page(response)
+    (field,) = tree.xpath('//div[contains(@class, "has-error")][.//textarea[@name="goal_text"]]')
+    assert "1 MB" in field.xpath('.//p[@class="field-error"]')[0].text_content()
+    assert spiral.task(goal_task.id).status == "open"
