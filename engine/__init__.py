@@ -33,7 +33,7 @@ from .org.substitutes import add_substitution, current_substitutions, end_substi
 from .parts import KEY
 from .supervision import notices
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
-from .supervision.models import STATUSES
+from .supervision.models import ACTIVE, STATUSES
 from .supervision.notices import all_notices, notice_to_dict, set_follow_up, supervises_any
 from .supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
 from .tables import create_schema, new_migration, schema_revision
@@ -60,6 +60,7 @@ from .workflow.models import Evidence, ProcessInstance
 from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
 
 __all__ = [
+    "ACTIVE",
     "actionable_tasks",
     "add_closure",
     "add_comment",

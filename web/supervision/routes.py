@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine import (
+    ACTIVE,
     GROUPS,
     STATUSES,
     InvalidInput,
@@ -222,4 +223,4 @@ def colour_labels() -> dict[str, str]:
 @bp.app_context_processor
 def _words() -> dict[str, Any]:
     return {"notice_status_labels": status_labels, "notice_action_labels": action_labels,
-            "colour_labels": colour_labels, "active_notice_statuses": sv.ACTIVE}
+            "colour_labels": colour_labels, "active_notice_statuses": ACTIVE}
