@@ -14,13 +14,23 @@ from .db import Base
 from .db.cache import watch
 from .db.session import sqlite_pragmas
 from .definitions.deploy import deploy, latest_definition, latest_definitions, validate_files
-from .definitions.drafts import from_template, get_draft, save_draft, working_copy
+from .definitions.drafts import create_process, from_template, get_draft, save_draft, working_copy
 from .definitions.form_designs import checked_form, form_text, save_form
 from .definitions.models import ProcessDefinition
 from .definitions.specs import form_registry, loaded_for
 from .definitions.stages import DEFAULT_STAGES, EN_LABELS, SMALL_LOOP
 from .definitions.versions import diff_versions, get_version
-from .errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound, Problem, ScriptError, SpiralError
+from .errors import (
+    Conflict,
+    InvalidInput,
+    InvalidProcess,
+    NeedsConfirmation,
+    NotAllowed,
+    NotFound,
+    Problem,
+    ScriptError,
+    SpiralError,
+)
 from .notify.delivery import deliveries, retry_delivery
 from .notify.models import Notification
 from .notify.notifications import mark_read, notifications_of, preference_of, set_channels, unread_count
@@ -80,6 +90,7 @@ __all__ = [
     "closures",
     "complete_task",
     "Conflict",
+    "create_process",
     "create_schema",
     "current_period",
     "current_substitutions",
@@ -101,6 +112,7 @@ __all__ = [
     "form_registry",
     "form_text",
     "from_template",
+    "NeedsConfirmation",
     "get_draft",
     "get_evidence",
     "get_instance",
