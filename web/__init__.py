@@ -58,8 +58,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _jinja(app)
-    from . import cli, errors
+    from . import cli, errors, security
     errors.register(app)
+    security.register(app)
     cli.register(app)
     if app.config["SCHEDULER_ENABLED"]:
         from .scheduler import start_scheduler
