@@ -68,6 +68,7 @@ from .workflow.launch import bulk_launch, launch_one, launch_plan
 from .workflow.migration import migrate_cycles, migration_blockers, versions
 from .workflow.models import Evidence, ProcessInstance
 from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
+from .workflow.uploads import content_type_for, shown_inline
 
 __all__ = [
     "ACTIVE",
@@ -90,6 +91,7 @@ __all__ = [
     "closures",
     "complete_task",
     "Conflict",
+    "content_type_for",
     "create_process",
     "create_schema",
     "current_period",
@@ -174,6 +176,7 @@ __all__ = [
     "seed_ladders",
     "set_channels",
     "set_follow_up",
+    "shown_inline",
     "SMALL_LOOP",
     "SpiralError",
     "sqlite_pragmas",
