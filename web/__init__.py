@@ -90,9 +90,18 @@ def _notification_config() -> dict[str, Any]:
 
 
 def _instance_secret(instance_path: str) -> str:
+    """The instance's session key, created readable by its owner only (0600); an older file is narrowed."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(os.urandom(32).hex())
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker created it first
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(os.urandom(32).hex())
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
     return path.read_text().strip()
 
 
