@@ -34,7 +34,7 @@ from forms import parse_form_post
 from .. import clock
 from ..errors import error_text
 from ..extensions import db
-from ..views_helpers import current_counts
+from ..views_helpers import current_counts, numbers
 from . import bp
 
 
@@ -83,7 +83,7 @@ def claim(task_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/tasks/claim")
 @login_required
 def claim_many():  # type: ignore[no-untyped-def]
-    ids = request.form.getlist("task_ids", type=int)
+    ids = numbers(request.form, "task_ids")
     if not ids:
         flash(_("请先勾选要认领的任务。"), "error")
         return redirect(url_for("inbox.index", view="claimable"))
