@@ -14,13 +14,23 @@ from .db import Base
 from .db.cache import watch
 from .db.session import sqlite_pragmas
 from .definitions.deploy import deploy, latest_definition, latest_definitions, validate_files
-from .definitions.drafts import from_template, get_draft, save_draft, working_copy
+from .definitions.drafts import create_process, from_template, get_draft, save_draft, working_copy
 from .definitions.form_designs import checked_form, form_text, save_form
 from .definitions.models import ProcessDefinition
 from .definitions.specs import form_registry, loaded_for
 from .definitions.stages import DEFAULT_STAGES, EN_LABELS, SMALL_LOOP
 from .definitions.versions import diff_versions, get_version
-from .errors import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound, Problem, ScriptError, SpiralError
+from .errors import (
+    Conflict,
+    InvalidInput,
+    InvalidProcess,
+    NeedsConfirmation,
+    NotAllowed,
+    NotFound,
+    Problem,
+    ScriptError,
+    SpiralError,
+)
 from .notify.delivery import deliveries, retry_delivery
 from .notify.models import Notification
 from .notify.notifications import mark_read, notifications_of, preference_of, set_channels, unread_count
@@ -33,7 +43,7 @@ from .org.substitutes import add_substitution, current_substitutions, end_substi
 from .parts import KEY
 from .supervision import notices
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
-from .supervision.models import STATUSES
+from .supervision.models import ACTIVE, STATUSES
 from .supervision.notices import all_notices, notice_to_dict, set_follow_up, supervises_any
 from .supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
 from .tables import create_schema, new_migration, schema_revision
@@ -58,8 +68,10 @@ from .workflow.launch import bulk_launch, launch_one, launch_plan
 from .workflow.migration import migrate_cycles, migration_blockers, versions
 from .workflow.models import Evidence, ProcessInstance
 from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
+from .workflow.uploads import content_type_for, shown_inline
 
 __all__ = [
+    "ACTIVE",
     "actionable_tasks",
     "add_closure",
     "add_comment",
@@ -79,6 +91,8 @@ __all__ = [
     "closures",
     "complete_task",
     "Conflict",
+    "content_type_for",
+    "create_process",
     "create_schema",
     "current_period",
     "current_substitutions",
@@ -100,6 +114,7 @@ __all__ = [
     "form_registry",
     "form_text",
     "from_template",
+    "NeedsConfirmation",
     "get_draft",
     "get_evidence",
     "get_instance",
@@ -161,6 +176,7 @@ __all__ = [
     "seed_ladders",
     "set_channels",
     "set_follow_up",
+    "shown_inline",
     "SMALL_LOOP",
     "SpiralError",
     "sqlite_pragmas",

@@ -30,6 +30,7 @@ from .notify.settings import MailSettings
 from .parts import KEY
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
+from .workflow.cycles import running_cycles
 from .workflow.events import TaskClosed, TaskHandedOver, TaskOpened
 from .workflow.runtime import Runtime, StoreLimits, apply_spiff_patches
 from .workflow.uploads import UploadStore
@@ -55,6 +56,7 @@ class Engine:
     bus: MessageBus = field(default_factory=MessageBus)
     clock: Callable[[], datetime] = school_now
     deploy_checks: list[DeployCheck] = field(default_factory=list)
+    running_cycles: Callable[[Session, str], int] = running_cycles  # a deploy asks before emptying these
 
 
 def build_engine(*, upload_dir: Path | str = Path("instance/uploads"), max_upload_mb: int = 20,

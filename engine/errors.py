@@ -4,6 +4,7 @@
      ├── NotFound          a task, instance, person, subject or process does not exist
      ├── NotAllowed        the actor may not do this
      ├── Conflict          someone else changed it first (task already done, stale version)
+ │    └── NeedsConfirmation  allowed, but only when the person says yes (a deploy that drops every task)
      ├── InvalidInput      a wrong form value, a file too large; carries per-field errors
      ├── InvalidProcess    a BPMN file that cannot be deployed; carries a list of Problems
      └── ScriptError       an expression or script failed or was refused by the sandbox
@@ -54,6 +55,10 @@ class NotAllowed(SpiralError):
 
 class Conflict(SpiralError):
     """The state changed under the actor (e.g. the task was completed by someone else)."""
+
+
+class NeedsConfirmation(Conflict):
+    """Allowed only with the person's explicit yes; asking again with the confirmation flag goes through."""
 
 
 class InvalidInput(SpiralError):

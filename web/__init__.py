@@ -64,8 +64,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _jinja(app)
-    from . import cli, errors
+    from . import cli, errors, security
     errors.register(app)
+    security.register(app)
     cli.register(app)
     if app.config["SCHEDULER_ENABLED"]:
         from .scheduler import start_scheduler
@@ -95,9 +96,18 @@ def _notification_config() -> dict[str, Any]:
 
 
 def _instance_secret(instance_path: str) -> str:
+    """The instance's session key, created readable by its owner only (0600); an older file is narrowed."""
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(os.urandom(32).hex())
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker created it first
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(os.urandom(32).hex())
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
     return path.read_text().strip()
 
 

@@ -119,18 +119,22 @@ def demo(if_empty: bool, now_text: str | None) -> None:
 @click.command("deploy")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--comment", default="", help="What changed in this version.")
+@click.option("--yes", is_flag=True, help="Deploy even when a new version drops every task of a process "
+                                          "with running cycles.")
 @with_appcontext
-def deploy_cmd(files: tuple[str, ...], comment: str) -> None:
+def deploy_cmd(files: tuple[str, ...], comment: str, yes: bool) -> None:
     """Validate and deploy BPMN files (nothing is deployed if one has a problem)."""
-    from engine import deploy
+    from engine import NeedsConfirmation, deploy
     create_schema(db.engine)
     try:
         deployed = deploy(db.session, None, [(Path(f).name, Path(f).read_bytes()) for f in files], _now(None),
-                          comment)
+                          comment, confirm_removal=yes)
     except InvalidProcess as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise click.ClickException(f"未部署：发现 {len(exc.problems)} 个问题") from exc
+    except NeedsConfirmation as exc:
+        raise click.ClickException(f"未部署：{exc.message}（命令行请加 --yes）") from exc
     for d in deployed:
         click.echo(f"{d.process_id}  v{d.version}  {d.name}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import g
+from flask import abort, g
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -98,3 +98,26 @@ def current_counts() -> dict[str, int]:
     if "inbox_counts" not in g:
         g.inbox_counts = inbox_counts(db.session, current_user, clock.now())
     return g.inbox_counts
+
+
+ID_MAX = 2**31 - 1  # the largest id or count a page may ask for; larger cannot be in any table
+
+
+def number(source: Any, name: str, default: int | None = None, low: int = 0, high: int = ID_MAX) -> int | None:
+    """The whole number `name` of a query or form (`default` when absent); 400 with a sentence when it is not one
+    between `low` and `high`."""
+    text = source.get(name)
+    if text is None or str(text).strip() == "":
+        return default
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        abort(400, description=_("参数“%(name)s”应为 %(low)s 到 %(high)s 之间的整数。", name=name, low=low, high=high))
+    return value
+
+
+def numbers(source: Any, name: str) -> list[int]:
+    """Every whole number given as `name` (checked as `number` does)."""
+    return [number({name: text}, name) or 0 for text in source.getlist(name)]

@@ -12,7 +12,7 @@ from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.org.access import is_quality_office
 from engine.org.models import Person
 
-from .deadlines import WorkCalendar
+from .deadlines import MAX_AHEAD, WorkCalendar
 from .models import Closure
 
 MAX_CLOSURE_DAYS = 60
@@ -42,6 +42,8 @@ def add_closure(session: Session, actor: Person | None, first: date, last: date,
         errors["last"] = ["结束日期不能早于开始日期"]
     elif (last - first).days >= MAX_CLOSURE_DAYS:
         errors["last"] = [f"一次最多设置 {MAX_CLOSURE_DAYS} 天"]
+    if not now.date() - MAX_AHEAD <= first <= now.date() + MAX_AHEAD:
+        errors["first"] = ["停课日应在今天前后一年之内"]
     if errors:
         raise InvalidInput("停课日设置有误", errors)
     existing = set(session.scalars(select(Closure.day).where(Closure.day >= first, Closure.day <= last)))

@@ -20,16 +20,28 @@ _DURATION = re.compile(
     r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?)?$")
 END_OF_DAY = time(23, 59, 59)
 DAY = timedelta(days=1)
+MAX_DAYS = 3650  # ten years: no deadline, offset or timer the quality office types may reach further
+MAX_DURATION = timedelta(days=MAX_DAYS)
+MAX_AHEAD = timedelta(days=366)  # an extension, a follow-up or a closure lies within a year of today
 
 
 def parse_duration(text: str) -> timedelta:
     """Parse an ISO 8601 duration such as P10D, P2W or PT36H; raises ValueError if it is not one."""
-    match = _DURATION.match(text.strip().strip("'\"").upper())
+    match = _DURATION.match(text.strip().strip("'\"").upper()[:40])  # 40 characters bound the digits
     if not match or text.strip().upper() in ("P", "PT") or not any(match.groupdict().values()):
         raise ValueError(f"无法识别的期限 {text!r}，请写成 ISO 8601 时长，例如 P10D（10 天）或 PT36H")
     parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    return timedelta(weeks=parts.get("weeks", 0), days=parts.get("days", 0),
-                     hours=parts.get("hours", 0), minutes=parts.get("minutes", 0))
+    minutes = ((parts.get("weeks", 0) * 7 + parts.get("days", 0)) * 24 + parts.get("hours", 0)) * 60 \
+        + parts.get("minutes", 0)
+    if minutes > MAX_DAYS * 24 * 60:
+        raise ValueError(f"期限 {text.strip()} 过长：最长 {MAX_DAYS} 天（P{MAX_DAYS}D，约 10 年），请改短")
+    return timedelta(minutes=minutes)
+
+
+def check_span(span: timedelta, text: str) -> None:
+    """Raise ValueError (a Chinese sentence) when a duration parsed elsewhere is longer than ten years."""
+    if abs(span) > MAX_DURATION:
+        raise ValueError(f"时长 {text.strip()} 过长：最长 {MAX_DAYS} 天（P{MAX_DAYS}D，约 10 年），请改短")
 
 
 @lru_cache(maxsize=8192)
@@ -82,7 +94,7 @@ class WorkCalendar:
         """`moment` moved by `seconds` of working time (backwards when negative)."""
         remaining = abs(seconds)
         current = moment
-        for _ in range(3660):  # ten years of days: a guard, never reached by a sane ladder
+        for _ in range(3 * MAX_DAYS):  # MAX_DAYS of working time fits in this many calendar days
             day = current.date()
             if seconds >= 0:
                 edge = datetime.combine(day + DAY, time.min)

@@ -15,7 +15,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from engine.calendar.deadlines import parse_duration
+from engine.calendar.deadlines import MAX_DAYS, parse_duration
 from engine.errors import Problem
 
 from .namespaces import CAMUNDA, NS, ZEEBE, nodes
@@ -25,6 +25,9 @@ VARIABLE = re.compile(r"^\s*(\$\{\s*|=\s*)([A-Za-z_][A-Za-z0-9_]*)\s*\}?\s*$")
 ISO_LITERAL = re.compile(r"^(R\d*/)?P[0-9YMWDTHS.]+(/.*)?$|^\d{4}-\d{2}-\d{2}([T ][0-9:.+\-Z]+)?$")
 _ISO_LOOKING = re.compile(r"^(R\d*/)?PT?\d|^\d{4}-\d")
 _PYTHON_LANGUAGES = {"", "python", "juel", "feel", "text/x-python", "spiff"}
+_TIMER_YEARS = (2000, 2100)  # a timer date outside these years is a typing slip, and may overflow later
+_APPROX_DAYS = {"years": 366, "months": 31, "weeks": 7, "days": 1, "hours": 1 / 24, "minutes": 1 / 1440,
+                "seconds": 1 / 86400}
 _RESERVED_IDS = {"Start", "End", "Root"}  # SpiffWorkflow's own task spec names
 _validator: BpmnValidator | None = None
 Checker = Callable[[str], bool]
@@ -117,10 +120,13 @@ def _check_due_date(value: str, problem: Callable[..., None]) -> None:
         problem(f"dueDate “{value}” 是变量，到期时间无法预先计算；建议改用属性 due（如 P10D）")
         return
     try:
-        datetime.fromisoformat(text)
+        year = datetime.fromisoformat(text).year
     except ValueError:
         problem(f"dueDate “{value}” 既不是日期也不是时长（应为 2025-10-31T17:00:00 这样的 ISO 日期，"
                 f"或 P7D 这样从任务创建时起算的 ISO 时长）")
+        return
+    if not _TIMER_YEARS[0] <= year <= _TIMER_YEARS[1]:
+        problem(f"dueDate “{value}” 应在 {_TIMER_YEARS[0]} 年到 {_TIMER_YEARS[1]} 年之间")
 
 
 def check_code_elements(process: etree._Element, filename: str) -> list[Problem]:
@@ -181,15 +187,36 @@ def _iso_problem(kind: str, text: str) -> str:
         if kind == "timeDuration":
             if not text.upper().startswith("P"):
                 return "时长应以 P 开头，如 P3D"
-            TimerEventDefinition.parse_iso_duration(text)
-        elif kind == "timeDate":
-            TimerEventDefinition.get_datetime(text)
-        else:
-            if not text.upper().startswith("R"):
-                return "循环定时器应写成 R3/PT1H 这样的形式"
-            TimerEventDefinition.parse_iso_recurring_interval(text)
+            return _duration_problem(text)
+        if kind == "timeDate":
+            return _date_problem(text)
+        if not text.upper().startswith("R"):
+            return "循环定时器应写成 R3/PT1H 这样的形式"
+        # each part is checked before SpiffWorkflow computes the interval: it counts a P99999Y month by month
+        for part in text.upper().replace("--", "/").split("/")[1:]:
+            reason = _duration_problem(part) if part.startswith("P") else _date_problem(part)
+            if reason:
+                return reason
+        TimerEventDefinition.parse_iso_recurring_interval(text)
     except Exception as exc:  # SpiffWorkflow raises bare Exception/ValueError for bad ISO text
         return str(exc) or exc.__class__.__name__
+    return ""
+
+
+def _duration_problem(text: str) -> str:
+    """An ISO duration SpiffWorkflow reads, at most MAX_DAYS long; "" when it is fine."""
+    parsed = TimerEventDefinition.parse_iso_duration(text)
+    if sum(_APPROX_DAYS[unit] * value for unit, value in parsed.items()) > MAX_DAYS:
+        return f"时长过长：最长 {MAX_DAYS} 天（P{MAX_DAYS}D，约 10 年），请改短"
+    return ""
+
+
+def _date_problem(text: str) -> str:
+    """An ISO date (or week date) between 2000 and 2100; "" when it is fine."""
+    read = TimerEventDefinition.parse_iso_week if "W" in text.upper() else TimerEventDefinition.get_datetime
+    year = read(text).year
+    if not _TIMER_YEARS[0] <= year <= _TIMER_YEARS[1]:
+        return f"日期应在 {_TIMER_YEARS[0]} 年到 {_TIMER_YEARS[1]} 年之间"
     return ""
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 import engine.audit as audit
-from engine.errors import InvalidProcess, NotAllowed, NotFound, Problem
+from engine.errors import InvalidProcess, NeedsConfirmation, NotAllowed, NotFound, Problem
 from engine.org.access import is_quality_office
 from engine.org.models import Person
 from engine.org.routing import role_exists
@@ -60,21 +60,36 @@ def validate_files(session: Session, files: list[tuple[str, bytes]]) -> Validati
 
 
 def deploy(session: Session, actor: Person | None, files: list[tuple[str, bytes]], now: datetime,
-           comment: str = "") -> list[ProcessDefinition]:
+           comment: str = "", *, confirm_removal: bool = False) -> list[ProcessDefinition]:
     """Validate every file, then deploy each as a new version (unchanged files keep theirs).
 
-    Raises InvalidProcess listing every problem of every file; nothing is deployed then.
+    Raises InvalidProcess listing every problem of every file; nothing is deployed then. Raises
+    NeedsConfirmation when a new version keeps none of the tasks of a process with running cycles, unless
+    `confirm_removal`.
     """
     if not is_quality_office(session, actor):
         raise NotAllowed("只有质量管理办公室可以部署流程")
     report = validate_files(session, files)
     if not report.ok:
         raise InvalidProcess(report.problems, report.warnings)
+    emptied = [p for _, p in report.loaded if removes_every_task(session, p)]
+    if emptied and not confirm_removal:
+        names = "、".join(f"“{p.name}”（{p.process_id}）" for p in emptied)
+        raise NeedsConfirmation(f"新版本删除了流程{names}的全部任务，而它还有进行中的周期。"
+                                f"如确实要这样部署，请确认后再部署一次")
     deployed = [_store(session, actor, filename, process, now, comment) for filename, process in report.loaded]
     for definition in deployed:  # a deployed process's draft is done with
         session.execute(delete(ProcessDraft).where(ProcessDraft.process_id == definition.process_id))
     session.commit()
     return deployed
+
+
+def removes_every_task(session: Session, process: LoadedProcess) -> bool:
+    """True when `process` keeps none of the user tasks of its deployed version and that has running cycles."""
+    latest = latest_definition(session, process.process_id, required=False)
+    if latest is None or not latest.meta.get("tasks") or set(latest.meta["tasks"]) & set(process.meta["tasks"]):
+        return False
+    return bool(part(session, "running_cycles")(session, process.process_id))  # engine/assembly.py
 
 
 def _store(session: Session, actor: Person | None, filename: str, process: LoadedProcess, now: datetime,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 import engine.audit as audit
 import processes
-from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.org.access import is_quality_office
 from engine.org.models import LEVELS, Person
 
@@ -55,11 +55,18 @@ def process_id_of(xml: str) -> str:
     return found[0].get("id", "")
 
 
-def save_draft(session: Session, actor: Person | None, xml: str, now: datetime) -> ProcessDraft:
-    """Keep the modeler's current diagram as the process's draft (replacing the previous one); commits."""
+def save_draft(session: Session, actor: Person | None, xml: str, now: datetime,
+               editing: str | None = None) -> ProcessDraft:
+    """Keep the modeler's current diagram as the process's draft (replacing the previous one); commits.
+
+    `editing` is the process the modeler opened ("" for a new one): a diagram whose id names another process
+    that exists is refused (Conflict), so a new process never overwrites an old one's draft.
+    """
     if not is_quality_office(session, actor):
         raise NotAllowed("只有质量管理办公室可以编辑流程")
     process_id = process_id_of(xml)
+    if editing is not None and process_id != editing:
+        refuse_existing(session, process_id)
     draft = get_draft(session, process_id)
     if draft is None:
         draft = ProcessDraft(process_id=process_id, xml=xml, updated_at=now)
@@ -70,6 +77,19 @@ def save_draft(session: Session, actor: Person | None, xml: str, now: datetime) 
                  summary=f"保存流程“{process_id}”的草稿", after={"process_id": process_id, "bytes": len(xml)})
     session.commit()
     return draft
+
+
+def refuse_existing(session: Session, process_id: str) -> None:
+    """Raise Conflict when a process with this id is deployed or drafted already."""
+    if get_draft(session, process_id) is not None or latest_definition(session, process_id, required=False):
+        raise Conflict(f"流程 id “{process_id}” 已被使用（已有草稿或已部署的版本）：请换一个 id，"
+                       f"或在流程列表中打开这个流程编辑")
+
+
+def create_process(session: Session, actor: Person | None, level: str, process_id: str, name: str,
+                   now: datetime) -> ProcessDraft:
+    """新建流程: a draft from a level's template under a new id; raises Conflict when the id is taken."""
+    return save_draft(session, actor, from_template(level, process_id, name), now, editing="")
 
 
 def get_draft(session: Session, process_id: str) -> ProcessDraft | None:

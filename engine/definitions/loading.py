@@ -202,6 +202,9 @@ def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str
         problems.append(Problem("一个文件只能包含一个可执行流程；请把其他流程放进单独的文件", filename))
     process = executable[0]
     meta = extract_meta(process)
+    if not meta["tasks"] and not nodes(process, ".//bpmn:endEvent"):
+        problems.append(Problem("流程中既没有用户任务也没有结束事件：请至少画一个用户任务，并以结束事件收尾",
+                                filename, process.sourceline, process.get("id", ""), process.get("name", "")))  # type: ignore[arg-type]  # stubs: sourceline is int | None
     found, warnings = bpmn_checks.check_conventions(meta, filename, role_exists, form_exists)
     problems += found + bpmn_checks.check_code_elements(process, filename) + \
         bpmn_checks.check_timers(process, filename)

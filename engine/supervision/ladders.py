@@ -12,6 +12,7 @@ A ladder is a list of rungs, in order. Each rung has:
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,6 +31,7 @@ from engine.workflow.models import HumanTask
 from .models import Ladder
 
 DEFAULT_LADDER = "default"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,13 @@ def timed_rungs(rungs: list[dict[str, Any]], created: datetime, due: datetime, w
                 cal: WorkCalendar = OFFICIAL) -> list[tuple[datetime, dict[str, Any]]]:
     """`rungs` with their times for a task created at `created` and due at `due`, in the order they fire
     (by time, then as listed)."""
-    timed = [(rung_time(r, created, due, working, cal), i, r) for i, r in enumerate(rungs)]
+    timed = []
+    for i, rung in enumerate(rungs):
+        try:
+            timed.append((rung_time(rung, created, due, working, cal), i, rung))
+        except (ValueError, OverflowError, TypeError):
+            # a rung saved before offsets were bounded must not stop the task it belongs to
+            log.warning("ladder rung %r has no time for a task due %s; skipped", rung.get("key"), due)
     return [(when, rung) for when, _, rung in sorted(timed, key=lambda item: (item[0], item[1]))]
 
 

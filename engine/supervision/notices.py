@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 import engine.audit as audit
 from engine.calendar.closures import load_calendar
-from engine.calendar.deadlines import END_OF_DAY
+from engine.calendar.deadlines import END_OF_DAY, MAX_AHEAD
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.notify.notifications import notify_people
 from engine.org.access import can_supervise, is_quality_office
@@ -197,6 +197,8 @@ def extend(session: Session, actor: Person, notice_id: int, new_due: date | None
     elif datetime.combine(new_due, END_OF_DAY) <= now or (task.due_at and
                                                            datetime.combine(new_due, END_OF_DAY) <= task.due_at):
         errors["due"] = ["新的截止日期应晚于今天和原截止日期"]
+    elif new_due > now.date() + MAX_AHEAD:
+        errors["due"] = [f"一次最多延期到一年之内（{(now.date() + MAX_AHEAD).isoformat()} 之前）"]
     if not reason.strip():
         errors["reason"] = ["请填写延期原因"]
     if errors:
@@ -260,6 +262,8 @@ def set_follow_up(session: Session, actor: Person, task_id: int, when: datetime 
         raise Conflict("任务已结束，无需跟进提醒")
     if when is not None and when <= now:
         raise InvalidInput("跟进时间应晚于现在", {"follow_up": ["请选择将来的时间"]})
+    if when is not None and when > now + MAX_AHEAD:
+        raise InvalidInput("跟进时间最多设在一年之内", {"follow_up": ["请选择一年之内的时间"]})
     before = task.follow_up_at.isoformat() if task.follow_up_at else None
     task.follow_up_at = when
     audit.record(session, actor, "task.follow_up", now, instance=task.instance, task=task,

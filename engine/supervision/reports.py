@@ -91,6 +91,16 @@ def periods(session: Session) -> list[str]:
     return sorted(session.scalars(select(ProcessInstance.period).distinct()), reverse=True)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+
+
+def _cell(value: Any) -> Any:
+    """A value as a cell holds it (是/否 for booleans)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value
+
+
 def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]], title: str) -> bytes:
     """An .xlsx workbook with one sheet: a header row (labels) and one row per notice dict."""
     from openpyxl import Workbook
@@ -107,8 +117,10 @@ def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]],
         cell.font = Font(bold=True)
     fills = {"red": "FFE3E3", "orange": "FFE8CC", "yellow": "FFF3BF"}
     for row in rows:
-        sheet.append([row.get(key) if not isinstance(row.get(key), bool) else ("是" if row[key] else "否")
-                      for key, _ in headers])
+        sheet.append([_cell(row.get(key)) for key, _ in headers])
+        for cell in sheet[sheet.max_row]:  # text like "=HYPERLINK(…)" stays text: never a live formula
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+                cell.data_type, cell.quotePrefix = "s", True
         colour = fills.get(str(row.get("colour")))
         if colour:
             for cell in sheet[sheet.max_row]:

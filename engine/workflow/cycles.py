@@ -5,7 +5,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import engine.audit as audit
@@ -114,6 +114,13 @@ def current_period(now: datetime) -> tuple[str, str]:
     year = f"{start}-{start + 1}"
     term = f"{year}-1" if now.month >= 8 or now.month == 1 else f"{year}-2"
     return year, term
+
+
+def running_cycles(session: Session, process_id: str) -> int:
+    """How many cycles of any version of `process_id` are still running."""
+    query = select(func.count()).select_from(ProcessInstance).join(ProcessDefinition).where(
+        ProcessDefinition.process_id == process_id, ProcessInstance.status == "running")
+    return int(session.scalar(query) or 0)
 
 
 def get_instance(session: Session, instance_id: int) -> ProcessInstance:

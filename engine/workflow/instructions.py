@@ -1,4 +1,6 @@
-"""Task instructions: Jinja in a sandbox, autoescaped, rendered with the task's data under the script budget.
+"""Task instructions: Jinja in a sandbox, autoescaped, rendered with the task's data under the script budget,
+then cleaned by an allow-list (nh3): a BPMN file's instructions or documentation may format text, never run
+script.
 
 Jinja compiles a template to Python, but a sandboxed template reaches the outside only through the
 environment: every call goes through `call`, every attribute through `getattr`, `*` and `**` through
@@ -13,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any
 
+import nh3
 from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -146,7 +149,19 @@ def render_instructions(template: str, data: dict[str, Any], limits: ScriptLimit
         return Markup('<span class="instructions-broken">{}</span>').format(f"{BROKEN}（{reason}），请联系质量办")
     finally:
         _budget.reset(token)
-    return Markup(html.replace("\n", Markup("<br>")))
+    return clean_html(html.replace("\n", "<br>"))
 
 
-__all__ = ["BROKEN", "render_instructions"]
+ALLOWED_TAGS = {"a", "b", "blockquote", "br", "code", "em", "h3", "h4", "hr", "i", "li", "ol", "p", "pre",
+                "span", "strong", "table", "tbody", "td", "th", "thead", "tr", "u", "ul"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def clean_html(html: str) -> Markup:
+    """`html` with only the allowed tags, attributes and link schemes left (no script, style or handlers)."""
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                            link_rel="noopener noreferrer"))
+
+
+__all__ = ["BROKEN", "clean_html", "render_instructions"]

@@ -23,7 +23,7 @@ from .access import can_view_instance, ensure_may_act, is_candidate
 from .mirror import sync_tasks
 from .models import Comment, Evidence, HumanTask, ProcessInstance
 from .runtime import json_size, runtime_of
-from .uploads import upload_store
+from .uploads import content_type_for, fit_bytes, upload_store
 
 
 @dataclass
@@ -227,7 +227,7 @@ def _store_uploads(session: Session, actor: Person, task: HumanTask, uploads: li
         if new:
             written.append(path)
         evidence = Evidence(task_id=task.id, instance_id=task.instance_id, field_key=upload.field,
-                            filename=upload.filename[:255], content_type=upload.content_type[:100],
+                            filename=fit_bytes(upload.filename, 255), content_type=content_type_for(upload.filename),
                             size=len(upload.data), sha256=digest, stored_path=str(path),
                             uploaded_by_id=actor.id, uploaded_at=now)
         session.add(evidence)

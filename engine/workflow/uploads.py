@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,35 @@ from sqlalchemy.orm import Session
 from engine.parts import part
 
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+NAME_BYTES = 200  # a stored name (16-hex prefix + this) stays under the 255-byte limit of every file system
+# types a browser would run as a page or script: served as plain bytes, whatever their extension says
+_ACTIVE_TYPES = {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+                 "text/javascript", "application/javascript", "application/x-javascript", "text/css"}
+
+
+def fit_bytes(name: str, limit: int = NAME_BYTES) -> str:
+    """`name` shortened to at most `limit` UTF-8 bytes, its extension kept, never cutting a character."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext.encode("utf-8")) > 16:
+        stem, ext = name, ""
+    room = limit - len(ext.encode("utf-8")) - (1 if ext else 0)
+    kept = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore")
+    return f"{kept}.{ext}" if ext else kept
+
+
+def content_type_for(filename: str) -> str:
+    """The type a stored file is served as: from its extension, never one a browser would run."""
+    guessed, _ = mimetypes.guess_type(filename, strict=True)
+    if not guessed or guessed in _ACTIVE_TYPES:
+        return "application/octet-stream"
+    return guessed
+
+
+def shown_inline(content_type: str) -> bool:
+    """True for the types a browser may show in the page (images and PDF); everything else is an attachment."""
+    return content_type.startswith("image/") or content_type == "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -25,7 +55,7 @@ class UploadStore:
         digest = hashlib.sha256(data).hexdigest()
         folder = Path(self.root) / str(instance_id)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{digest[:16]}-{_UNSAFE.sub('_', filename)[-100:]}"
+        path = folder / f"{digest[:16]}-{fit_bytes(_UNSAFE.sub('_', filename))}"
         if path.exists():
             return path, digest, False
         path.write_bytes(data)

@@ -76,7 +76,10 @@ def browser_page():
         try:
             page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 1000})
             page.set_default_timeout(15_000)
+            refused: list[str] = []  # what the Content-Security-Policy blocked: every page must need none of it
+            page.on("console", lambda msg: refused.append(msg.text) if "Content Security Policy" in msg.text else None)
             yield page
+            assert not refused, refused
         finally:
             browser.close()
 

@@ -41,7 +41,7 @@ def test_a_field_added_in_the_editor_appears_in_the_live_preview_and_the_form_is
         const editor = window.spiralFormEditor, root = editor._state.schema;
         editor.get('modeling').removeFormField(root.components[1], root, 1);
     }""")
-    page.wait_for_function("!document.querySelector('#report .flash')")
+    page.wait_for_selector("#report .flash", state="detached")  # no inline eval under the CSP
     page.get_by_role("button", name="校验并保存").click()
     page.wait_for_url("**/studio/forms/lesson_feedback/design")
     with live_server.app.app_context():

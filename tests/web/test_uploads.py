@@ -80,3 +80,45 @@ def test_two_apps_in_one_process_keep_their_own_upload_folders_and_forms(tmp_pat
             db.engine.dispose()
     assert roots == [tmp_path / "a" / "uploads", tmp_path / "b" / "uploads"]
     assert designed == [tmp_path / "a" / "forms", tmp_path / "b" / "forms"]
+
+
+def _post_declared(spiral, task, filename: str, content: bytes, declared: str):
+    client = spiral.client_for("chenxiaoyu")
+    data = {**spiral.answers("course_implement"),
+            "impl_evidence": FileStorage(io.BytesIO(content), filename, content_type=declared)}
+    body, length, boundary = stream_encode_multipart(data, use_tempfile=False)
+    response = client.post(f"/tasks/{task.id}/complete", input_stream=body, content_length=length,
+                           content_type=f'multipart/form-data; boundary="{boundary}"')
+    return client, response
+
+
+def _download(app, client, task):
+    with app.app_context():
+        evidence_id = db.session.scalar(select(Evidence.id).where(Evidence.task_id == task.id))
+    response = client.get(f"/evidence/{evidence_id}")
+    response.close()
+    return response
+
+
+def test_a_file_declared_as_html_is_served_by_its_extension(app, spiral, implement_task):
+    client, response = _post_declared(spiral, implement_task, "报告.pdf", b"%PDF-1.4\n<script>x</script>", "text/html")
+    assert response.status_code == 302
+    download = _download(app, client, implement_task)
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert not download.headers.get("Content-Disposition", "").startswith("attachment")
+
+
+def test_a_document_is_always_an_attachment(app, spiral, implement_task):
+    client, _ = _post_declared(spiral, implement_task, "总结.docx", b"PK\x03\x04", "text/html")
+    download = _download(app, client, implement_task)
+    assert "html" not in download.headers["Content-Type"]
+    assert download.headers["Content-Disposition"].startswith("attachment")
+
+
+def test_a_file_name_of_ninety_chinese_characters_is_kept_shortened(app, spiral, implement_task):
+    name = "课程建设佐证材料" * 12 + ".pdf"  # 96 characters, 290 bytes: more than a file system allows
+    client, response = _post_declared(spiral, implement_task, name, b"%PDF-1.4\n", "application/pdf")
+    assert response.status_code == 302
+    rows, files = _kept(app, implement_task)
+    assert rows == 1 and all(len(f.encode("utf-8")) <= 255 and f.endswith(".pdf") for f in files)
+    assert _download(app, client, implement_task).status_code == 200

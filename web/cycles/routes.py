@@ -28,7 +28,7 @@ from engine import (
 
 from .. import clock
 from ..extensions import db
-from ..views_helpers import stage_label
+from ..views_helpers import number, stage_label
 from . import bp
 from .spiral_svg import render_spiral_svg
 
@@ -38,10 +38,10 @@ from .spiral_svg import render_spiral_svg
 def index():  # type: ignore[no-untyped-def]
     args = request.args
     wanted = CycleFilter(level=args.get("level", ""), process_id=args.get("process_id", ""),
-                         version=args.get("version", type=int), subject=args.get("subject", ""),
+                         version=number(args, "version"), subject=args.get("subject", ""),
                          period=args.get("period", ""), stage=args.get("stage", ""),
                          status=args.get("status", ""), lateness=args.get("lateness", ""))
-    found = visible_cycles(db.session, current_user, wanted, clock.now(), page=args.get("page", 1, type=int))
+    found = visible_cycles(db.session, current_user, wanted, clock.now(), page=number(args, "page", 1) or 1)
     return render_template("cycles/index.html", found=found, wanted=wanted, levels=LEVELS,
                            definitions=latest_definitions(db.session), stages=DEFAULT_STAGES,
                            query={k: v for k, v in args.items() if k != "page" and v})

@@ -20,11 +20,13 @@ from engine import (
     claim_task,
     claim_tasks,
     complete_task,
+    content_type_for,
     form_of,
     get_evidence,
     get_task,
     inbox,
     set_follow_up,
+    shown_inline,
     task_page,
 )
 from forms import parse_form_post
@@ -32,7 +34,7 @@ from forms import parse_form_post
 from .. import clock
 from ..errors import error_text
 from ..extensions import db
-from ..views_helpers import current_counts
+from ..views_helpers import current_counts, numbers
 from . import bp
 
 
@@ -81,7 +83,7 @@ def claim(task_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/tasks/claim")
 @login_required
 def claim_many():  # type: ignore[no-untyped-def]
-    ids = request.form.getlist("task_ids", type=int)
+    ids = numbers(request.form, "task_ids")
     if not ids:
         flash(_("请先勾选要认领的任务。"), "error")
         return redirect(url_for("inbox.index", view="claimable"))
@@ -154,7 +156,9 @@ def comment(task_id: int):  # type: ignore[no-untyped-def]
 def evidence(evidence_id: int):  # type: ignore[no-untyped-def]
     item: Evidence = get_evidence(db.session, current_user, evidence_id)
     try:
-        return send_file(item.stored_path, mimetype=item.content_type, as_attachment=True,
+        # the type follows the file's extension, not what the uploader's browser declared
+        content_type = content_type_for(item.filename)
+        return send_file(item.stored_path, mimetype=content_type, as_attachment=not shown_inline(content_type),
                          download_name=item.filename)
     except FileNotFoundError:
         abort(404)

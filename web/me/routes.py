@@ -25,6 +25,7 @@ from engine import (
 
 from .. import clock
 from ..extensions import db
+from ..views_helpers import number
 from . import bp
 
 
@@ -60,7 +61,7 @@ def _date(field: str) -> date:
 @bp.post("/me/substitutes")
 @login_required
 def add():  # type: ignore[no-untyped-def]
-    substitute = request.form.get("substitute_id", type=int)
+    substitute = number(request.form, "substitute_id")
     if substitute is None:
         raise InvalidInput(_("请选择代理人。"), {"substitute_id": _("请选择代理人。")})
     add_substitution(db.session, current_user, current_user.id, substitute, _date("starts_on"), _date("ends_on"),

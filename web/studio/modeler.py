@@ -11,13 +11,15 @@ from sqlalchemy import select
 from engine import (
     DEFAULT_STAGES,
     LEVELS,
+    Conflict,
     InvalidInput,
     InvalidProcess,
+    NeedsConfirmation,
     Problem,
     Role,
+    create_process,
     deploy,
     form_registry,
-    from_template,
     ladders,
     latest_definitions,
     save_draft,
@@ -64,12 +66,11 @@ def new_process():  # type: ignore[no-untyped-def]
     error, status = "", 200
     if request.method == "POST":
         try:
-            xml = from_template(request.form.get("template", ""), request.form.get("process_id", "").strip(),
-                                request.form.get("name", ""))
-            save_draft(db.session, current_user, xml, clock.now())
-        except InvalidInput as exc:
+            create_process(db.session, current_user, request.form.get("template", ""),
+                           request.form.get("process_id", "").strip(), request.form.get("name", ""), clock.now())
+        except (InvalidInput, Conflict) as exc:
             db.session.rollback()
-            error, status = error_text(exc), 422
+            error, status = error_text(exc), 409 if isinstance(exc, Conflict) else 422
         else:
             return redirect(url_for("studio.modeler", process_id=request.form["process_id"].strip()))
     return render_template("studio/new.html", levels=LEVELS, error=error,
@@ -97,19 +98,25 @@ def _filename() -> str:
 
 @bp.post("/modeler/draft")
 def draft():  # type: ignore[no-untyped-def]
-    saved = save_draft(db.session, current_user, _posted_xml(), clock.now())
+    editing = (request.get_json(silent=True) or {}).get("process_id")
+    saved = save_draft(db.session, current_user, _posted_xml(), clock.now(),
+                       editing=str(editing) if editing is not None else None)
     return jsonify(ok=True, process_id=saved.process_id, saved_at=saved.updated_at.strftime("%Y-%m-%d %H:%M"))
 
 
 @bp.post("/modeler/deploy")
 def deploy_xml():  # type: ignore[no-untyped-def]
-    comment = str((request.get_json(silent=True) or {}).get("comment") or "")
+    payload = request.get_json(silent=True) or {}
+    comment = str(payload.get("comment") or "")
     try:
         [definition] = deploy(db.session, current_user, [(_filename(), _posted_xml().encode("utf-8"))],
-                              clock.now(), comment)
+                              clock.now(), comment, confirm_removal=payload.get("confirm_removal") is True)
     except InvalidProcess as exc:
         db.session.rollback()
         return jsonify(ok=False, problems=_problems(exc.problems), warnings=_problems(exc.warnings)), 422
+    except NeedsConfirmation as exc:
+        db.session.rollback()
+        return jsonify(ok=False, confirm=error_text(exc), problems=[], warnings=[]), 409
     return jsonify(ok=True, process_id=definition.process_id, version=definition.version,
                    message=_("已部署：%(name)s v%(version)s", name=definition.name, version=definition.version),
                    url=url_for("studio.process", process_id=definition.process_id))

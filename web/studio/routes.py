@@ -11,6 +11,7 @@ from engine import (
     Conflict,
     InvalidInput,
     InvalidProcess,
+    NeedsConfirmation,
     NotAllowed,
     NotFound,
     current_period,
@@ -50,11 +51,16 @@ def upload():  # type: ignore[no-untyped-def]
         flash(_("请选择要部署的 BPMN 文件。"), "error")
         return redirect(url_for("studio.processes"))
     try:
-        deployed = deploy(db.session, current_user, files, clock.now(), request.form.get("comment", ""))
+        deployed = deploy(db.session, current_user, files, clock.now(), request.form.get("comment", ""),
+                          confirm_removal=request.form.get("confirm_removal") == "1")
     except InvalidProcess as exc:
         db.session.rollback()
         return render_template("studio/processes.html", definitions=latest_definitions(db.session),
                                problems=exc.problems, warnings=exc.warnings), 422
+    except NeedsConfirmation as exc:
+        db.session.rollback()
+        return render_template("studio/processes.html", definitions=latest_definitions(db.session),
+                               problems=[], warnings=[], confirm=error_text(exc)), 409
     names = "、".join(f"{d.name} v{d.version}" for d in deployed)
     flash(_("已部署：%(names)s", names=names), "success")
     return redirect(url_for("studio.processes"))

@@ -20,6 +20,7 @@ from engine import (
 
 from .. import clock
 from ..extensions import db
+from ..views_helpers import number
 from . import bp
 
 MAX_CHECKED = 200  # cycles whose migration is checked on the page (each check loads a workflow)
@@ -30,8 +31,8 @@ def process(process_id: str):  # type: ignore[no-untyped-def]
     listed = versions(db.session, process_id)
     newest = listed[0][0]
     numbers = [d.version for d, _n in listed]
-    old_v = request.args.get("from", type=int) or (numbers[1] if len(numbers) > 1 else newest.version)
-    new_v = request.args.get("to", type=int) or newest.version
+    old_v = number(request.args, "from") or (numbers[1] if len(numbers) > 1 else newest.version)
+    new_v = number(request.args, "to") or newest.version
     diff = diff_versions(get_version(db.session, process_id, old_v), get_version(db.session, process_id, new_v))
     running = list(db.session.scalars(
         select(ProcessInstance).join(ProcessDefinition)
@@ -50,7 +51,7 @@ def _names(definitions: list[ProcessDefinition]) -> dict[int, str]:
 
 @bp.post("/processes/<process_id>/migrate")
 def migrate(process_id: str):  # type: ignore[no-untyped-def]
-    target = get_version(db.session, process_id, request.form.get("version", type=int) or 0)
+    target = get_version(db.session, process_id, number(request.form, "version") or 0)
     chosen = [int(v) for v in request.form.getlist("instance") if v.isdigit()]
     result = migrate_cycles(db.session, current_user, chosen, target.id, clock.now())
     if result.migrated:

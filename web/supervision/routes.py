@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from engine import (
+    ACTIVE,
     GROUPS,
     STATUSES,
     InvalidInput,
@@ -29,6 +30,7 @@ from engine import notices as sv
 from .. import clock
 from ..errors import error_text, field_errors
 from ..extensions import db
+from ..views_helpers import number
 from . import bp
 
 COLOURS = ("red", "orange", "yellow")
@@ -47,8 +49,8 @@ def _filter() -> sv.NoticeFilter:
     return sv.NoticeFilter(
         colour=colour if colour in COLOURS else "",
         status=status if status in STATUSES + ("active", "all") else "active",
-        department_id=args.get("department", type=int), level=args.get("level", ""),
-        min_age_days=max(0, args.get("age", 0, type=int) or 0), mine=args.get("mine") == "1")
+        department_id=number(args, "department"), level=args.get("level", ""),
+        min_age_days=number(args, "age", 0, high=3650) or 0, mine=args.get("mine") == "1")
 
 
 def _departments() -> list[Unit]:
@@ -72,7 +74,7 @@ def index():  # type: ignore[no-untyped-def]
     now = clock.now()
     total = sv.count_notices(db.session, current_user, flt, now)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    page = min(max(1, number(request.args, "page", 1) or 1), pages)
     notices = sv.list_notices(db.session, current_user, flt, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("supervision/index.html", notices=notices, flt=flt, now=now, total=total, page=page,
                            pages=pages, counts=sv.colour_counts(db.session, current_user),
@@ -98,7 +100,7 @@ def bulk():  # type: ignore[no-untyped-def]
             done = sv.remind(db.session, current_user, _ids(), request.form.get("note", ""), now)
             flash(_("已催办 %(n)d 张督办单。", n=done), "success")
         elif action == "reassign":
-            done = sv.reassign(db.session, current_user, _ids(), request.form.get("person", 0, type=int),
+            done = sv.reassign(db.session, current_user, _ids(), (number(request.form, "person", 0) or 0),
                                request.form.get("reason", ""), now)
             flash(_("已改派 %(n)d 项任务。", n=done), "success")
         elif action == "close":
@@ -141,7 +143,7 @@ def act(notice_id: int, action: str):  # type: ignore[no-untyped-def]
             sv.remind(db.session, current_user, [notice_id], form.get("note", ""), now)
             flash(_("已催办，办理人会收到提醒。"), "success")
         elif action == "reassign":
-            sv.reassign(db.session, current_user, [notice_id], form.get("person", 0, type=int),
+            sv.reassign(db.session, current_user, [notice_id], (number(form, "person", 0) or 0),
                         form.get("reason", ""), now)
             flash(_("已改派。"), "success")
         elif action == "extend":
@@ -222,4 +224,4 @@ def colour_labels() -> dict[str, str]:
 @bp.app_context_processor
 def _words() -> dict[str, Any]:
     return {"notice_status_labels": status_labels, "notice_action_labels": action_labels,
-            "colour_labels": colour_labels, "active_notice_statuses": sv.ACTIVE}
+            "colour_labels": colour_labels, "active_notice_statuses": ACTIVE}

@@ -29,6 +29,7 @@ from engine import (
 from .. import clock
 from ..errors import error_text
 from ..extensions import db
+from ..views_helpers import number
 from . import bp
 from .routes import _error_text, _may_enter
 
@@ -53,7 +54,7 @@ def ladders_page():  # type: ignore[no-untyped-def]
 
 def _rungs_from_form() -> list[dict[str, Any]]:
     rungs = []
-    count = request.form.get("rows", 0, type=int)
+    count = number(request.form, "rows", 0, high=200) or 0
     for i in range(min(count, 20)):
         row = {f: request.form.get(f"{f}-{i}", "").strip() for f in RUNG_FIELDS}
         if not row["key"] and not row["label"]:
@@ -118,7 +119,7 @@ def calendar():  # type: ignore[no-untyped-def]
             db.session.rollback()
             flash(_error_text(exc), "error")
         return redirect(url_for("supervision.calendar"))
-    year = request.args.get("year", now.year, type=int)
+    year = number(request.args, "year", now.year, low=2000, high=2100)
     return render_template("supervision/calendar.html", closures=closures(db.session), year=year,
                            special=_official_special_days(year), may_edit=is_quality_office(db.session, current_user))
 

@@ -221,14 +221,22 @@
     xml().then(function (x) { return post(data.urls.validate, { xml: x }); }).then(function (r) { status.textContent = ""; showReport(r); }).catch(failed);
   });
   document.getElementById("btn-draft").addEventListener("click", function () {
-    xml().then(function (x) { return post(data.urls.draft, { xml: x }); }).then(function (r) {
+    xml().then(function (x) { return post(data.urls.draft, { xml: x, process_id: data.process_id }); }).then(function (r) {
       status.textContent = r.ok ? T.saved + " " + r.saved_at : T.failed + r.error;
     }).catch(failed);
   });
   document.getElementById("btn-deploy").addEventListener("click", function () {
     status.textContent = T.validating;
     var comment = document.getElementById("deploy-comment").value;
-    xml().then(function (x) { return post(data.urls.deploy, { xml: x, comment: comment, filename: data.process_id + ".bpmn" }); })
+    function send(x, confirmed) {
+      return post(data.urls.deploy, { xml: x, comment: comment, filename: data.process_id + ".bpmn", confirm_removal: confirmed })
+        .then(function (r) {
+          // a version that drops every task of a process with running cycles goes only with an explicit yes
+          if (r.confirm && !confirmed) { return window.confirm(r.confirm) ? send(x, true) : { ok: false, message: r.confirm }; }
+          return r;
+        });
+    }
+    xml().then(function (x) { return send(x, false); })
       .then(function (r) { status.textContent = r.ok ? T.deployed + " v" + r.version : ""; showReport(r); }).catch(failed);
   });
   document.getElementById("btn-download").addEventListener("click", function () {
