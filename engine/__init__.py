@@ -39,6 +39,7 @@ from .org.access import can_supervise, is_quality_office, is_school_leader
 from .org.models import LEVELS, Person, Role, RoleHolding, Unit
 from .org.people import find_person, people, subjects
 from .org.routing import find_role
+from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
 from .org.substitutes import add_substitution, current_substitutions, end_substitution, substitutions_of
 from .parts import KEY
 from .supervision import notices
@@ -109,6 +110,10 @@ __all__ = [
     "end_substitution",
     "Evidence",
     "find_person",
+    "sign_in",
+    "SignInPolicy",
+    "SignInResult",
+    "end_sessions",
     "find_role",
     "form_of",
     "form_registry",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -43,11 +43,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         STATE_MB=5.0,
         FORM_VALUE_MB=1.0,
         SPIRAL_NOW=None,
+        SIGN_IN_ACCOUNT_FAILURES=5,  # failures of one account within the window that lock it
+        SIGN_IN_ADDRESS_FAILURES=20,  # failures from one client address within the window that lock it
+        SIGN_IN_WINDOW_MINUTES=15,
+        SIGN_IN_LOCK_MINUTES=15,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=None,  # None: Secure when PREFERRED_URL_SCHEME is https
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=timedelta(days=14),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         **_notification_config(),
     )
     app.config.from_pyfile("config.py", silent=True)
     if config:
         app.config.update(config)
+    _session_cookies(app)
     app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 5) * 1024 * 1024
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
@@ -72,6 +84,22 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from .scheduler import start_scheduler
         start_scheduler(app)
     return app
+
+
+def _session_cookies(app: Flask) -> None:
+    """Secure cookies when served over HTTPS (or when config says so); lifetimes may be given as hours/days."""
+    secure = app.config["SESSION_COOKIE_SECURE"]
+    if secure is None:
+        secure = app.config.get("PREFERRED_URL_SCHEME") == "https"
+    app.config["SESSION_COOKIE_SECURE"] = bool(secure)
+    if app.config.get("REMEMBER_COOKIE_SECURE") is None:
+        app.config["REMEMBER_COOKIE_SECURE"] = bool(secure)
+    for key, unit in (("PERMANENT_SESSION_LIFETIME", "hours"), ("REMEMBER_COOKIE_DURATION", "days")):
+        value = app.config[key]
+        if isinstance(value, int | float):
+            app.config[key] = timedelta(**{unit: value})
+    if app.config["REMEMBER_COOKIE_DURATION"] > timedelta(days=14):
+        app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=14)
 
 
 def _configured_now(app: Flask) -> datetime:
@@ -121,8 +149,14 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> Person | None:
-        person = db.session.get(Person, int(user_id))
-        return person if person is not None and person.active else None
+        """“id:session_version”: a session or remember-me cookie from before a logout no longer loads anyone."""
+        person_id, _, version = user_id.partition(":")
+        if not person_id.isdigit() or not version.isdigit():
+            return None
+        person = db.session.get(Person, int(person_id))
+        if person is None or not person.active or (person.session_version or 0) != int(version):
+            return None
+        return person
 
     with app.app_context():
         if db.engine.url.get_backend_name() == "sqlite":

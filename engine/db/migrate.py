@@ -58,6 +58,14 @@ def upgrade(engine: Engine, metadata: MetaData, to: str = "head", legacy_added: 
         bump(connection)  # a first or a fresh stamp, so no process keeps a snapshot of the old schema
 
 
+def downgrade(engine: Engine, metadata: MetaData, to: str) -> None:
+    """Take the database back to an earlier revision by the scripts' downgrades (tests build older schemas so)."""
+    with _migration_connection(engine) as connection:
+        command.downgrade(_config(connection, metadata), to)
+        _check_foreign_keys(connection)
+        bump(connection)
+
+
 def current(engine: Engine) -> str | None:
     """The database's revision; None before its first upgrade."""
     with engine.connect() as connection:

@@ -2,9 +2,9 @@
 and the subjects cycles are about. Models never commit."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db.base import Base
@@ -38,6 +38,9 @@ class Person(Cached, Base):
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Part of the id Flask-Login keeps: raising it (logout, a password change) ends every session and
+    # remember-me cookie of this person.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     unit: Mapped[Unit | None] = relationship()
     holdings: Mapped[list[RoleHolding]] = relationship(back_populates="person",
                                                        foreign_keys="RoleHolding.person_id")
@@ -52,8 +55,8 @@ class Person(Cached, Base):
         return self.active
 
     def get_id(self) -> str:
-        """The id Flask-Login keeps in the session."""
-        return str(self.id)
+        """The id Flask-Login keeps in the session and the remember-me cookie: “id:session_version”."""
+        return f"{self.id}:{self.session_version or 0}"
 
 class Role(Cached, Base):
     """A role of the org (课程负责人, 教研室主任…); `receives_unroutable` marks the quality office."""
@@ -90,6 +93,19 @@ class Substitution(Cached, Base):
     ends_on: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(200), default="")
     substitute: Mapped[Person] = relationship(foreign_keys=[substitute_id])
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted per account (kind "account", key the username typed) or per client address
+    (kind "address"), in a window that starts at the first failure; `locked_until` refuses sign-ins until then."""
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 class Subject(Base):
     """What one cycle is about: the school, a major, a course, a teacher or a student."""

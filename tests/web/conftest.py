@@ -115,10 +115,10 @@ class Spiral:
         with self.app.app_context():
             person = find_person(self._db.session, username)
             assert person is not None, f"no such person {username}"
-            person_id = person.id
+            user_id = person.get_id()
         client = self.app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(person_id), True
+            session["_user_id"], session["_fresh"] = user_id, True
         return client
 
     @staticmethod

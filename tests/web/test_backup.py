@@ -107,10 +107,10 @@ def test_a_backup_brings_back_the_cycle_its_tasks_and_the_evidence_in_a_fresh_in
     client = restored_app.test_client()
     with restored_app.app_context():
         from engine.org.people import find_person
-        person_id = find_person(db.session, "chenxiaoyu").id
+        user_id = find_person(db.session, "chenxiaoyu").get_id()
         evidence_id = db.session.scalar(select(Evidence.id).where(Evidence.task_id == task.id))
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(person_id), True
+        session["_user_id"], session["_fresh"] = user_id, True
     with client.get(f"/evidence/{evidence_id}") as download:
         assert download.status_code == 200 and download.data == EVIDENCE
     with restored_app.app_context():

@@ -1,15 +1,16 @@
 """Log in, log out, choose the language."""
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
-from werkzeug.security import check_password_hash
+from flask_login import current_user, login_required, login_user, logout_user
 
-from engine import find_person
+from engine import Person, SignInPolicy, end_sessions, sign_in
 
+from ..clock import now
 from ..extensions import db
 from ..i18n import LANGUAGES
 from . import bp
@@ -23,22 +24,46 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():  # type: ignore[no-untyped-def]
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        person = find_person(db.session, request.form.get("username", ""))
-        password = request.form.get("password", "")
-        if person is None or not person.active or not check_password_hash(person.password_hash, password):
-            error = _("用户名或密码错误。")
-        else:
-            login_user(person, remember=bool(request.form.get("remember")))
+        result = sign_in(db.session, request.form.get("username", ""), request.form.get("password", ""),
+                         request.remote_addr or "", now(), _policy())
+        if result.person is not None:
+            locale = session.get("locale")
+            session.clear()  # a fresh session: nothing from before the sign-in survives it
+            if locale:
+                session["locale"] = locale
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME bounds it
+            login_user(result.person, remember=bool(request.form.get("remember")))
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", error=error), (401 if error else 200)
+        if result.retry_at is not None:
+            error, status = _("登录失败次数过多，已暂时锁定，请于 %(time)s 之后再试。",
+                              time=f"{result.retry_at:%Y-%m-%d %H:%M}"), 429
+        else:
+            error, status = _("用户名或密码错误。"), 401
+    return render_template("auth/login.html", error=error), status
+
+
+def _policy() -> SignInPolicy:
+    config = current_app.config
+    return SignInPolicy(account_failures=int(config["SIGN_IN_ACCOUNT_FAILURES"]),
+                        address_failures=int(config["SIGN_IN_ADDRESS_FAILURES"]),
+                        window=timedelta(minutes=float(config["SIGN_IN_WINDOW_MINUTES"])),
+                        lock=timedelta(minutes=float(config["SIGN_IN_LOCK_MINUTES"])))
 
 
 @bp.post("/logout")
 @login_required
 def logout():  # type: ignore[no-untyped-def]
-    logout_user()
+    person = db.session.get(Person, int(current_user.id))
+    if person is not None:
+        end_sessions(db.session, person)  # the old session cookie and any remember-me cookie stop working
+        db.session.commit()
+    locale = session.get("locale")
+    session.clear()
+    logout_user()  # after the clear: it marks the remember-me cookie for clearing in the session
+    if locale:
+        session["locale"] = locale
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
 
