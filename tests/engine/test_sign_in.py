@@ -54,3 +54,15 @@ def test_a_success_starts_the_account_count_again(org_session):
         sign_in(org_session, "chenxiaoyu", "wrong", "10.0.0.1", T0)
     assert sign_in(org_session, "chenxiaoyu", "demo123", "10.0.0.1", T0).person is not None
     assert sign_in(org_session, "chenxiaoyu", "wrong", "10.0.0.1", T0).retry_at is None
+
+
+def test_an_unknown_username_costs_one_password_hash_like_a_known_one(org_session, monkeypatch):
+    import engine.org.sign_in as module
+    checked: list[str] = []
+    real = module.check_password_hash
+    monkeypatch.setattr(module, "check_password_hash", lambda h, p: checked.append(h) or real(h, p))
+
+    sign_in(org_session, "nobody", "demo123", "10.0.0.1", T0)
+    sign_in(org_session, "chenxiaoyu", "wrong", "10.0.0.1", T0)
+
+    assert len(checked) == 2 and checked[0].split("$")[0] == checked[1].split("$")[0]  # the same method and cost
