@@ -38,7 +38,7 @@ from .notify.settings import MailSettings, mail_settings
 from .org.access import can_supervise, heads_some_unit, is_quality_office, is_school_leader, may_be_substitute
 from .org.models import LEVELS, Person, Role, RoleHolding, Unit
 from .org.people import find_person, people, subjects
-from .org.routing import find_role
+from .org.routing import find_role, may_do_task
 from .org.substitutes import (
     add_substitution,
     current_substitutions,
@@ -192,6 +192,7 @@ __all__ = [
     "substitutions_of",
     "sees_some_substitutions",
     "may_be_substitute",
+    "may_do_task",
     "heads_some_unit",
     "supervises_any",
     "task_page",

@@ -21,6 +21,7 @@ from engine import (
     Unit,
     can_supervise,
     find_role,
+    may_do_task,
     notices_workbook,
     on_time_rates,
     periods,
@@ -130,7 +131,10 @@ def show(notice_id: int):  # type: ignore[no-untyped-def]
             select(Person).join(RoleHolding, RoleHolding.person_id == Person.id)
             .where(RoleHolding.role_id == role.id, Person.active.is_(True)).order_by(Person.id))))
     may_act = can_supervise(db.session, current_user) or notice.supervisor_id == current_user.id
-    return render_template("supervision/notice.html", notice=notice, holders=holders, people=_people(),
+    task = notice.task
+    people = [p for p in _people() if may_do_task(db.session, task.role_name, task.scope_unit_id, p.id)]
+    holders = [p for p in holders if p in people]  # only whom a reassignment may reach
+    return render_template("supervision/notice.html", notice=notice, holders=holders, people=people,
                            may_act=may_act, now=clock.now())
 
 
