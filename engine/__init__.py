@@ -35,7 +35,14 @@ from .notify.delivery import deliveries, retry_delivery
 from .notify.models import Notification
 from .notify.notifications import mark_read, notifications_of, preference_of, set_channels, unread_count
 from .notify.settings import MailSettings, mail_settings
-from .org.access import can_supervise, heads_some_unit, is_quality_office, is_school_leader, may_be_substitute
+from .org.access import (
+    can_supervise,
+    heads_some_unit,
+    is_quality_office,
+    is_school_leader,
+    is_student,
+    may_be_substitute,
+)
 from .org.models import LEVELS, Person, Role, RoleHolding, Unit
 from .org.people import find_person, people, subjects
 from .org.routing import find_role, may_do_task
@@ -192,6 +199,7 @@ __all__ = [
     "substitutions_of",
     "sees_some_substitutions",
     "may_be_substitute",
+    "is_student",
     "may_do_task",
     "heads_some_unit",
     "supervises_any",

@@ -239,3 +239,8 @@ def test_an_escalated_notice_can_be_neither_reassigned_nor_extended(app, spiral,
         assert db.session.get(HumanTask, late_goal.id).due_at < LATE
         assert db.session.scalars(select(AuditEvent).where(AuditEvent.action.in_(
             ["notice.reassign", "notice.extend"]))).all() == []
+
+
+def test_the_bulk_reassign_picker_offers_no_student(spiral, late_goal):
+    options = spiral.page(spiral.client_for("zhouqiang").get("/supervision")).xpath("//select//option/text()")
+    assert any("王芳" in o for o in options) and not any(n in "".join(options) for n in ("刘欣", "陈浩", "王宇", "李娜"))

@@ -21,6 +21,7 @@ from engine import (
     Unit,
     can_supervise,
     find_role,
+    is_student,
     may_do_task,
     notices_workbook,
     on_time_rates,
@@ -79,7 +80,8 @@ def index():  # type: ignore[no-untyped-def]
     notices = sv.list_notices(db.session, current_user, flt, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("supervision/index.html", notices=notices, flt=flt, now=now, total=total, page=page,
                            pages=pages, counts=sv.colour_counts(db.session, current_user),
-                           departments=_departments(), people=_people(), statuses=sv.STATUSES)
+                           departments=_departments(), statuses=sv.STATUSES,
+                           people=[p for p in _people() if not is_student(db.session, p)])  # never a student
 
 
 def _ids() -> list[int]:
