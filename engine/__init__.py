@@ -35,12 +35,25 @@ from .notify.delivery import deliveries, retry_delivery
 from .notify.models import Notification
 from .notify.notifications import mark_read, notifications_of, preference_of, set_channels, unread_count
 from .notify.settings import MailSettings, mail_settings
-from .org.access import can_supervise, is_quality_office, is_school_leader
+from .org.access import (
+    can_supervise,
+    heads_some_unit,
+    is_quality_office,
+    is_school_leader,
+    is_student,
+    may_be_substitute,
+)
 from .org.models import LEVELS, Person, Role, RoleHolding, Unit
 from .org.people import find_person, people, subjects
-from .org.routing import find_role
+from .org.routing import find_role, may_do_task
 from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
-from .org.substitutes import add_substitution, current_substitutions, end_substitution, substitutions_of
+from .org.substitutes import (
+    add_substitution,
+    current_substitutions,
+    end_substitution,
+    sees_some_substitutions,
+    substitutions_of,
+)
 from .parts import KEY
 from .supervision import notices
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
@@ -189,6 +202,11 @@ __all__ = [
     "STATUSES",
     "subjects",
     "substitutions_of",
+    "sees_some_substitutions",
+    "may_be_substitute",
+    "is_student",
+    "may_do_task",
+    "heads_some_unit",
     "supervises_any",
     "task_page",
     "task_to_dict",

@@ -27,6 +27,7 @@ from .definitions.specs import SpecCache
 from .errors import Problem
 from .notify import handlers as notify_handlers
 from .notify.settings import MailSettings
+from .org.events import SubstituteNamed
 from .parts import KEY
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
@@ -81,6 +82,7 @@ def wire(bus: MessageBus) -> None:
     bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)
     bus.subscribe(TaskClosed, supervision_handlers.settle_notices)
     bus.subscribe(TaskHandedOver, notify_handlers.tell_substitute)
+    bus.subscribe(SubstituteNamed, notify_handlers.tell_named_substitute)
 
 
 def session_factory(database: DatabaseEngine, engine: Engine) -> sessionmaker[Session]:

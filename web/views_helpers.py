@@ -66,18 +66,19 @@ def template_filters() -> dict[str, Any]:
 
 def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
-    from engine import can_supervise, is_quality_office, supervises_any
+    from engine import heads_some_unit, is_quality_office, is_school_leader, supervises_any
 
     from .extensions import db
-    counts, quality_office, leader, supervisor, unread = {}, False, False, False, 0
+    counts, quality_office, leader, supervisor, substitutes, unread = {}, False, False, False, False, 0
     if getattr(current_user, "is_authenticated", False):
         counts = current_counts()
         quality_office = is_quality_office(db.session, current_user)
-        leader = quality_office or can_supervise(db.session, current_user)
+        leader = quality_office or is_school_leader(db.session, current_user)  # = can_supervise, one query less
         supervisor = leader or supervises_any(db.session, current_user)
+        substitutes = leader or heads_some_unit(db.session, current_user)  # as sees_some_substitutions
         unread = current_unread()
     return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office,
-            "may_supervise": supervisor, "sees_substitutes": leader, "unread_notifications": unread}
+            "may_supervise": supervisor, "sees_substitutes": substitutes, "unread_notifications": unread}
 
 
 def current_unread() -> int:

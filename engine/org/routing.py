@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .access import is_student
 from .models import Person, Subject
 from .snapshot import RoleInfo, snapshot
 
@@ -174,3 +175,30 @@ def _nearest_heads(session: Session, chain: list[int], skip: set[int]) -> list[i
         if heads:
             return heads
     return []
+
+
+def may_do_task(session: Session, role_name: str, scope_unit_id: int | None, person_id: int) -> bool:
+    """Whether `person_id` may be given a task of `role_name` (one role, or several joined by “、”) scoped to
+    `scope_unit_id`: an active holder of one of those roles for the scope unit or a unit above it (routing's
+    walk up the tree), or for any unit under the scope's parent (a colleague in the same 教研室/部 holding the
+    same role for a neighbouring course, or for one below); or someone in the quality office. Students never (engine.org.access.is_student)."""
+    person = session.get(Person, person_id)
+    if person is None or not person.active or is_student(session, person):
+        return False
+    if person_id in quality_office_ids(session):
+        return True
+    if scope_unit_id is None:
+        return False
+    org = snapshot(session)
+    chain = org.ancestors(session, scope_unit_id)
+    parent = chain[1] if len(chain) > 1 else None
+    by_role_unit = org.holdings(session).by_role_unit
+    for name in filter(None, (part.strip() for part in role_name.split("、"))):
+        role = find_role(session, name)
+        if role is None:
+            continue
+        for (role_id, unit_id), holders in by_role_unit.items():
+            if role_id == role.id and person_id in holders and (
+                    unit_id in chain or (parent is not None and parent in org.ancestors(session, unit_id))):
+                return True
+    return False

@@ -8,16 +8,28 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 import engine.audit as audit
+from engine.bus import publish
 from engine.db import cache
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
-from .access import is_quality_office, is_school_leader
+from .access import heads_some_unit, heads_unit_of, is_quality_office, is_school_leader, may_be_substitute
+from .events import SubstituteNamed
 from .models import Person, Substitution
+
+SUBSTITUTE_RULE = ("代理人须是在岗教职工（担任学生以外的角色），并且担任与您相同的某一角色，或是部门/专业部/教研室负责人，"
+                   "或是质量办人员；本人没有任何角色时，任何教职工均可代理")
 
 
 def may_manage(actor: Person, person_id: int) -> None:
     if actor.id != person_id and not actor.is_admin:
         raise NotAllowed("只能为自己设置代理人（管理员可为任何人设置）")
+
+
+def may_end(session: Session, actor: Person, person: Person) -> None:
+    """Who may end an arrangement: the person, an admin, the quality office, or a unit head over the person."""
+    if actor.id == person.id or is_quality_office(session, actor) or heads_unit_of(session, actor, person):
+        return
+    raise NotAllowed("只有本人、其所在部门负责人或质量办可以结束这条代理安排")
 
 
 def _overlapping(session: Session, person_id: int, starts_on: date, ends_on: date) -> Substitution | None:
@@ -28,7 +40,10 @@ def _overlapping(session: Session, person_id: int, starts_on: date, ends_on: dat
 
 def add_substitution(session: Session, actor: Person, person_id: int, substitute_id: int, starts_on: date,
                      ends_on: date, reason: str, now: datetime) -> Substitution:
-    """Name a substitute for a date range (inclusive); raises InvalidInput for bad dates, self or overlap."""
+    """Name a substitute for a date range (inclusive); raises InvalidInput for bad dates, self or overlap, and
+    for a substitute who breaks the rule (engine.org.access.may_be_substitute): staff only, never a student,
+    holding one of the absent person's roles, or a unit head, or the quality office (any staff when the absent
+    person holds no role). The substitute is told (SubstituteNamed on the bus; the notify room sends it)."""
     may_manage(actor, person_id)
     person, substitute = session.get(Person, person_id), session.get(Person, substitute_id)
     if person is None:
@@ -54,6 +69,8 @@ def add_substitution(session: Session, actor: Person, person_id: int, substitute
     if away is not None:
         raise InvalidInput(f"{substitute.name}在 {away.starts_on} 至 {away.ends_on} 也不在岗（已由"
                            f"{away.substitute.name}代理），请另选代理人", {"substitute": "代理人同期不在岗"})
+    if not may_be_substitute(session, person, substitute):
+        raise InvalidInput(f"{substitute.name}不能担任代理人：{SUBSTITUTE_RULE}", {"substitute": "该人员不能担任代理人"})
     row = Substitution(person_id=person_id, substitute_id=substitute_id, starts_on=starts_on, ends_on=ends_on,
                        reason=reason)
     session.add(row)
@@ -63,6 +80,7 @@ def add_substitution(session: Session, actor: Person, person_id: int, substitute
                          + (f"（{reason}）" if reason else ""),
                  after={"person_id": person_id, "substitute_id": substitute_id, "starts_on": str(starts_on),
                         "ends_on": str(ends_on), "reason": reason})
+    publish(session, SubstituteNamed(row.id, substitute_id, person.name, starts_on, ends_on, reason, now))
     session.commit()
     return row
 
@@ -77,14 +95,14 @@ def get_substitution(session: Session, substitution_id: int) -> Substitution:
 def end_substitution(session: Session, actor: Person, substitution_id: int, now: datetime) -> None:
     """Stop a substitution today (from today the person gets their own tasks again); a future one is cancelled."""
     row = get_substitution(session, substitution_id)
-    may_manage(actor, row.person_id)
+    person = session.get(Person, row.person_id)
+    if person is None:  # person_id is a foreign key, so only a damaged database gets here
+        raise NotFound("该人员不存在")
+    may_end(session, actor, person)
     today = now.date()
     if row.ends_on < today:
         raise Conflict("该代理已经结束")
     before = {"starts_on": str(row.starts_on), "ends_on": str(row.ends_on)}
-    person = session.get(Person, row.person_id)
-    if person is None:  # person_id is a foreign key, so only a damaged database gets here
-        raise NotFound("该人员不存在")
     if row.starts_on >= today:
         audit.record(session, actor, "substitution.cancelled", now, object_type="substitution", object_id=row.id,
                      summary=f"取消了{person.name}由{row.substitute.name}代理的安排", before=before)
@@ -106,11 +124,19 @@ def substitutions_of(session: Session, person: Person) -> list[Substitution]:
 
 
 def current_substitutions(session: Session, actor: Person, now: datetime) -> list[tuple[Substitution, Person]]:
-    """Substitutions running today or later, with the absent person; for supervisors and the quality office."""
-    if not (is_quality_office(session, actor) or is_school_leader(session, actor)):
-        raise NotAllowed("只有督导、校领导和质量办可以查看代理安排")
+    """Substitutions running today or later, with the absent person: all of them for supervisors, school leaders
+    and the quality office; a unit head sees those of the people in the units they head."""
+    everyone = is_quality_office(session, actor) or is_school_leader(session, actor)
+    if not everyone and not sees_some_substitutions(session, actor):
+        raise NotAllowed("只有督导、校领导、部门负责人和质量办可以查看代理安排")
     rows = session.execute(select(Substitution, Person).join(Person, Person.id == Substitution.person_id)
                            .options(selectinload(Substitution.substitute))
                            .where(Substitution.ends_on >= now.date())
                            .order_by(Substitution.starts_on, Person.name)).all()
-    return [(sub, person) for sub, person in rows]
+    return [(sub, person) for sub, person in rows if everyone or heads_unit_of(session, actor, person)]
+
+
+def sees_some_substitutions(session: Session, actor: Person) -> bool:
+    """Whether the 代理安排 page is for `actor`: supervisors, leaders, the quality office and unit heads."""
+    return (is_quality_office(session, actor) or is_school_leader(session, actor)
+            or heads_some_unit(session, actor))

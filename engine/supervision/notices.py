@@ -15,6 +15,7 @@ from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.notify.notifications import notify_people
 from engine.org.access import can_supervise, is_quality_office
 from engine.org.models import Person
+from engine.org.routing import may_do_task
 from engine.workflow import task_state
 from engine.workflow.access import task_owner_ids
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -22,6 +23,16 @@ from engine.workflow.models import HumanTask, ProcessInstance
 from .ladders import ladder_for, reschedule_after_extension
 from .models import ACTIVE as ACTIVE  # re-exported: pages read the active statuses from here
 from .models import STATUSES, NoticeAction, SupervisionNotice
+
+_SETTLED = {"escalated": "已升级", "completed": "已完成", "closed": "已办结"}
+
+
+def _still_active(notice: SupervisionNotice, doing: str) -> None:
+    """An escalated, completed or closed notice is no longer the supervisor's to act on."""
+    if notice.status not in ACTIVE:
+        state = _SETTLED.get(notice.status, notice.status)
+        raise Conflict(f"督办单 {notice.number} {state}，不能再{doing}；请在当前有效的督办单上操作")
+
 
 ACTION_KINDS = ("issue", "remind", "reassign", "extend", "talk", "escalate", "complete", "close")
 
@@ -153,7 +164,11 @@ def remind(session: Session, actor: Person, notice_ids: list[int], note: str, no
 
 def reassign(session: Session, actor: Person, notice_ids: list[int], person_id: int, reason: str,
              now: datetime) -> int:
-    """改派: give each chosen notice's open task to another person, with a reason."""
+    """改派: give each chosen notice's open task to another person, with a reason.
+
+    Only to someone who may do the task (engine.org.routing.may_do_task: a holder of the task's role within
+    its scope, or the quality office; never a student, so the supervisor himself only when he qualifies), and
+    only on an active notice (not escalated, completed or closed); every refusal is a sentence, nothing moves."""
     reason = reason.strip()
     target = session.get(Person, person_id) if person_id else None
     errors = {}
@@ -165,11 +180,18 @@ def reassign(session: Session, actor: Person, notice_ids: list[int], person_id: 
         raise InvalidInput("改派信息不完整", errors)
     assert target is not None  # reported in errors above
     notices = _actionable(session, actor, notice_ids)
-    moved = 0
-    for notice in notices:
+    for notice in notices:  # every check before anything moves
         task = notice.task
         if task.status != "open":
             raise Conflict(f"督办单 {notice.number} 的任务已结束，不能改派")
+        _still_active(notice, "改派")
+        if not may_do_task(session, task.role_name, task.scope_unit_id, target.id):
+            role = f"“{task.role_name}”" if task.role_name else "该任务的角色"
+            raise InvalidInput(f"{target.name}不能办理“{task.title}”：只能改派给在该范围内担任{role}的人员或质量办人员，"
+                               "不能改派给学生", {"person": [f"{target.name}不能办理此任务"]})
+    moved = 0
+    for notice in notices:
+        task = notice.task
         before = {"assignee_id": task.assignee_id, "candidates": task_owner_ids(task)}
         if task.assignee_id != target.id or task.candidates:
             task_state.give_to(session, task, target.id)
@@ -191,6 +213,8 @@ def extend(session: Session, actor: Person, notice_id: int, new_due: date | None
     """延期: move the task's deadline to the end of `new_due`; the ladder is recomputed from it."""
     notice = _actionable(session, actor, [notice_id])[0]
     task = notice.task
+    if task.status == "open":
+        _still_active(notice, "延期")
     errors = {}
     if new_due is None:
         errors["due"] = ["请选择新的截止日期"]

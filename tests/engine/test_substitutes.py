@@ -76,7 +76,7 @@ def test_only_the_person_or_an_admin_sets_a_substitute(session):
         add_substitution(session, gaofeng, hanxue.id, gaofeng.id, TODAY, TODAY, "", T0)
     add_substitution(session, who(session, "admin"), hanxue.id, gaofeng.id, TODAY, TODAY, "病假", T0)
     with pytest.raises(NotAllowed):
-        current_substitutions(session, hanxue, T0)
+        current_substitutions(session, who(session, "chenxiaoyu"), T0)  # a teacher heading no unit
 
 
 def test_ending_early_gives_her_tasks_back_from_today_and_a_future_one_is_cancelled(session):
@@ -108,7 +108,8 @@ def test_handing_over_moves_her_open_tasks_and_offers_to_the_substitute(session)
     session.refresh(offered)
     assert own.assignee_id == gaofeng.id
     assert {p.username for p in offered.candidates} == {"gaofeng", "wangfang"}
-    told = session.scalars(select(Notification.link).where(Notification.person_id == gaofeng.id)).all()
+    told = session.scalars(select(Notification.link).where(Notification.person_id == gaofeng.id,
+                                                           Notification.kind != "substitution.named")).all()
     assert sorted(told) == sorted([f"/tasks/{own.id}", f"/tasks/{offered.id}"])
     assert len(session.scalars(select(AuditEvent).where(AuditEvent.action == "task.handed_over")).all()) == 2
     assert hand_over_tasks(session, chen, row.id, T0) == 0
@@ -139,3 +140,52 @@ def test_a_multi_claim_reports_the_tasks_a_colleague_got_first(session):
     assert [t.id for t in result.claimed] == [ids[0], ids[2]]
     assert [(task_id, "吴平" in why) for task_id, why in result.refused] == [(ids[1], True), (99999, False)]
     assert session.get(HumanTask, ids[1]).assignee_id == wuping.id
+
+
+@pytest.mark.parametrize("absent, substitute", [
+    ("lijun", "liuxin"),  # a student
+    ("chenxiaoyu", "zhanghua"),  # staff, but holds none of her roles, heads no unit, not the quality office
+    ("chenxiaoyu", "admin"),  # no role at all
+])
+def test_a_substitute_must_be_staff_who_could_hold_the_absent_persons_roles(session, absent, substitute):
+    person = who(session, absent)
+    with pytest.raises(InvalidInput, match="不能担任代理人：代理人须是在岗教职工"):
+        add_substitution(session, person, person.id, who(session, substitute).id, TODAY, TODAY, "", T0)
+    assert session.scalars(select(Substitution)).all() == []
+
+
+@pytest.mark.parametrize("absent, substitute", [
+    ("chenxiaoyu", "wangfang"),  # shares 课程负责人
+    ("chenxiaoyu", "gaofeng"),  # heads a 教研室
+    ("chenxiaoyu", "sunli"),  # the quality office
+])
+def test_a_colleague_with_her_role_a_unit_head_or_the_quality_office_may_stand_in(session, absent, substitute):
+    person = who(session, absent)
+    assert add_substitution(session, person, person.id, who(session, substitute).id, TODAY, TODAY, "", T0).id
+
+
+def test_the_named_substitute_is_told(session):
+    hanxue, gaofeng = who(session, "hanxue"), who(session, "gaofeng")
+    add_substitution(session, hanxue, hanxue.id, gaofeng.id, TODAY, TODAY + timedelta(days=4), "外出培训", T0)
+    (note,) = session.scalars(select(Notification).where(Notification.person_id == gaofeng.id)).all()
+    assert note.kind == "substitution.named" and "韩雪" in note.title and "外出培训" in note.body
+
+
+def test_her_unit_head_or_the_quality_office_sees_and_ends_it_and_a_colleague_may_not(session):
+    hanxue, gaofeng = who(session, "hanxue"), who(session, "gaofeng")
+    lijun = who(session, "lijun")
+    mine = add_substitution(session, hanxue, hanxue.id, gaofeng.id, TODAY + timedelta(days=1), TODAY + timedelta(days=2),
+                            "", T0)
+    add_substitution(session, lijun, lijun.id, who(session, "zhaolei").id, TODAY, TODAY, "", T0)
+    xuna = who(session, "xuna")  # 专业部主任 of 财经商贸部, above 韩雪's 电子商务教研室
+    assert [person.name for _, person in current_substitutions(session, xuna, T0)] == ["韩雪"]
+    with pytest.raises(NotAllowed, match="部门负责人或质量办"):
+        end_substitution(session, who(session, "luojia"), mine.id, T0)
+    with pytest.raises(NotAllowed, match="部门负责人或质量办"):
+        end_substitution(session, who(session, "liuyang"), mine.id, T0)  # heads another 专业部
+    end_substitution(session, xuna, mine.id, T0)
+    assert session.get(Substitution, mine.id) is None
+    other = session.scalars(select(Substitution)).one()
+    end_substitution(session, who(session, "sunli"), other.id, T0)
+    assert session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("substitution.%"))
+                           .order_by(AuditEvent.id)).all()[-2:] == ["substitution.cancelled"] * 2

@@ -108,3 +108,31 @@ def test_a_multi_claim_says_which_task_a_colleague_got_first(app, spiral):
 def test_claiming_with_nothing_ticked_asks_to_tick_first(spiral):
     response = spiral.client_for("zhouqiang").post("/tasks/claim", data={}, follow_redirects=True)
     assert "请先勾选要认领的任务" in response.get_data(as_text=True)
+
+
+def test_a_student_is_neither_offered_nor_accepted_as_a_substitute(app, spiral):
+    client = spiral.client_for("lijun")
+    options = spiral.page(client.get("/me/settings")).xpath('//select[@id="substitute_id"]/option/text()')
+    assert any("赵磊" in o for o in options) and not any(n in "".join(options) for n in ("刘欣", "陈浩", "系统管理员"))
+    response = client.post("/me/substitutes", data={"substitute_id": person_id(app, "liuxin"),
+                                                     "starts_on": "2025-10-09", "ends_on": "2025-10-12"},
+                           headers={"Referer": "/me/settings"}, follow_redirects=True)
+    assert "刘欣不能担任代理人：代理人须是在岗教职工" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Substitution)).all() == []
+
+
+def test_her_unit_head_sees_the_arrangement_and_ends_it_from_the_list(app, spiral):
+    spiral.client_for("chenxiaoyu").post("/me/substitutes", data={
+        "substitute_id": person_id(app, "wangfang"), "starts_on": "2025-10-09", "ends_on": "2025-10-17"})
+    assert "【代理】您被指定为陈晓雨的代理人" in spiral.client_for("wangfang").get("/notifications").get_data(as_text=True)
+    head = spiral.client_for("xuna")  # 专业部主任 above 电子商务教研室
+    assert spiral.page(head.get("/inbox")).xpath('//header//a[@href="/substitutes"]')
+    (row,) = spiral.page(head.get("/substitutes")).xpath("//tbody/tr")
+    assert "陈晓雨" in row.text_content()
+    (end,) = row.xpath('.//form[contains(@action, "/end")]')
+    response = head.post(end.get("action"), data={"back": "list"}, follow_redirects=True)
+    assert "代理安排已结束" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Substitution)).all() == []
+    assert spiral.client_for("luojia").post(end.get("action"), data={"back": "list"}).status_code in (403, 404)

@@ -196,3 +196,51 @@ def test_the_list_pages_through_many_notices_red_first(app, spiral, late_goal, m
     assert [r.get("class").split()[-1] for r in first.xpath('//tr[contains(@class, "notice-row")]')] == ["red", "red"]
     last = spiral.page(client.get("/supervision?status=all&page=5"))
     assert [r.get("class").split()[-1] for r in last.xpath('//tr[contains(@class, "notice-row")]')] == ["yellow"]
+
+
+@pytest.mark.parametrize("username", ["liuxin", "zhouqiang", "zhanghua"])
+def test_reassigning_to_a_student_the_supervisor_himself_or_someone_without_the_role_is_refused(
+        app, spiral, late_goal, username):
+    notice = red_notice_id(app, late_goal.id)
+    client = spiral.client_for("zhouqiang")  # 督导员: holds no 课程负责人 role
+    name = {"liuxin": "刘欣", "zhouqiang": "周强", "zhanghua": "张华"}[username]
+    response = client.post(f"/supervision/notices/{notice}/reassign",
+                           data={"person": person_id(app, username), "reason": "试试"}, follow_redirects=True)
+    assert f"{name}不能办理“制定课程建设目标”：只能改派给在该范围内担任" in response.get_data(as_text=True)
+    assert spiral.task(late_goal.id).assignee == "chenxiaoyu"
+    options = spiral.page(client.get(f"/supervision/notices/{notice}")).xpath('//select[@id="person"]//option/text()')
+    assert not any(name in o for o in options) and any("王芳" in o for o in options)
+    with app.app_context():
+        assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "notice.reassign")).all() == []
+
+
+def test_the_quality_office_may_take_the_task(app, spiral, late_goal):
+    notice = red_notice_id(app, late_goal.id)
+    response = spiral.client_for("zhouqiang").post(f"/supervision/notices/{notice}/reassign",
+                                                   data={"person": person_id(app, "sunli"), "reason": "质量办接手"})
+    assert response.status_code == 302 and spiral.task(late_goal.id).assignee == "sunli"
+
+
+def test_an_escalated_notice_can_be_neither_reassigned_nor_extended(app, spiral, late_goal):
+    with app.app_context():
+        yellow = db.session.scalars(select(SupervisionNotice).where(SupervisionNotice.task_id == late_goal.id,
+                                                                    SupervisionNotice.colour == "yellow")).one()
+        assert yellow.status == "escalated"
+        yellow_id = yellow.id
+    client = spiral.client_for("zhouqiang")
+    response = client.post(f"/supervision/notices/{yellow_id}/reassign",
+                           data={"person": person_id(app, "wangfang"), "reason": "改派"}, follow_redirects=True)
+    assert "已升级，不能再改派" in response.get_data(as_text=True)
+    response = client.post(f"/supervision/notices/{yellow_id}/extend", data={"due": "2025-11-20", "reason": "延期"},
+                           follow_redirects=True)
+    assert "已升级，不能再延期" in response.get_data(as_text=True)
+    assert spiral.task(late_goal.id).assignee == "chenxiaoyu"
+    with app.app_context():
+        assert db.session.get(HumanTask, late_goal.id).due_at < LATE
+        assert db.session.scalars(select(AuditEvent).where(AuditEvent.action.in_(
+            ["notice.reassign", "notice.extend"]))).all() == []
+
+
+def test_the_bulk_reassign_picker_offers_no_student(spiral, late_goal):
+    options = spiral.page(spiral.client_for("zhouqiang").get("/supervision")).xpath("//select//option/text()")
+    assert any("王芳" in o for o in options) and not any(n in "".join(options) for n in ("刘欣", "陈浩", "王宇", "李娜"))

@@ -18,6 +18,7 @@ from engine import (
     is_quality_office,
     is_school_leader,
     mail_settings,
+    may_be_substitute,
     preference_of,
     set_channels,
     substitutions_of,
@@ -32,8 +33,10 @@ from . import bp
 @bp.get("/me/settings")
 @login_required
 def settings():  # type: ignore[no-untyped-def]
-    colleagues = db.session.scalars(select(Person).where(Person.active.is_(True), Person.id != current_user.id)
-                                    .order_by(Person.unit_id, Person.name)).all()
+    colleagues = [p for p in db.session.scalars(select(Person).where(Person.active.is_(True),
+                                                                     Person.id != current_user.id)
+                                                 .order_by(Person.unit_id, Person.name))
+                  if may_be_substitute(db.session, current_user, p)]  # only whom the rule allows
     return render_template(
         "me/settings.html", pref=preference_of(db.session, current_user), colleagues=colleagues,
         substitutions=substitutions_of(db.session, current_user), today=clock.now().date(),
@@ -74,6 +77,9 @@ def add():  # type: ignore[no-untyped-def]
 @login_required
 def end(substitution_id: int):  # type: ignore[no-untyped-def]
     end_substitution(db.session, current_user, substitution_id, clock.now())
+    if request.form.get("back") == "list":
+        flash(_("代理安排已结束。"), "success")
+        return redirect(url_for("me.index"))
     flash(_("代理已结束，新任务将派给您本人。"), "success")
     return redirect(url_for("me.settings"))
 

@@ -21,6 +21,8 @@ from engine import (
     Unit,
     can_supervise,
     find_role,
+    is_student,
+    may_do_task,
     notices_workbook,
     on_time_rates,
     periods,
@@ -78,7 +80,8 @@ def index():  # type: ignore[no-untyped-def]
     notices = sv.list_notices(db.session, current_user, flt, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     return render_template("supervision/index.html", notices=notices, flt=flt, now=now, total=total, page=page,
                            pages=pages, counts=sv.colour_counts(db.session, current_user),
-                           departments=_departments(), people=_people(), statuses=sv.STATUSES)
+                           departments=_departments(), statuses=sv.STATUSES,
+                           people=[p for p in _people() if not is_student(db.session, p)])  # never a student
 
 
 def _ids() -> list[int]:
@@ -130,7 +133,10 @@ def show(notice_id: int):  # type: ignore[no-untyped-def]
             select(Person).join(RoleHolding, RoleHolding.person_id == Person.id)
             .where(RoleHolding.role_id == role.id, Person.active.is_(True)).order_by(Person.id))))
     may_act = can_supervise(db.session, current_user) or notice.supervisor_id == current_user.id
-    return render_template("supervision/notice.html", notice=notice, holders=holders, people=_people(),
+    task = notice.task
+    people = [p for p in _people() if may_do_task(db.session, task.role_name, task.scope_unit_id, p.id)]
+    holders = [p for p in holders if p in people]  # only whom a reassignment may reach
+    return render_template("supervision/notice.html", notice=notice, holders=holders, people=people,
                            may_act=may_act, now=clock.now())
 
 
