@@ -1,11 +1,13 @@
 """Who may see and do what: the few permission rules, in one place."""
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from .models import Person, Role, RoleHolding, Unit
-from .snapshot import RoleInfo, snapshot
+from .snapshot import RoleInfo, holding_current, snapshot
 
 
 def is_quality_office(session: Session, person: Person | None) -> bool:
@@ -15,14 +17,14 @@ def is_quality_office(session: Session, person: Person | None) -> bool:
     if person.is_admin:
         return True
     return session.scalar(select(exists().where(RoleHolding.person_id == person.id,
-                                                RoleHolding.role_id == Role.id,
+                                                RoleHolding.role_id == Role.id, holding_current(date.today()),
                                                 Role.receives_unroutable.is_(True)))) or False
 
 
 def is_school_leader(session: Session, person: Person) -> bool:
     """Someone holding any role at the root of the org tree (校长, 分管校领导, 督导…)."""
     return session.scalar(select(exists().where(RoleHolding.person_id == person.id,
-                                                RoleHolding.unit_id == Unit.id,
+                                                RoleHolding.unit_id == Unit.id, holding_current(date.today()),
                                                 Unit.parent_id.is_(None)))) or False
 
 
@@ -47,14 +49,15 @@ def _is_student_role(role: RoleInfo) -> bool:
 
 
 def is_student(session: Session, person: Person) -> bool:
-    """Someone holding the 学生 role (code `student`) anywhere."""
-    return any(_is_student_role(role) for role in _roles_of(session, person.id))
+    """A person of 类别 学生, or someone holding the 学生 role (code `student`) anywhere."""
+    return person.kind == "student" or any(_is_student_role(role) for role in _roles_of(session, person.id))
 
 
 def is_staff(session: Session, person: Person) -> bool:
     """An active person holding at least one role and no 学生 role (an admin holding no role is not staff)."""
     roles = _roles_of(session, person.id)
-    return person.active and bool(roles) and not any(_is_student_role(role) for role in roles)
+    return (person.active and person.kind != "student" and bool(roles)
+            and not any(_is_student_role(role) for role in roles))
 
 
 def heads_unit_of(session: Session, actor: Person, person: Person) -> bool:

@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db.base import Base
 from engine.db.cache import Cached
 
 LEVELS = ("school", "major", "course", "teacher", "student")
-
+UNIT_KINDS = ("school", "office", "division", "section", "major", "course", "class", "committee")
+PERSON_KINDS = ("staff", "student")
 
 
 class Unit(Cached, Base):
@@ -24,6 +37,12 @@ class Unit(Cached, Base):
     kind: Mapped[str] = mapped_column(String(32))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
+    aliases: Mapped[str] = mapped_column(String(500), default="", server_default="")  # 简称, 、-separated
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # False: closed
+
+    def alias_list(self) -> list[str]:
+        """The unit's short names (简称)."""
+        return [part.strip() for part in (self.aliases or "").split("、") if part.strip()]
 
 class Person(Cached, Base):
     """Somebody who logs in: staff, teachers, students."""
@@ -38,6 +57,10 @@ class Person(Cached, Base):
     locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")  # PERSON_KINDS
+    phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    # A one-time password (an import, an admin's reset) must be replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Part of the id Flask-Login keeps: raising it (logout, a password change) ends every session and
     # remember-me cookie of this person.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -78,6 +101,9 @@ class RoleHolding(Cached, Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    # A holding with dates counts only between them, both days included (next term's 课程负责人 loaded ahead).
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
     person: Mapped[Person] = relationship(back_populates="holdings", foreign_keys=[person_id])
     role: Mapped[Role] = relationship()
     unit: Mapped[Unit] = relationship()
@@ -119,3 +145,29 @@ class Subject(Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     unit: Mapped[Unit] = relationship()
     person: Mapped[Person | None] = relationship()
+
+
+class School(Base):
+    """The school's own settings (one row): its name and short name in notices and reports, its logo, the
+    language new people and the sign-in page start in."""
+
+    __tablename__ = "school"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    short_name: Mapped[str] = mapped_column(String(100), default="")
+    default_locale: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PasswordReset(Base):
+    """A one-time link to set a new password (forgotten password): only the token's hash is kept."""
+
+    __tablename__ = "password_reset"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)

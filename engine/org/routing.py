@@ -39,9 +39,9 @@ def role_exists(session: Session) -> Any:
     return lambda ref: ref.strip() in names
 
 
-def _holders_along(session: Session, role: RoleInfo, unit_ids: list[int]) -> dict[int, list[int]]:
-    """Active holders of `role` in each of `unit_ids`, ordered by person id."""
-    by_role_unit = snapshot(session).holdings(session).by_role_unit
+def _holders_along(session: Session, role: RoleInfo, unit_ids: list[int], today: date) -> dict[int, list[int]]:
+    """Active holders of `role` on `today` in each of `unit_ids`, ordered by person id."""
+    by_role_unit = snapshot(session).holdings(session, today).by_role_unit
     return {unit_id: list(by_role_unit[(role.id, unit_id)]) for unit_id in unit_ids
             if (role.id, unit_id) in by_role_unit}
 
@@ -58,12 +58,12 @@ def _standing_in(substitutions: dict[int, list[tuple[date, date, int]]], person_
     return person_id
 
 
-def _route_role(session: Session, role: RoleInfo, subject: Subject) -> Route:
+def _route_role(session: Session, role: RoleInfo, subject: Subject, today: date) -> Route:
     org = snapshot(session)
-    if subject.person_id is not None and (subject.person_id, role.id) in org.holdings(session).held:
+    if subject.person_id is not None and (subject.person_id, role.id) in org.holdings(session, today).held:
         return Route(role.name, subject.unit_id, assignee_id=subject.person_id)
     chain = org.ancestors(session, subject.unit_id)
-    by_unit = _holders_along(session, role, chain)
+    by_unit = _holders_along(session, role, chain, today)
     for unit_id in chain:  # the nearest unit up the tree where someone holds the role
         holders = by_unit.get(unit_id, [])
         if len(holders) == 1:
@@ -91,11 +91,11 @@ def _person_ids(session: Session, usernames: list[str]) -> list[int]:
 def route_task(session: Session, meta: dict[str, Any], subject: Subject, data: dict[str, Any],
                now: datetime) -> Route:
     """Route a task by its metadata (lane or Camunda attributes) within `subject`; never drops it."""
-    route = _route_by_metadata(session, meta, subject, data)
+    route = _route_by_metadata(session, meta, subject, data, now.date())
     if route.unroutable or (route.assignee_id is None and not route.candidate_ids):
         route.unroutable = True
         route.assignee_id = None
-        route.candidate_ids = quality_office_ids(session)
+        route.candidate_ids = quality_office_ids(session, now.date())
     if route.assignee_id is not None:
         route.assignee_id = substitute_for(session, route.assignee_id, now)
     route.candidate_ids = list(dict.fromkeys(substitute_for(session, pid, now) for pid in route.candidate_ids))
@@ -103,7 +103,7 @@ def route_task(session: Session, meta: dict[str, Any], subject: Subject, data: d
 
 
 def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
-                       data: dict[str, Any]) -> Route:
+                       data: dict[str, Any], today: date) -> Route:
     if meta.get("assignee"):
         username = _resolve_text(meta["assignee"], data)
         ids = _person_ids(session, [username])
@@ -120,7 +120,7 @@ def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
             role = find_role(session, group)
             if role is None:
                 continue
-            routed = _route_role(session, role, subject)
+            routed = _route_role(session, role, subject, today)
             names.append(role.name)
             scope = routed.scope_unit_id
             candidates += ([routed.assignee_id] if routed.assignee_id else []) + routed.candidate_ids
@@ -136,12 +136,12 @@ def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
     if role is None:
         return Route(meta.get("lane", ""), subject.unit_id, unroutable=True,
                      reason=f"角色“{meta.get('lane', '')}”不存在")
-    return _route_role(session, role, subject)
+    return _route_role(session, role, subject, today)
 
 
-def quality_office_ids(session: Session) -> list[int]:
-    """Everyone holding a role marked to receive unroutable tasks (the quality office)."""
-    return list(snapshot(session).holdings(session).unroutable)
+def quality_office_ids(session: Session, today: date | None = None) -> list[int]:
+    """Everyone holding a role marked to receive unroutable tasks (the quality office) on `today`."""
+    return list(snapshot(session).holdings(session, today).unroutable)
 
 
 def people_named(session: Session, unit_id: int, owners: list[int], target: str, now: datetime) -> list[int]:
@@ -151,25 +151,25 @@ def people_named(session: Session, unit_id: int, owners: list[int], target: str,
     A role is looked for from the subject's unit up the org tree, then anywhere in the school (督导员 and
     school leaders sit beside the departments, not above them). Active substitutes stand in.
     """
-    org = snapshot(session)
+    org, today = snapshot(session), now.date()
     chain = org.ancestors(session, unit_id)
     if target == "owner":
         ids = owners
     elif target == "unit_head":
-        ids = _nearest_heads(session, chain, set(owners))
+        ids = _nearest_heads(session, chain, set(owners), today)
     else:
         role = find_role(session, target)
         ids = []
         if role is not None:
-            along = _holders_along(session, role, chain)
+            along = _holders_along(session, role, chain, today)
             found = next((along[unit] for unit in chain if unit in along), None)
-            ids = found if found is not None else org.holdings(session).by_role.get(role.id, [])
-    substitutions, today = org.substitutions(session), now.date()
+            ids = found if found is not None else org.holdings(session, today).by_role.get(role.id, [])
+    substitutions = org.substitutions(session)
     return list(dict.fromkeys(_standing_in(substitutions, pid, today) for pid in ids))
 
 
-def _nearest_heads(session: Session, chain: list[int], skip: set[int]) -> list[int]:
-    heads_by_unit = snapshot(session).holdings(session).heads
+def _nearest_heads(session: Session, chain: list[int], skip: set[int], today: date) -> list[int]:
+    heads_by_unit = snapshot(session).holdings(session, today).heads
     for unit_id in chain:
         heads = [pid for pid in heads_by_unit.get(unit_id, []) if pid not in skip]
         if heads:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.db.cache import Snapshot
@@ -55,9 +55,11 @@ class OrgSnapshot:
             return found
         return self._snap.section("org.roles", session, load)
 
-    def holdings(self, session: Session) -> _Holdings:
-        """Who holds which role where."""
-        return self._snap.section("org.holdings", session, _Holdings.load)
+    def holdings(self, session: Session, today: date | None = None) -> _Holdings:
+        """Who holds which role where on `today` (a holding with dates counts only between them; without a day,
+        the real today: permission checks of pages have no clock of their own)."""
+        day = today or date.today()
+        return self._snap.section(f"org.holdings@{day.isoformat()}", session, lambda s: _Holdings.load(s, day))
 
     def substitutions(self, session: Session) -> dict[int, list[tuple[date, date, int]]]:
         """person id → (first day, last day, substitute id), newest arrangement first; active substitutes only."""
@@ -83,12 +85,12 @@ class _Holdings:
         self.held: set[tuple[int, int]] = set()  # (person id, role id), active or not
 
     @classmethod
-    def load(cls, session: Session) -> _Holdings:
+    def load(cls, session: Session, today: date) -> _Holdings:
         found = cls()
         query = (select(RoleHolding.person_id, RoleHolding.role_id, RoleHolding.unit_id, Person.active,
                         Role.heads_unit, Role.receives_unroutable)
                  .join(Person, Person.id == RoleHolding.person_id).join(Role, Role.id == RoleHolding.role_id)
-                 .order_by(RoleHolding.person_id))
+                 .where(holding_current(today)).order_by(RoleHolding.person_id))
         for person_id, role_id, unit_id, active, heads_unit, unroutable in session.execute(query):
             found.held.add((person_id, role_id))
             if not active:
@@ -100,6 +102,12 @@ class _Holdings:
             if unroutable:
                 _append_once(found.unroutable, person_id)
         return found
+
+
+def holding_current(today: date) -> ColumnElement[bool]:
+    """SQL: the role holding counts on `today` (no dates, or `today` between them, both days included)."""
+    return and_(or_(RoleHolding.starts_on.is_(None), RoleHolding.starts_on <= today),
+                or_(RoleHolding.ends_on.is_(None), RoleHolding.ends_on >= today))
 
 
 def _append_once(items: list[int], value: int) -> None:

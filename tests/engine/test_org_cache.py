@@ -99,3 +99,21 @@ def test_a_renamed_role_is_found_under_its_new_name(org_session):
     org_session.commit()
     assert find_role(org_session, "督导员") is None
     assert find_role(org_session, "教学督导员").id == role.id
+
+
+def test_next_terms_course_lead_loaded_ahead_gets_tasks_only_from_their_first_day(org_session):
+    role = org_session.scalars(select(Role).where(Role.name == "课程负责人")).one()
+    subject = org_session.scalars(select(Subject).where(Subject.code == "C-WDYY")).one()
+    current = _route(org_session, "课程负责人", "C-WDYY").assignee_id
+    old = org_session.scalars(select(RoleHolding).where(RoleHolding.role_id == role.id,
+                                                        RoleHolding.unit_id == subject.unit_id)).one()
+    old.ends_on = (T0 + timedelta(days=9)).date()
+    newcomer = Person(username="xinfuze", name="新负责人", unit_id=subject.unit_id)
+    org_session.add(newcomer)
+    org_session.flush()
+    org_session.add(RoleHolding(person_id=newcomer.id, role_id=role.id, unit_id=subject.unit_id,
+                                starts_on=(T0 + timedelta(days=10)).date()))
+    org_session.commit()
+    assert _route(org_session, "课程负责人", "C-WDYY").assignee_id == current
+    later = route_task(org_session, {"lane": "课程负责人"}, subject, {}, T0 + timedelta(days=10))
+    assert later.assignee_id == newcomer.id
