@@ -164,6 +164,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cycles import bp as cycles_bp
     from .inbox import bp as inbox_bp
@@ -173,7 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     from .supervision import bp as supervision_bp
     from .vendor import bp as vendor_bp
     for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
-                      vendor_bp):
+                      admin_bp, vendor_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

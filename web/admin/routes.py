@@ -1,0 +1,13 @@
+"""The admin home: what there is to manage."""
+from __future__ import annotations
+
+from flask import render_template
+
+from . import bp
+from .access import may_change, readers_only
+
+
+@bp.get("/")
+@readers_only
+def index():  # type: ignore[no-untyped-def]
+    return render_template("admin/index.html", may_change=may_change())
