@@ -23,8 +23,11 @@ from engine.db.base import Base
 from engine.db.cache import Cached
 
 LEVELS = ("school", "major", "course", "teacher", "student")
-UNIT_KINDS = ("school", "office", "division", "section", "major", "course", "class", "committee")
-PERSON_KINDS = ("staff", "student")
+# The org sheet's 类型 → unit.kind; 类别 → person.kind; 层面 → subject.level.
+UNIT_KINDS = {"学校": "school", "处室": "department", "专业部": "division", "教研室": "office", "专业": "major",
+              "课程": "course", "班级": "class", "委员会": "committee"}
+PERSON_KINDS = {"教职工": "staff", "学生": "student"}
+LEVEL_NAMES = {"学校": "school", "专业": "major", "课程": "course", "教师": "teacher", "学生": "student"}
 
 
 class Unit(Cached, Base):
