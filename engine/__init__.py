@@ -55,6 +55,12 @@ from .org.substitutes import (
     substitutions_of,
 )
 from .parts import KEY
+from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
+from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
+from .quality.sheets import export_library, export_values, import_library, import_values
+from .quality.status import COLOURS as STATUS_COLOURS
+from .quality.status import LABELS as STATUS_LABELS
+from .quality.values import ValueInput, correct_value, history, latest_values, record_values
 from .supervision import notices
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
 from .supervision.models import ACTIVE, STATUSES
@@ -65,7 +71,7 @@ from .task_page import form_of, task_page
 from .tick import run_tick
 from .workflow.access import can_view_instance
 from .workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
-from .workflow.cycles import current_period, get_instance, start_cycle, timeline
+from .workflow.cycles import current_period, find_subject, get_instance, start_cycle, timeline
 from .workflow.dryrun import choice_fields, dry_run
 from .workflow.handover import hand_over_tasks
 from .workflow.inbox import (
@@ -85,6 +91,26 @@ from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, comple
 from .workflow.uploads import content_type_for, shown_inline
 
 __all__ = [
+    "find_subject",
+    "STATE_LABELS",
+    "school_status",
+    "subject_status",
+    "warning_list",
+    "IndicatorFields",
+    "get_indicator",
+    "indicators",
+    "save_indicator",
+    "export_library",
+    "export_values",
+    "import_library",
+    "import_values",
+    "STATUS_COLOURS",
+    "STATUS_LABELS",
+    "ValueInput",
+    "correct_value",
+    "history",
+    "latest_values",
+    "record_values",
     "ACTIVE",
     "actionable_tasks",
     "add_closure",

@@ -29,10 +29,11 @@ from .notify import handlers as notify_handlers
 from .notify.settings import MailSettings
 from .org.events import SubstituteNamed
 from .parts import KEY
+from .quality import handlers as quality_handlers
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.cycles import running_cycles
-from .workflow.events import TaskClosed, TaskHandedOver, TaskOpened
+from .workflow.events import TaskClosed, TaskCompleting, TaskHandedOver, TaskOpened
 from .workflow.runtime import Runtime, StoreLimits, apply_spiff_patches
 from .workflow.uploads import UploadStore
 
@@ -77,7 +78,9 @@ def build_engine(*, upload_dir: Path | str = Path("instance/uploads"), max_uploa
 
 
 def wire(bus: MessageBus) -> None:
-    """What the higher rooms do when a task opens, closes or changes hands (same transaction)."""
+    """What the higher rooms do when a task opens, is being completed, closes or changes hands (same
+    transaction)."""
+    bus.subscribe(TaskCompleting, quality_handlers.record_bound_fields)
     bus.subscribe(TaskOpened, supervision_handlers.schedule_ladder)
     bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)
     bus.subscribe(TaskClosed, supervision_handlers.settle_notices)

@@ -83,6 +83,14 @@ def _compile(source: str, mode: str) -> Any:
     return compiler(source, policy=BudgetedTransformer).code
 
 
+def _value_of(context: dict[str, Any]) -> Any:
+    """`value_of("name", default)` for conditions: a variable that may not be set yet (a cycle started by hand
+    carries none of the facts a warning gives its improvement), without a NameError."""
+    def value_of(name: str, default: Any = None) -> Any:
+        return context.get(name, default)
+    return value_of
+
+
 def _safe_globals(budget: Budget) -> dict[str, Any]:
     builtins = dict(safe_builtins)
     builtins.update(_EXTRA_BUILTINS)
@@ -127,6 +135,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         code = _compile(normalize_expression(expression), "eval")
         budget = Budget(self.limits)
         scope = _safe_globals(budget)
+        scope["value_of"] = _value_of(context)
         scope.update(external_context or {})
         scope.update(context)
         with _contained(budget):

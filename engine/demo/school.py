@@ -20,6 +20,8 @@ from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
 from engine.workflow.tasks import complete_task
 
+from .quality import seed_quality
+
 DEMO_PASSWORD = "demo123"
 
 ROLES = [  # code, name, receives unroutable tasks
@@ -226,8 +228,7 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
         _advance(session, instance.id, steps, started, step_days, approve)
     for process_id, subject, first_due, fraction in LATE_ON_PURPOSE:  # one yellow, one orange right now
         start_cycle(session, None, process_id, subject, year, _started_at_fraction(now, first_due, fraction))
-    start_cycle(session, None, "improvement", "C-WDYY", term, now - timedelta(days=1),
-                {"responsible_role": "课程负责人", "problem": "网店运营课程合格率 82%，低于预警值 85%（红色预警），需制定整改措施。"})
+    seed_quality(session, now)  # 网店运营's 82 % pass rate starts its improvement through the small loop
     tick_at = now - timedelta(days=80)
     while tick_at < now:  # the scheduler ran every morning while these cycles were under way
         run_tick(session, tick_at, holder="demo")

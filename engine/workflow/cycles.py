@@ -57,6 +57,20 @@ def start_cycle(session: Session, actor: Person | None, process_id: str, subject
 
     Raises NotFound, NotAllowed, Conflict (already started), InvalidInput (period or start form), ScriptError.
     """
+    instance = open_cycle(session, actor, process_id, subject_code, period, now, data, locale=locale)
+    session.commit()
+    return instance
+
+
+def open_cycle(session: Session, actor: Person | None, process_id: str, subject_code: str, period: str,
+               now: datetime, data: dict[str, Any] | None = None, facts: dict[str, Any] | None = None,
+               locale: str = "zh_CN") -> ProcessInstance:
+    """start_cycle without the commit, for a caller whose own transaction holds the start (a warning's
+    improvement starts with the value that raised it). `facts` join the start data unchecked: what the engine
+    itself knows (the indicator, value and lines of a warning), never what a user typed.
+
+    Raises what start_cycle raises; a ScriptError rolls the session back.
+    """
     if not is_quality_office(session, actor):
         raise NotAllowed(code="cycle.office_only.start")
     period = period.strip()
@@ -67,7 +81,7 @@ def start_cycle(session: Session, actor: Person | None, process_id: str, subject
     _refuse_duplicate(session, definition, subject, period)
     loaded = loaded_for(session, definition)
     values = _start_form_data(session, loaded.meta.get("start_form", ""), data or {}, locale)
-    initial = {**initial_data(subject, period), **values}
+    initial = {**initial_data(subject, period), **values, **(facts or {})}
     instance = ProcessInstance(definition_id=definition.id, subject_id=subject.id, period=period,
                                status="running", state={}, started_at=now,
                                started_by_id=actor.id if actor else None, stages_done=[])
@@ -82,9 +96,9 @@ def start_cycle(session: Session, actor: Person | None, process_id: str, subject
         raise
     audit.record(session, actor, "instance.started", now, instance=instance,
                  summary=f"启动“{definition.name}”：{subject.name}（{period}）",
-                 after={"process_id": process_id, "version": definition.version, "data": values})
+                 after={"process_id": process_id, "version": definition.version, "data": values,
+                        **({"facts": facts} if facts else {})})
     sync_tasks(session, instance, workflow, loaded.meta, actor, now)
-    session.commit()
     return instance
 
 

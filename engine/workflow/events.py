@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from engine.org.models import Person
 
@@ -43,4 +44,18 @@ class TaskHandedOver:
     task: HumanTask
     instance: ProcessInstance
     person_id: int
+    now: datetime
+
+
+@dataclass(frozen=True)
+class TaskCompleting:
+    """A task's validated answers are about to be given to its workflow: a handler may add what the engine knows
+    to `data` (the latest value of the indicator an improvement is about) or record what it holds (a field bound
+    to an indicator); raising refuses the completion and rolls it back."""
+
+    task: HumanTask
+    instance: ProcessInstance
+    actor: Person | None
+    data: dict[str, Any]
+    form_id: str
     now: datetime

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 import engine.audit as audit
+from engine.bus import publish
 from engine.db.session import rowcount
 from engine.definitions.specs import get_form, loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
@@ -20,6 +21,7 @@ from forms import check_upload, validate_submission
 
 from . import task_state
 from .access import can_view_instance, ensure_may_act, is_candidate
+from .events import TaskCompleting
 from .mirror import sync_tasks
 from .models import Comment, Evidence, HumanTask, ProcessInstance
 from .runtime import json_size, runtime_of
@@ -151,6 +153,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
         if must_claim:
             _claim(session, actor, task, now)
         clean.update(_store_uploads(session, actor, task, uploads or [], now, clean, written))
+        publish(session, TaskCompleting(task, instance, actor, clean, task.form_id or "", now))
         try:
             runtime.complete(workflow, spiff_task, clean, now)
             state = runtime.dump(workflow)

@@ -39,3 +39,10 @@ def test_failed_verification_sends_the_course_lead_back_to_carry_out_the_improve
 def test_the_improvement_goes_to_whoever_holds_the_responsible_role_for_the_course(cycles, role, who):
     run = cycles.start("improvement", "C-WDYY", data={**PROBLEM, "responsible_role": role})
     run.expect("填写整改措施", "improve", who)
+
+
+def test_an_improvement_started_by_hand_closes_on_the_verdict_alone_with_no_indicator_to_read(cycles):
+    run = cycles.start("improvement", "C-WDYY", data={"responsible_role": "课程负责人", "problem": "教学日志缺失"})
+    run.until("验证整改成效")
+    run.step({"verdict": "passed", "close_reason": ""})
+    assert run.instance().status == "completed"

@@ -1,0 +1,39 @@
+"""The quality room's handlers of the workflow's events (wired in engine/assembly.py)."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.definitions.specs import get_form
+from engine.workflow.events import TaskCompleting
+
+from .loop import facts_for
+from .values import ValueInput, record_values
+
+
+def record_bound_fields(session: Session, event: TaskCompleting) -> None:
+    """A form field whose property `indicator` names an indicator's code records its answer as that indicator's
+    value for the cycle's subject and period; then an improvement's task learns the latest value (the
+    verification reads it, so a value entered in the verification itself counts)."""
+    if event.form_id:
+        inputs = [ValueInput(code, event.instance.subject.code, event.instance.period, number,
+                             event.now.date(), source=f"表单：{event.task.title}", where=f"字段“{label}”",
+                             task_id=event.task.id)
+                  for code, label, number in _bound_answers(session, event.form_id, event.data)]
+        if inputs:
+            record_values(session, event.actor, inputs, event.now, origin="form")
+    facts = facts_for(session, event.instance.id)
+    if facts is not None:
+        event.data.update(facts)
+
+
+def _bound_answers(session: Session, form_id: str, data: dict[str, Any]) -> list[tuple[str, str, float]]:
+    found = []
+    for component in get_form(session, form_id).fields:
+        code = str((component.raw.get("properties") or {}).get("indicator") or "").strip()
+        answer = data.get(component.key or "")
+        if code and isinstance(answer, int | float) and not isinstance(answer, bool) and math.isfinite(answer):
+            found.append((code, component.label, float(answer)))
+    return found

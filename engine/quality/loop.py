@@ -1,0 +1,93 @@
+"""The small loop (监测 → 预警 → 改进): a 预警 or 不合格 value starts its indicator's process for the subject,
+routed to the indicator's 责任角色 and carrying the indicator, value, lines, status and source; while that
+improvement runs, later bad values of the same indicator × subject × period join its timeline. Its tasks see
+the latest value (`facts_for`), so the verification can close the loop only when the value is back to 达标."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import engine.audit as audit
+from engine.workflow.cycles import open_cycle
+from engine.workflow.models import ProcessInstance
+
+from .models import ImprovementLoop, Indicator, IndicatorValue
+from .status import BAD, LABELS, fmt
+
+
+def open_loop(session: Session, indicator_id: int, subject_id: int, period: str) -> ImprovementLoop | None:
+    """The improvement still running for this indicator × subject × period, if any."""
+    return session.scalars(select(ImprovementLoop).join(ProcessInstance).where(
+        ImprovementLoop.indicator_id == indicator_id, ImprovementLoop.subject_id == subject_id,
+        ImprovementLoop.period == period, ProcessInstance.status == "running")).first()
+
+
+def react(session: Session, value: IndicatorValue, now: datetime) -> tuple[bool, ProcessInstance]:
+    """Start the improvement a bad `value` calls for, or add it to the one running; (started?, its cycle)."""
+    assert value.status in BAD
+    indicator, subject = value.indicator, value.subject
+    running = open_loop(session, value.indicator_id, value.subject_id, value.period)
+    if running is not None:
+        audit.record(session, None, "warning.repeated", now, instance=running.instance,
+                     object_type="indicator_value", object_id=value.id,
+                     summary=f"新的{LABELS[value.status]}值：{indicator.name} {fmt(value.value)}{indicator.measure_unit}"
+                             f"（{value.measured_on.isoformat()}）")
+        return False, running.instance
+    data = {"responsible_role": indicator.responsible_role, "problem": problem_text(value),
+            "related_indicator": indicator.name, "source": "warning"}
+    instance = open_cycle(session, None, indicator.process_id, subject.code, value.period, now, data=data,
+                          facts=facts_of(value))
+    session.add(ImprovementLoop(indicator_id=indicator.id, subject_id=subject.id, period=value.period,
+                                instance_id=instance.id, first_value_id=value.id, opened_at=now))
+    audit.record(session, None, "warning.started", now, instance=instance, object_type="indicator_value",
+                 object_id=value.id, summary=f"监测预警自动发起整改：{problem_text(value)}")
+    return True, instance
+
+
+def problem_text(value: IndicatorValue) -> str:
+    """“网店运营的课程合格率为 82%（2026-01-10，来源：教务科），低于预警值 85%（不合格）。”"""
+    indicator, unit = value.indicator, value.indicator.measure_unit
+    higher = indicator.direction == "higher"
+    if value.status == "fail":
+        line = f"{'低于' if higher else '高于'}预警值 {fmt(value.warning)}{unit}"
+    else:
+        line = f"未达到标准值 {fmt(value.standard)}{unit}"
+    source = f"，来源：{value.source}" if value.source else ""
+    return (f"{value.subject.name}的{indicator.name}为 {fmt(value.value)}{unit}（{value.measured_on.isoformat()}"
+            f"{source}），{line}（{LABELS[value.status]}）。")
+
+
+def facts_of(value: IndicatorValue) -> dict[str, Any]:
+    """What an improvement's tasks know of the value: shown on the task page, read by its gateways."""
+    indicator = value.indicator
+    return {"indicator_code": indicator.code, "indicator_name": indicator.name,
+            "indicator_unit": indicator.measure_unit, "indicator_direction": indicator.direction,
+            "indicator_value": value.value, "indicator_status": value.status,
+            "indicator_status_label": LABELS[value.status], "indicator_aim": value.aim,
+            "indicator_standard": value.standard, "indicator_warning": value.warning,
+            "indicator_source": value.source, "indicator_measured_on": value.measured_on.isoformat(),
+            "indicator_ok": value.status not in BAD}
+
+
+def facts_for(session: Session, instance_id: int) -> dict[str, Any] | None:
+    """The latest value's facts for the improvement `instance_id` started by a warning (None for any other)."""
+    found = session.scalars(select(ImprovementLoop).where(ImprovementLoop.instance_id == instance_id)).first()
+    if found is None:
+        return None
+    latest = session.scalars(select(IndicatorValue).where(
+        IndicatorValue.indicator_id == found.indicator_id, IndicatorValue.subject_id == found.subject_id,
+        IndicatorValue.period == found.period).order_by(IndicatorValue.id.desc()).limit(1)).first()
+    return facts_of(latest) if latest is not None else None
+
+
+def loop_of(session: Session, instance_id: int) -> ImprovementLoop | None:
+    """The warning an improvement cycle answers, if it was started by one."""
+    return session.scalars(select(ImprovementLoop).where(ImprovementLoop.instance_id == instance_id)).first()
+
+
+def indicator_of(loop: ImprovementLoop) -> Indicator:
+    """The loop's indicator."""
+    return loop.indicator
