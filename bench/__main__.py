@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .common import SIZES, load_note
 
-PARTS = ("completion", "history", "http", "province")
+PARTS = ("completion", "history", "http", "province", "quality")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         if "province" in parts:
             from .province import bench_province
             out += bench_province(folder, args.size)
+        if "quality" in parts:
+            from .quality import bench_quality
+            out += bench_quality(folder, args.size)
     if args.out:
         args.out.write_text("\n".join(out) + "\n", encoding="utf-8")
     return 0

@@ -43,7 +43,7 @@ from .org.access import (
     is_student,
     may_be_substitute,
 )
-from .org.models import LEVELS, Person, Role, RoleHolding, Unit
+from .org.models import LEVELS, Person, Role, RoleHolding, Subject, Unit
 from .org.people import find_person, people, subjects
 from .org.routing import find_role, may_do_task
 from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
@@ -57,6 +57,7 @@ from .org.substitutes import (
 from .parts import KEY
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
+from .quality.models import Indicator, IndicatorValue
 from .quality.sheets import export_library, export_values, import_library, import_values
 from .quality.status import COLOURS as STATUS_COLOURS
 from .quality.status import LABELS as STATUS_LABELS
@@ -91,6 +92,9 @@ from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, comple
 from .workflow.uploads import content_type_for, shown_inline
 
 __all__ = [
+    "Subject",
+    "Indicator",
+    "IndicatorValue",
     "find_subject",
     "STATE_LABELS",
     "school_status",

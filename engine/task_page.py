@@ -15,6 +15,7 @@ from engine.definitions.specs import form_registry, loaded_for
 from engine.errors import NotAllowed
 from engine.org.models import Person
 from engine.org.people import unit_path
+from engine.quality.centre import StatusRow, subject_status
 from engine.supervision.models import ACTIVE, SupervisionNotice
 from engine.supervision.notices import notices_for_task
 from engine.workflow.access import can_view_instance, may_act, must_claim
@@ -48,6 +49,7 @@ class TaskPage:
     timeline: list[AuditEvent]
     may_act: bool
     must_claim: bool
+    indicators: list[StatusRow]  # the subject's indicators this period, when the task asks (property indicators)
 
 
 def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> TaskPage:
@@ -62,10 +64,11 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
     form = form_of(session, task)
     context = {"subject_name": cycle.subject.name, "period": cycle.period, **data}
     previous = _previous_step(session, task)
+    task_meta = meta["tasks"].get(task.bpmn_id, {})
     return TaskPage(
         task=task, cycle=cycle, form=form,
         answers=data if form is not None and any(f.key in data for f in form.fields) else None,
-        instructions=render_instructions(meta["tasks"].get(task.bpmn_id, {}).get("instructions", ""), context,
+        instructions=render_instructions(task_meta.get("instructions", ""), context,
                                          runtime_of(session).limits),
         vocabulary=meta.get("vocabulary") or [], scope=unit_path(session, task.scope_unit_id),
         due=due_state(task, now), previous=previous, previous_form=form_of(session, previous) if previous else None,
@@ -75,6 +78,8 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
         notices=[n for n in notices_for_task(session, task.id) if n.status in ACTIVE],
         timeline=timeline(session, cycle),
         may_act=may_act(session, actor, task), must_claim=must_claim(session, actor, task),
+        indicators=subject_status(session, cycle.subject, cycle.period)
+        if task_meta.get("indicators") == "status" else [],
     )
 
 

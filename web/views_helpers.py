@@ -47,7 +47,9 @@ def due_class(task: Any) -> str:
 
 def template_globals() -> dict[str, Any]:
     """Functions every template may call."""
-    return {"stage_label": stage_label, "due_class": due_class, "level_label": level_label}
+    from engine import STATUS_LABELS
+    return {"stage_label": stage_label, "due_class": due_class, "level_label": level_label,
+            "status_labels": STATUS_LABELS}
 
 
 def mask_target(target: str) -> str:

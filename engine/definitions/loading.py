@@ -119,6 +119,8 @@ def _task_meta(node: etree._Element, lane: str) -> dict[str, Any]:
         "due_calendar": props.get("dueCalendar", "").strip(),
         "due_date": due_date,
         "escalation": props.get("escalation", "").strip(),
+        # "status": the task page shows each indicator's latest value and status for the cycle's subject and period
+        "indicators": props.get("indicators", "").strip(),
         "form": form.strip(),
         "instructions": instructions,
         "assignee": (node.get(_CAMUNDA + "assignee", "") or _zeebe(node, "assignmentDefinition", "assignee")).strip(),

@@ -157,11 +157,12 @@ def get_indicator(session: Session, code: str) -> Indicator:
 
 
 def indicators(session: Session, level: str | None = None) -> list[Indicator]:
-    """The library, by level and code."""
+    """The library, by level (school first) and code."""
     query = select(Indicator).where(Indicator.active.is_(True))
     if level:
         query = query.where(Indicator.level == level)
-    return list(session.scalars(query.order_by(Indicator.level, Indicator.code)))
+    found = session.scalars(query.order_by(Indicator.code))
+    return sorted(found, key=lambda ind: LEVELS.index(ind.level) if ind.level in LEVELS else len(LEVELS))
 
 
 def describe(indicator: Indicator) -> dict[str, object]:

@@ -52,7 +52,7 @@ def _open_task(session, instance_id: int) -> HumanTask:  # type: ignore[no-untyp
 
 def _complete(session, instance_id: int, day: int, **choices) -> HumanTask:  # type: ignore[no-untyped-def]
     task = _open_task(session, instance_id)
-    who = task.assignee or task.candidates[0].person
+    who = task.assignee or task.candidates[0]
     form = form_registry(session).get(task.form_id)
     complete_task(session, who, task.id, sample_answers(form, {"decision": "approve", **choices}),
                   T0 + timedelta(days=day), uploads=sample_uploads(form))
@@ -190,3 +190,20 @@ def test_new_lines_for_a_new_year_leave_the_old_years_judged_by_the_old(session)
     old = record_values(session, office, [ValueInput("K-HG", "C-PY", TERM, 90, date(2025, 10, 1))], T0)
     new = record_values(session, office, [ValueInput("K-HG", "C-PY", "2026-2027-1", 90, date(2026, 10, 1))], T0)
     assert (old.values[0].status, new.values[0].status) == ("pass", "warning")
+
+
+def test_the_diagnose_task_shows_each_indicators_latest_value_and_status(session):
+    from engine.workflow.cycles import start_cycle
+    _library(session)
+    _value(session, "K-HG", 91)
+    instance = start_cycle(session, None, "course_cycle", "C-WDYY", TERM, T0)
+    for day in range(1, 30):
+        task = _open_task(session, instance.id)
+        page = task_page(session, find_person(session, "zhaohong"), task.id, T0)
+        if task.stage == "diagnose":
+            shown = {row.code: (row.value, row.status) for row in page.indicators}
+            assert shown["K-HG"] == (91, "pass") and shown["K-LS"] == (None, "")
+            return
+        assert page.indicators == []
+        _complete(session, instance.id, day)
+    raise AssertionError("the course cycle never reached its diagnosis")

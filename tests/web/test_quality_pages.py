@@ -1,0 +1,72 @@
+"""The quality pages as the quality office uses them: keep the library, enter or paste values and watch the
+warning centre; a wrong value or a loose library is refused with a sentence and changes nothing."""
+from __future__ import annotations
+
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from engine.quality.models import IndicatorValue
+from web.extensions import db
+
+INDICATOR = {"code": "W-HG", "name": "期末合格率", "level": "course", "item": "课堂教学与实践", "measure_unit": "%",
+             "direction": "higher", "aim": "96", "standard": "88", "warning": "80", "source_unit": "教务科",
+             "frequency": "term", "responsible_role": "课程负责人", "process_id": "improvement", "period_from": ""}
+
+
+def _values(spiral) -> int:  # type: ignore[no-untyped-def]
+    with spiral.app.app_context():
+        return db.session.scalar(select(func.count()).select_from(IndicatorValue))
+
+
+def test_the_quality_office_adds_an_indicator_and_a_pasted_red_value_opens_an_improvement(spiral):
+    office = spiral.client_for("zhaohong")
+    saved = office.post("/quality/indicators", data=INDICATOR, follow_redirects=True)
+    assert "已保存指标 W-HG 期末合格率" in saved.get_data(as_text=True)
+    assert "W-HG" in office.get("/quality/indicators?level=course").get_data(as_text=True)
+
+    rows = "指标代码\t对象代码\t周期\t值\t采集日期\t来源\nW-HG\tC-WDYY\t2025-2026-1\t76%\t2025/10/10\t教务科\n"
+    pasted = office.post("/quality/values/paste", data={"rows": rows}, follow_redirects=True)
+    assert "已录入 1 个指标值" in pasted.get_data(as_text=True) and "发起整改 1 项" in pasted.get_data(as_text=True)
+
+    centre = office.get("/quality/warnings?status=fail").get_data(as_text=True)
+    assert "期末合格率" in centre and "网店运营" in centre and "76%" in centre and "整改中" in centre
+    sheet = load_workbook(io.BytesIO(office.get("/quality/warnings.xlsx").data))["预警清单"]
+    assert [c.value for c in sheet[1]][:3] == ["状态", "指标代码", "指标"]
+    assert [c.value for c in sheet[2]][:3] == ["不合格", "W-HG", "期末合格率"]
+    subject = office.get("/quality/subjects/C-WDYY?period=2025-2026-1").get_data(as_text=True)
+    assert "76%" in subject and "不合格" in subject
+
+
+def test_a_library_with_its_target_below_its_standard_is_refused_with_a_sentence(spiral):
+    office = spiral.client_for("zhaohong")
+    answer = office.post("/quality/indicators", data={**INDICATOR, "aim": "80", "standard": "90"},
+                         headers={"Referer": "/quality/indicators"}, follow_redirects=True)
+    assert "目标值 ≥ 标准值 ≥ 预警值" in answer.get_data(as_text=True)
+    assert "W-HG" not in office.get("/quality/indicators").get_data(as_text=True)
+
+
+def test_a_pasted_block_with_one_bad_row_records_nothing_and_names_the_row(spiral):
+    office = spiral.client_for("zhaohong")
+    office.post("/quality/indicators", data=INDICATOR)
+    rows = "W-HG\tC-WDYY\t2025-2026-1\t90\t2025-10-10\t教务科\nW-HG\tNOPE\t2025-2026-1\tabc\t2025-10-10\t\n"
+    answer = office.post("/quality/values/paste", data={"rows": rows}, headers={"Referer": "/quality/values"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "第 2 行 对象代码" in answer and "第 2 行 值" in answer
+    assert _values(spiral) == 0
+
+
+def test_teachers_and_students_may_read_the_library_but_not_enter_values_or_watch_warnings(spiral):
+    for username in ("wangfang", "liuxin"):
+        visitor = spiral.client_for(username)
+        assert visitor.get("/quality/indicators").status_code == 200
+        assert visitor.get("/quality/values").status_code == 403
+        assert visitor.get("/quality/warnings").status_code == 403
+        assert visitor.post("/quality/indicators", data=INDICATOR).status_code == 403
+        assert visitor.post("/quality/values/paste", data={"rows": "x"}).status_code == 403
+    assert spiral.client_for("liuxin").get("/quality/subjects/C-WDYY").status_code == 403
+
+
+def test_a_supervisor_watches_the_warning_centre(spiral):
+    assert spiral.client_for("zhouqiang").get("/quality/warnings").status_code == 200
