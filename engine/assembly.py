@@ -30,6 +30,7 @@ from .notify.settings import MailSettings
 from .org.events import SubstituteNamed
 from .parts import KEY
 from .quality import handlers as quality_handlers
+from .quality import lines_form
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.cycles import running_cycles
@@ -80,6 +81,7 @@ def build_engine(*, upload_dir: Path | str = Path("instance/uploads"), max_uploa
 def wire(bus: MessageBus) -> None:
     """What the higher rooms do when a task opens, is being completed, closes or changes hands (same
     transaction)."""
+    bus.subscribe(TaskCompleting, lines_form.check_and_tighten)
     bus.subscribe(TaskCompleting, quality_handlers.record_bound_fields)
     bus.subscribe(TaskOpened, supervision_handlers.schedule_ladder)
     bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)

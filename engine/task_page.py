@@ -16,6 +16,8 @@ from engine.errors import NotAllowed
 from engine.org.models import Person
 from engine.org.people import unit_path
 from engine.quality.centre import StatusRow, subject_status
+from engine.quality.library import indicators
+from engine.quality.lines_form import suggested_names
 from engine.supervision.models import ACTIVE, SupervisionNotice
 from engine.supervision.notices import notices_for_task
 from engine.workflow.access import can_view_instance, may_act, must_claim
@@ -50,6 +52,7 @@ class TaskPage:
     may_act: bool
     must_claim: bool
     indicators: list[StatusRow]  # the subject's indicators this period, when the task asks (property indicators)
+    suggestions: dict[str, list[tuple[str, str]]]  # choices offered to text fields (form-js property suggest)
 
 
 def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> TaskPage:
@@ -80,7 +83,16 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
         may_act=may_act(session, actor, task), must_claim=must_claim(session, actor, task),
         indicators=subject_status(session, cycle.subject, cycle.period)
         if task_meta.get("indicators") == "status" else [],
+        suggestions=_suggestions(session, form, cycle),
     )
+
+
+def _suggestions(session: Session, form: FormDef | None, cycle: ProcessInstance) -> dict[str, list[tuple[str, str]]]:
+    """The choices a form's text fields ask for: `indicators`, the library of the cycle's level."""
+    if form is None or "indicators" not in suggested_names(form):
+        return {}
+    return {"indicators": [(ind.code, f"{ind.name}（{ind.measure_unit or '—'}）")
+                           for ind in indicators(session, cycle.subject.level)]}
 
 
 def form_of(session: Session, task: HumanTask) -> FormDef | None:

@@ -44,6 +44,8 @@ def _value(component: Component) -> Any:
         return low if low is not None else (min(high, 90) if high is not None else 90)
     if kind == "datetime":
         return date.today().isoformat()
+    if isinstance(component.raw.get("properties"), dict) and component.raw["properties"].get("suggest"):
+        return ""  # a code from a library (the indicators) the sample cannot know; the field is optional
     pattern = getattr(rules.get("pattern"), "pattern", rules.get("pattern")) or ""
     digits = re.fullmatch(r"\^?\\d\{(\d+)\}\$?", pattern)
     if digits:

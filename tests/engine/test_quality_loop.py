@@ -207,3 +207,44 @@ def test_the_diagnose_task_shows_each_indicators_latest_value_and_status(session
         assert page.indicators == []
         _complete(session, instance.id, day)
     raise AssertionError("the course cycle never reached its diagnosis")
+
+
+def _to_stage(session, instance_id: int, stage: str) -> HumanTask:  # type: ignore[no-untyped-def]
+    for day in range(1, 30):
+        task = _open_task(session, instance_id)
+        if task.stage == stage:
+            return task
+        _complete(session, instance_id, day)
+    raise AssertionError(f"the cycle never reached {stage}")
+
+
+def _standard(session, task: HumanTask, rows: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    form = form_registry(session).get(task.form_id)
+    answers = {**sample_answers(form), "std_indicators": rows}
+    complete_task(session, task.assignee or task.candidates[0], task.id, answers, T0 + timedelta(days=9),
+                  uploads=sample_uploads(form))
+
+
+def test_the_standard_stage_picks_library_indicators_and_may_tighten_never_loosen_them(session):
+    from engine.quality.library import LineBook
+    from engine.workflow.cycles import start_cycle
+    _library(session)
+    instance = start_cycle(session, None, "course_cycle", "C-WDYY", TERM, T0)
+    task = _to_stage(session, instance.id, "standard")
+    page = task_page(session, find_person(session, "zhaohong"), task.id, T0)
+    assert ("K-HG", "期末合格率（%）") in page.suggestions["indicators"]
+    with pytest.raises(InvalidInput) as loose:
+        _standard(session, task, [{"indicator_code": "K-HG", "target_value": 96, "standard_value": 85,
+                                   "warning_value": 80}, {"indicator_code": "NOPE"}])
+    assert set(loose.value.errors) == {"std_indicators.0.standard_value", "std_indicators.1.indicator_code"}
+    session.rollback()
+    _standard(session, task, [{"indicator_code": "K-HG", "target_value": 98, "standard_value": 92,
+                               "warning_value": 86}, {"indicator_code": "K-LS"}])
+    book = LineBook(session)
+    assert book.lines(_indicator_id(session, "K-HG"), instance.subject_id, TERM) == Lines(98, 92, 86, "higher")
+    assert book.lines(_indicator_id(session, "K-HG"), None, TERM) == Lines(96, 88, 80, "higher")  # the school's
+
+
+def _indicator_id(session, code: str) -> int:  # type: ignore[no-untyped-def]
+    from engine.quality.library import get_indicator
+    return get_indicator(session, code).id
