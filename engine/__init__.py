@@ -57,6 +57,7 @@ from .org.substitutes import (
 from .parts import KEY
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
+from .quality.loop import small_loop_live
 from .quality.models import Indicator, IndicatorValue
 from .quality.sheets import export_library, export_values, import_library, import_values
 from .quality.status import COLOURS as STATUS_COLOURS
@@ -92,6 +93,7 @@ from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, comple
 from .workflow.uploads import content_type_for, shown_inline
 
 __all__ = [
+    "small_loop_live",
     "Subject",
     "Indicator",
     "IndicatorValue",

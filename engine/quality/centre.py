@@ -68,6 +68,19 @@ def school_status(session: Session, period: str | None = None) -> dict[str, int]
     return {status: int(counts.get(status, 0)) for status in LABELS}
 
 
+def status_matrix(session: Session, period: str | None = None) -> dict[tuple[int, int, str], tuple[float, str]]:
+    """The whole school's status: (indicator id, subject id, period) → (latest value, status), read as plain rows
+    (no objects), so every indicator × subject of a school comes back in one indexed query."""
+    newest = select(func.max(IndicatorValue.id)).group_by(IndicatorValue.indicator_id, IndicatorValue.subject_id,
+                                                          IndicatorValue.period)
+    if period:
+        newest = newest.where(IndicatorValue.period == period)
+    rows = session.execute(select(IndicatorValue.indicator_id, IndicatorValue.subject_id, IndicatorValue.period,
+                                  IndicatorValue.value, IndicatorValue.status)
+                           .where(IndicatorValue.id.in_(newest)))
+    return {(i, s, p): (v, st) for i, s, p, v, st in rows}
+
+
 @dataclass(frozen=True)
 class WarningRow:
     """A bad latest value and what became of it."""

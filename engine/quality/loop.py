@@ -83,6 +83,16 @@ def facts_for(session: Session, instance_id: int) -> dict[str, Any] | None:
     return facts_of(latest) if latest is not None else None
 
 
+def small_loop_live(session: Session, instance: ProcessInstance) -> bool:
+    """Whether a warning's improvement is under way for this cycle: it is one, or one runs for its subject and
+    period (the cycle page lights the small loop)."""
+    if instance.status == "running" and loop_of(session, instance.id) is not None:
+        return True
+    return session.scalar(select(ImprovementLoop.id).join(ProcessInstance).where(
+        ImprovementLoop.subject_id == instance.subject_id, ImprovementLoop.period == instance.period,
+        ProcessInstance.status == "running").limit(1)) is not None
+
+
 def loop_of(session: Session, instance_id: int) -> ImprovementLoop | None:
     """The warning an improvement cycle answers, if it was started by one."""
     return session.scalars(select(ImprovementLoop).where(ImprovementLoop.instance_id == instance_id)).first()

@@ -248,3 +248,13 @@ def test_the_standard_stage_picks_library_indicators_and_may_tighten_never_loose
 def _indicator_id(session, code: str) -> int:  # type: ignore[no-untyped-def]
     from engine.quality.library import get_indicator
     return get_indicator(session, code).id
+
+
+def test_the_whole_schools_status_reads_each_latest_value(session):
+    from engine.quality.centre import school_status, status_matrix
+    _library(session)
+    _value(session, "K-HG", 90, subject="C-PY")
+    _value(session, "K-HG", 97, day=1, subject="C-PY")  # the latest counts
+    _value(session, "K-LS", 6, subject="C-PY")
+    assert sorted(status_matrix(session).values()) == [(6.0, "fail"), (97.0, "excellent")]
+    assert school_status(session) == {"excellent": 1, "pass": 0, "warning": 0, "fail": 1}

@@ -70,3 +70,21 @@ def test_teachers_and_students_may_read_the_library_but_not_enter_values_or_watc
 
 def test_a_supervisor_watches_the_warning_centre(spiral):
     assert spiral.client_for("zhouqiang").get("/quality/warnings").status_code == 200
+
+
+def test_the_cycle_page_of_a_warnings_improvement_draws_the_small_loop_lit(spiral):
+    from engine.quality.models import ImprovementLoop
+    office = spiral.client_for("zhaohong")
+    office.post("/quality/indicators", data=INDICATOR)
+    office.post("/quality/values/paste", data={"rows": "W-HG\tC-WDYY\t2025-2026-1\t70\t2025-10-10\t教务科"})
+    with spiral.app.app_context():
+        instance_id = db.session.scalars(select(ImprovementLoop.instance_id)).one()
+    page = office.get(f"/cycles/{instance_id}").get_data(as_text=True)
+    assert 'class="small-stage live"' in page
+    assert "低于预警值 80%" in office.get(f"/tasks/{_first_task(spiral, instance_id)}").get_data(as_text=True)
+
+
+def _first_task(spiral, instance_id: int) -> int:  # type: ignore[no-untyped-def]
+    from engine.workflow.models import HumanTask
+    with spiral.app.app_context():
+        return db.session.scalars(select(HumanTask.id).where(HumanTask.instance_id == instance_id)).first()

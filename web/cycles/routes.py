@@ -22,6 +22,7 @@ from engine import (
     latest_definitions,
     loaded_for,
     retry_incident,
+    small_loop_live,
     timeline,
     visible_cycles,
 )
@@ -76,7 +77,8 @@ def show(instance_id: int):  # type: ignore[no-untyped-def]
     small = [(code, stage_label(code, vocabulary)) for code, _label in SMALL_LOOP]
     svg = render_spiral_svg(big, current={instance.current_stage} if instance.current_stage else set(),
                             done=set(instance.stages_done or []), small_loop=small,
-                            title=f"{instance.subject.name} · {instance.definition.name}")
+                            title=f"{instance.subject.name} · {instance.definition.name}",
+                            small_live=small_loop_live(db.session, instance))
     office = is_quality_office(db.session, current_user)
     return render_template("cycles/show.html", instance=instance, svg=svg, tasks=instance_tasks(db.session, instance),
                            events=timeline(db.session, instance), vocabulary=vocabulary, office=office,

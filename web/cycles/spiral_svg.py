@@ -183,13 +183,15 @@ def render_spiral_svg(
     done: set[str] | frozenset = frozenset(),
     small_loop: list[tuple[str, str]] | None = None,
     title: str = "",
+    small_live: bool = False,
 ) -> Markup:
     """Return a complete inline ``<svg>`` of the 8-shaped spiral as safe Markup.
 
     ``stages``: (code, label) pairs in big-loop order.  ``current``/``done``: stage codes to light
     up / tick off (``current`` wins if a code is in both).  ``small_loop``: optional (code, label)
     pairs of the real-time loop, drawn as the small lobe crossing the big one at ``implement``
-    (or the middle stage).  ``title``: heading and accessible name.  Labels are escaped.
+    (or the middle stage).  ``title``: heading and accessible name.  ``small_live``: light the small loop
+    although 实施 is not current (a warning's improvement is under way).  Labels are escaped.
     """
     stages = [(str(c), str(lbl)) for c, lbl in stages]
     small = [(str(c), str(lbl)) for c, lbl in (small_loop or [])]
@@ -233,7 +235,7 @@ def render_spiral_svg(
     out.append(f'<g transform="translate(0,{_f(dy)})">')
     codes = [c for c, _ in stages]
     hub = codes.index(CROSSING_CODE) if CROSSING_CODE in codes else n // 2
-    hub_live = status(codes[hub]) == "current"
+    hub_live = status(codes[hub]) == "current" or small_live
 
     big = _Path(_lobe(math.pi / 2, 3 * math.pi / 2, _BIG))     # starts at the crossing, heads down-left
     small_path = _Path(_lobe(-math.pi / 2, math.pi / 2, _SMALL)) if small else None
