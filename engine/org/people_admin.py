@@ -16,6 +16,7 @@ from engine.errors import Conflict, InvalidInput, NotFound
 from .admin import Listing, clean, ensure_admin, paged
 from .models import PERSON_KINDS, Person, RoleHolding, Unit
 from .passwords import give_one_time_password
+from .school import school_settings
 
 KIND_NAMES = {code: name for name, code in PERSON_KINDS.items()}  # staff → 教职工
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
@@ -105,7 +106,7 @@ def add_person(session: Session, actor: Person | None, username: str, name: str,
     if errors:
         raise InvalidInput("不能添加该人员：" + "；".join(errors.values()), errors)
     person = Person(username=username, name=name, unit_id=unit_id, kind=kind, email=email, phone=phone,
-                    active=True, is_admin=False)
+                    active=True, is_admin=False, locale=school_settings(session).default_locale)
     password = give_one_time_password(person)
     session.add(person)
     session.flush()
