@@ -44,3 +44,9 @@ def test_detail_pages_open(spiral):
     assert admin.get(first_subject).status_code == 200
     assert admin.get("/admin/people/new").status_code == 200
     assert admin.get("/admin/subjects/new").status_code == 200
+
+
+def test_the_admin_reaches_every_substitution_from_the_admin_home(spiral):
+    admin = spiral.client_for("admin")
+    assert 'href="/substitutes"' in admin.get("/admin/").get_data(as_text=True)
+    assert admin.get("/substitutes").status_code == 200

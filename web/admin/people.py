@@ -94,7 +94,7 @@ def person_deactivate(person_id: int):  # type: ignore[no-untyped-def]
     found = deactivate_person(db.session, current_user, person_id, clock.now())
     left = len(open_tasks_of(db.session, found.id))
     flash(_("%(name)s的账号已停用，已登录的会话全部失效。", name=found.name)
-          + (_("TA 还有 %(n)s 项待办，请在下方改派。", n=left) if left else ""), "success")
+          + (_("其名下还有 %(n)s 项待办，请在下方改派。", n=left) if left else ""), "success")
     return redirect(url_for("admin.person", person_id=person_id))
 
 
