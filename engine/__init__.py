@@ -59,7 +59,16 @@ from .org.people_admin import (
 )
 from .org.roles_admin import add_role, get_role, role_list, set_role_flags
 from .org.routing import find_role, may_do_task
-from .org.school import LOGO_MAX_BYTES, remove_logo, save_logo, save_school, school_name, school_settings
+from .org.school import (
+    LOGO_MAX_BYTES,
+    SchoolInfo,
+    remove_logo,
+    save_logo,
+    save_school,
+    school_info,
+    school_name,
+    school_settings,
+)
 from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
 from .org.subjects_admin import add_subject, edit_subject, find_subjects, get_subject
 from .org.substitutes import (
@@ -268,6 +277,8 @@ __all__ = [
     "save_school",
     "school_name",
     "school_settings",
+    "school_info",
+    "SchoolInfo",
     "add_subject",
     "edit_subject",
     "find_subjects",

@@ -31,11 +31,11 @@ def select_locale() -> str:
 def school_locale() -> str:
     """The school's default language (read once per request), else the app's configured default."""
     if "school_locale" not in g:
-        from engine import school_settings
+        from engine import school_info
 
         from .extensions import db
         try:
-            g.school_locale = school_settings(db.session).default_locale
+            g.school_locale = school_info(db.session).default_locale
         except SQLAlchemyError:  # no schema yet (a fresh database before init-db)
             db.session.rollback()
             g.school_locale = ""

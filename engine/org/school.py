@@ -2,12 +2,14 @@
 language a visitor starts in."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 import engine.audit as audit
+from engine.db import cache
 from engine.errors import InvalidInput
 
 from .admin import clean, ensure_admin
@@ -32,9 +34,39 @@ def school_settings(session: Session) -> School:
     return School(name=root, short_name="", default_locale="zh_CN", logo=None, logo_type="")
 
 
+@dataclass(frozen=True)
+class SchoolInfo:
+    """What every page shows of the school (no logo bytes): kept in the org snapshot, so a page pays nothing."""
+
+    name: str
+    short_name: str
+    default_locale: str
+    logo_type: str
+    updated_at: datetime | None
+
+
+def school_info(session: Session) -> SchoolInfo:
+    """The school's name, short name, default language and logo type, from the snapshot of the watched tables
+    (engine/db/cache.py): read once per change, not once per page."""
+    def load(s: Session) -> SchoolInfo:
+        # One statement: the root unit's name beside the settings row (the name until one is saved).
+        found = s.execute(select(Unit.name, School.name, School.short_name, School.default_locale,
+                                 School.logo_type, School.updated_at).select_from(Unit)
+                          .outerjoin(School, true()).where(Unit.parent_id.is_(None))
+                          .order_by(Unit.id, School.id).limit(1)).first()
+        if found is None:  # no unit yet: a fresh school before its first import
+            row = school_settings(s)
+            return SchoolInfo(row.name, row.short_name, row.default_locale or "zh_CN", row.logo_type or "",
+                              row.updated_at)
+        root, name, short_name, locale, logo_type, updated_at = found
+        return SchoolInfo(name or root, short_name or "", locale or "zh_CN",
+                          logo_type or "", updated_at)
+    return cache.snapshot(session).section("org.school", session, load)
+
+
 def school_name(session: Session) -> str:
     """The school's name as notices and reports print it."""
-    return school_settings(session).name
+    return school_info(session).name
 
 
 def _saved(session: Session) -> School:
@@ -67,6 +99,7 @@ def save_school(session: Session, actor: Person | None, name: str, short_name: s
     audit.record(session, actor, "school.updated", now, object_type="school", object_id="school",
                  summary=f"学校设置已更新：{name}", before=before,
                  after={"name": name, "short_name": short_name, "default_locale": default_locale})
+    cache.stamp(session)  # the school row is not a watched table: pages read it from the snapshot
     session.commit()
     return row
 
@@ -90,6 +123,7 @@ def save_logo(session: Session, actor: Person | None, data: bytes, now: datetime
     row.logo, row.logo_type, row.updated_at = data, kind, now
     audit.record(session, actor, "school.logo", now, object_type="school", object_id="school",
                  summary=f"上传了学校标志（{kind}，{len(data)} 字节）")
+    cache.stamp(session)
     session.commit()
     return row
 
@@ -101,4 +135,5 @@ def remove_logo(session: Session, actor: Person | None, now: datetime) -> None:
     row.logo, row.logo_type, row.updated_at = None, "", now
     audit.record(session, actor, "school.logo_removed", now, object_type="school", object_id="school",
                  summary="删除了学校标志")
+    cache.stamp(session)
     session.commit()

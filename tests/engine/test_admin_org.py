@@ -202,7 +202,9 @@ def test_the_deactivated_persons_open_tasks_are_listed_and_reassigned(session):
 
 def test_school_settings_default_to_the_root_unit_and_refuse_svg_or_large_logos(org_session):
     session, boss = org_session, admin(org_session)
-    assert school_settings(session).name == "示例市职业技术学校"
+    assert school_settings(session).name == school_name(session) == "示例市职业技术学校"
+    edit_unit(session, boss, unit(session, "SCHOOL").id, "示例市高级职业技术学校", "school", "", T0)
+    assert school_name(session) == "示例市高级职业技术学校"  # still the root unit's, until saved
     save_school(session, boss, "海滨市第二职业学校", "海滨二职", "en", T0)
     assert school_name(session) == "海滨市第二职业学校" and school_settings(session).default_locale == "en"
     with pytest.raises(InvalidInput, match="SVG"):

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine import LOGO_MAX_BYTES, InvalidInput, remove_logo, save_logo, save_school, school_settings
+from engine import LOGO_MAX_BYTES, InvalidInput, remove_logo, save_logo, save_school, school_info, school_settings
 
 from .. import clock
 from ..extensions import db
@@ -21,7 +21,7 @@ from .access import admins_only, readers_only
 def _school() -> dict[str, Any]:
     """Every page's school: its name and short name for the top bar and the sign-in page."""
     try:
-        return {"school": school_settings(db.session)}
+        return {"school": school_info(db.session)}
     except SQLAlchemyError:  # no schema yet (a fresh database before init-db)
         db.session.rollback()
         return {"school": None}
