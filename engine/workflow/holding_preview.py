@@ -25,6 +25,7 @@ class TaskMove:
     task: HumanTask
     from_ids: list[int]
     to_ids: list[int]
+    to_quality_office: bool = False  # nobody holds the role up the tree any more: unroutable
 
 
 def _subtree(parents: dict[int, int | None], top: int) -> set[int]:
@@ -72,9 +73,10 @@ def holding_change_moves(session: Session, done: Resolved, now: datetime) -> lis
     for task in tasks:
         assert task.scope_unit_id is not None  # filtered above
         chain = org.ancestors(session, task.scope_unit_id)
-        before, after = _walk(chain, now_holders) or office, _walk(chain, then_holders) or office
+        found = _walk(chain, then_holders)
+        before, after = _walk(chain, now_holders) or office, found or office
         if before == after:
             continue
         to_ids = list(dict.fromkeys(substitute_for(session, pid, now) for pid in after))
-        moves.append(TaskMove(task, task_owner_ids(task), to_ids))
+        moves.append(TaskMove(task, task_owner_ids(task), to_ids, not found))
     return moves

@@ -148,6 +148,7 @@ def test_the_preview_lists_the_tasks_a_new_holding_or_an_ended_one_would_move(se
     ending = HoldingChange("end", holding_id=row.id)
     _, moves = preview_holding_change(session, boss, ending, T0)
     assert [m.task.id for m in moves] == [task.id] and moves[0].from_ids == [lead.id]
+    assert moves[0].to_quality_office
     py_task = session.scalars(select(HumanTask).where(HumanTask.instance_id == other.id)).one()
     assert py_task.id not in [m.task.id for m in moves]
     save_holding_change(session, boss, ending, False, T0)
