@@ -63,7 +63,10 @@ def test_a_new_person_sees_a_one_time_password_once_and_signs_in_with_it(spiral)
 def test_a_deactivated_person_cannot_sign_in_and_their_open_tasks_are_listed_for_reassignment(spiral, goal_task):
     admin = spiral.client_for("admin")
     leaver = ids(spiral, Person, username="chenxiaoyu")
+    their_browser = spiral.client_for("chenxiaoyu")
+    assert their_browser.get("/inbox").status_code == 200
     assert admin.post(f"/admin/people/{leaver}/deactivate").status_code == 302
+    assert their_browser.get("/inbox").status_code == 302  # their session ended
     assert spiral.app.test_client().post("/login", data={"username": "chenxiaoyu",
                                                          "password": "demo123"}).status_code == 401
     page = spiral.page(admin.get(f"/admin/people/{leaver}"))
