@@ -43,10 +43,34 @@ from .org.access import (
     is_student,
     may_be_substitute,
 )
-from .org.models import LEVELS, Person, Role, RoleHolding, Subject, Unit
+from .org.holdings_admin import HoldingChange, find_holdings, get_holding
+from .org.models import LEVELS, PERSON_KINDS, UNIT_KINDS, Person, Role, RoleHolding, School, Subject, Unit
 from .org.people import find_person, people, subjects
+from .org.people_admin import (
+    add_person,
+    deactivate_person,
+    edit_person,
+    find_people,
+    get_person,
+    person_events,
+    person_holdings,
+    reactivate_person,
+    reset_password,
+)
+from .org.roles_admin import add_role, get_role, role_list, set_role_flags
 from .org.routing import find_role, may_do_task
+from .org.school import (
+    LOGO_MAX_BYTES,
+    SchoolInfo,
+    remove_logo,
+    save_logo,
+    save_school,
+    school_info,
+    school_name,
+    school_settings,
+)
 from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
+from .org.subjects_admin import add_subject, edit_subject, find_subjects, get_subject
 from .org.substitutes import (
     add_substitution,
     current_substitutions,
@@ -54,6 +78,7 @@ from .org.substitutes import (
     sees_some_substitutions,
     substitutions_of,
 )
+from .org.units_admin import add_unit, edit_unit, get_unit, move_unit, reopen_unit, unit_choices, unit_tree
 from .parts import KEY
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
@@ -64,10 +89,12 @@ from .quality.status import COLOURS as STATUS_COLOURS
 from .quality.status import LABELS as STATUS_LABELS
 from .quality.values import ValueInput, correct_value, history, latest_values, record_values
 from .supervision import notices
+from .supervision.holding_changes import preview_holding_change, save_holding_change
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
 from .supervision.models import ACTIVE, STATUSES
 from .supervision.notices import all_notices, notice_to_dict, set_follow_up, supervises_any
 from .supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
+from .supervision.task_moves import eligible_people, open_tasks_of, reassign_tasks
 from .tables import create_schema, new_migration, schema_revision
 from .task_page import form_of, task_page
 from .tick import run_tick
@@ -90,6 +117,7 @@ from .workflow.launch import bulk_launch, launch_one, launch_plan
 from .workflow.migration import migrate_cycles, migration_blockers, versions
 from .workflow.models import Evidence, ProcessInstance
 from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
+from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline
 
 __all__ = [
@@ -254,4 +282,51 @@ __all__ = [
     "working_copy",
     "new_migration",
     "schema_revision",
+    # the admin pages (units, people, roles, holdings, subjects, school settings)
+    "HoldingChange",
+    "find_holdings",
+    "get_holding",
+    "PERSON_KINDS",
+    "UNIT_KINDS",
+    "School",
+    "Subject",
+    "add_person",
+    "deactivate_person",
+    "edit_person",
+    "find_people",
+    "get_person",
+    "person_events",
+    "person_holdings",
+    "reactivate_person",
+    "reset_password",
+    "add_role",
+    "get_role",
+    "role_list",
+    "set_role_flags",
+    "LOGO_MAX_BYTES",
+    "remove_logo",
+    "save_logo",
+    "save_school",
+    "school_name",
+    "school_settings",
+    "school_info",
+    "SchoolInfo",
+    "add_subject",
+    "edit_subject",
+    "find_subjects",
+    "get_subject",
+    "add_unit",
+    "edit_unit",
+    "get_unit",
+    "move_unit",
+    "reopen_unit",
+    "unit_choices",
+    "unit_tree",
+    "preview_holding_change",
+    "save_holding_change",
+    "eligible_people",
+    "open_tasks_of",
+    "reassign_tasks",
+    "close_blockers",
+    "close_unit",
 ]

@@ -7,15 +7,17 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def select_locale() -> str:
-    """The session's choice, else the user's setting, else zh_CN (never the browser's guess)."""
+    """The session's choice, else the user's setting, else the school's default language (school settings;
+    zh_CN until set), never the browser's guess."""
     chosen = session.get("locale")
     if chosen in LANGUAGES:
         return chosen
@@ -23,7 +25,22 @@ def select_locale() -> str:
         return current_user.locale
     if request and request.args.get("lang") in LANGUAGES:
         return request.args["lang"]
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return school_locale()
+
+
+def school_locale() -> str:
+    """The school's default language (read once per request), else the app's configured default."""
+    if "school_locale" not in g:
+        from engine import school_info
+
+        from .extensions import db
+        try:
+            g.school_locale = school_info(db.session).default_locale
+        except SQLAlchemyError:  # no schema yet (a fresh database before init-db)
+            db.session.rollback()
+            g.school_locale = ""
+    chosen = g.school_locale
+    return chosen if chosen in LANGUAGES else current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def selected_locale() -> Locale:

@@ -101,8 +101,10 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]], title: str) -> bytes:
-    """An .xlsx workbook with one sheet: a header row (labels) and one row per notice dict."""
+def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]], title: str,
+                     school: str = "") -> bytes:
+    """An .xlsx workbook with one sheet: a header row (labels) and one row per notice dict; the school's name
+    is its author and the start of its title."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -112,6 +114,9 @@ def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]],
     if not isinstance(sheet, Worksheet):  # a new Workbook starts with one worksheet, so this is openpyxl broken
         raise RuntimeError("openpyxl made a workbook without a worksheet")
     sheet.title = title[:31]
+    if school:
+        book.properties.creator = school
+        book.properties.title = f"{school} {title}"
     sheet.append([label for _, label in headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -98,3 +98,16 @@ def give_to(session: Session, task: HumanTask, person_id: int) -> None:
     task.assignee_id = person_id
     session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id))
     session.expire(task, ["candidates", "assignee"])
+
+
+def offer_to(session: Session, task: HumanTask, person_ids: list[int]) -> None:
+    """Give the task to `person_ids`: one person is its assignee, several may claim it (routing once more)."""
+    if len(person_ids) == 1:
+        give_to(session, task, person_ids[0])
+        return
+    task.assignee_id = None
+    session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == task.id))
+    for person_id in dict.fromkeys(person_ids):
+        session.add(TaskCandidate(task_id=task.id, person_id=person_id))
+    session.flush()
+    session.expire(task, ["candidates", "assignee"])

@@ -26,6 +26,7 @@ from engine import (
     notices_workbook,
     on_time_rates,
     periods,
+    school_name,
 )
 from engine import notices as sv
 
@@ -204,7 +205,7 @@ def export():  # type: ignore[no-untyped-def]
     statuses = status_labels()
     rows = [{**sv.notice_to_dict(n), "colour_label": colours.get(n.colour, n.colour),
              "status_label": statuses.get(n.status, n.status)} for n in notices]
-    data = notices_workbook(rows, EXPORT_COLUMNS, "督办清单")
+    data = notices_workbook(rows, EXPORT_COLUMNS, "督办清单", school_name(db.session))
     filename = f"supervision-{clock.now():%Y%m%d}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
