@@ -23,12 +23,14 @@ from .definitions.versions import diff_versions, get_version
 from .errors import (
     Conflict,
     InvalidInput,
+    InvalidWorkbook,
     InvalidProcess,
     NeedsConfirmation,
     NotAllowed,
     NotFound,
     Problem,
     ScriptError,
+    SheetProblem,
     SpiralError,
 )
 from .notify.delivery import deliveries, retry_delivery
@@ -43,7 +45,10 @@ from .org.access import (
     is_student,
     may_be_substitute,
 )
+from .org.catalogue import DEFAULT_ROLES, seed_roles
+from .org.imports import ImportReport, OneTimePassword, export_org, import_org
 from .org.models import LEVELS, Person, Role, RoleHolding, Unit
+from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .org.people import find_person, people, subjects
 from .org.routing import find_role, may_do_task
 from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
@@ -113,6 +118,7 @@ __all__ = [
     "CycleFilter",
     "DEFAULT_LADDER",
     "DEFAULT_STAGES",
+    "DEFAULT_ROLES",
     "deliveries",
     "deploy",
     "diff_versions",
@@ -120,6 +126,7 @@ __all__ = [
     "due_state",
     "element_states",
     "EN_LABELS",
+    "export_org",
     "end_substitution",
     "Evidence",
     "find_person",
@@ -141,6 +148,8 @@ __all__ = [
     "get_version",
     "GROUPS",
     "hand_over_tasks",
+    "import_org",
+    "ImportReport",
     "inbox",
     "inbox_counts",
     "INBOX_VIEWS",
@@ -148,6 +157,7 @@ __all__ = [
     "instance_tasks",
     "InvalidInput",
     "InvalidProcess",
+    "InvalidWorkbook",
     "is_quality_office",
     "is_school_leader",
     "is_working_day",
@@ -172,7 +182,9 @@ __all__ = [
     "Notification",
     "notifications_of",
     "on_time_rates",
+    "OneTimePassword",
     "open_tasks",
+    "OrgSheets",
     "people",
     "periods",
     "Person",
@@ -191,6 +203,11 @@ __all__ = [
     "save_form",
     "save_ladder",
     "ScriptError",
+    "read_org_workbook",
+    "seed_roles",
+    "SheetProblem",
+    "template_workbook",
+    "write_workbook",
     "seed_ladders",
     "set_channels",
     "set_follow_up",

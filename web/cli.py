@@ -65,12 +65,15 @@ def _url() -> str:
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create the database, or bring an existing one to the newest schema (safe to run twice)."""
-    from engine import schema_revision, seed_ladders
+    """Create the database, or bring an existing one to the newest schema (safe to run twice); a new school gets
+    the default role catalogue and ladders, and nothing else (no units, no people)."""
+    from engine import schema_revision, seed_ladders, seed_roles
     create_schema(db.engine)
+    added = seed_roles(db.session)
     seed_ladders(db.session, _now(None))
     db.session.commit()
-    click.echo(f"数据库已就绪（结构版本 {schema_revision(db.engine)}）：{_url()}")
+    roles = f"，添加默认角色 {added} 个" if added else ""
+    click.echo(f"数据库已就绪（结构版本 {schema_revision(db.engine)}{roles}）：{_url()}")
 
 
 @click.group("db")
