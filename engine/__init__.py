@@ -23,8 +23,8 @@ from .definitions.versions import diff_versions, get_version
 from .errors import (
     Conflict,
     InvalidInput,
-    InvalidWorkbook,
     InvalidProcess,
+    InvalidWorkbook,
     NeedsConfirmation,
     NotAllowed,
     NotFound,
@@ -48,7 +48,6 @@ from .org.access import (
 from .org.catalogue import DEFAULT_ROLES, seed_roles
 from .org.imports import ImportReport, OneTimePassword, export_org, import_org
 from .org.models import LEVELS, Person, Role, RoleHolding, Unit
-from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .org.people import find_person, people, subjects
 from .org.routing import find_role, may_do_task
 from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
@@ -59,6 +58,7 @@ from .org.substitutes import (
     sees_some_substitutions,
     substitutions_of,
 )
+from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .parts import KEY
 from .supervision import notices
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -148,7 +149,7 @@ class _Planner:
                 self.plan.notes.append(f"单位 {code} {unit.name} 不在工作簿中，但{needed[code]}，未关闭")
                 continue
             self.plan.add(UNITS, "closed", code, f"关闭单位 {code} {unit.name}（不在工作簿中）",
-                          lambda ctx, code=code: _set(ctx.units[code], active=False),
+                          partial(_close, code),
                           {"active": True}, {"active": False})
 
     def person_fields(self, p: Person) -> dict[str, Any]:
@@ -164,7 +165,7 @@ class _Planner:
         for name, person in sorted(self.existing.people.items()):
             if name not in listed and person.active and not person.is_admin:
                 self.plan.add(PEOPLE, "deactivated", name, f"停用人员 {name} {person.name}（不在工作簿中）",
-                              lambda ctx, name=name: _set(ctx.people[name], active=False),
+                              partial(_deactivate, name),
                               {"active": True}, {"active": False})
 
     def person(self, row: PersonRow) -> None:
@@ -216,7 +217,7 @@ class _Planner:
                 continue
             label = f"{key[0]} / {roles[key[1]]} / {key[2]}"
             self.plan.add(HOLDINGS, "ended", label, f"结束任职 {label}（不在工作簿中，于 {yesterday} 结束）",
-                          lambda ctx, h=h, name=key[0]: _end(h, yesterday, ctx.people[name]),
+                          partial(_end, h, yesterday, key[0]),
                           {"holding": label, "ends_on": _iso(h.ends_on)}, {"holding": label, "ends_on": _iso(yesterday)})
 
     def holding(self, row: HoldingRow, current: RoleHolding | None) -> None:
@@ -284,15 +285,19 @@ def _iso(day: date | None) -> str:
     return day.isoformat() if day else ""
 
 
-def _end(holding: RoleHolding, day: date, person: Person) -> Person:
+def _end(holding: RoleHolding, day: date, username: str, ctx: Context) -> Person:
     holding.ends_on = day
-    return person
+    return ctx.people[username]
 
 
-def _set(row: Any, **values: Any) -> Any:
-    for name, value in values.items():
-        setattr(row, name, value)
-    return row
+def _close(code: str, ctx: Context) -> Unit:
+    ctx.units[code].active = False
+    return ctx.units[code]
+
+
+def _deactivate(username: str, ctx: Context) -> Person:
+    ctx.people[username].active = False
+    return ctx.people[username]
 
 
 def plan_import(rows: Rows, existing: Existing, today: date) -> Plan:

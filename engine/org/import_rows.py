@@ -153,7 +153,8 @@ class _Checker:
     def read_units(self) -> None:
         if UNITS not in self.sheets:
             return
-        self.out.units, seen = [], {}
+        self.out.units = []
+        seen: dict[str, int] = {}
         for row, values in self.sheets[UNITS]:
             cells = self.cells(UNITS, row, values)
             if cells is None or not self.once(UNITS, "代码", seen, cells["代码"], row):
@@ -169,7 +170,8 @@ class _Checker:
     def read_people(self) -> None:
         if PEOPLE not in self.sheets:
             return
-        self.out.people, seen = [], {}
+        self.out.people = []
+        seen: dict[str, int] = {}
         for row, values in self.sheets[PEOPLE]:
             cells = self.cells(PEOPLE, row, values)
             if cells is None or not self.once(PEOPLE, "工号", seen, cells["工号"], row):
@@ -190,7 +192,8 @@ class _Checker:
     def read_holdings(self) -> None:
         if HOLDINGS not in self.sheets:
             return
-        self.out.holdings, seen = [], {}
+        self.out.holdings = []
+        seen: dict[str, int] = {}
         for row, values in self.sheets[HOLDINGS]:
             cells = self.cells(HOLDINGS, row, values)
             if cells is None:
@@ -217,7 +220,8 @@ class _Checker:
     def read_subjects(self) -> None:
         if SUBJECTS not in self.sheets:
             return
-        self.out.subjects, seen = [], {}
+        self.out.subjects = []
+        seen: dict[str, int] = {}
         for row, values in self.sheets[SUBJECTS]:
             cells = self.cells(SUBJECTS, row, values)
             if cells is None or not self.once(SUBJECTS, "代码", seen, cells["代码"], row):
