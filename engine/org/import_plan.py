@@ -95,6 +95,7 @@ class _Planner:
             unit = ctx.units.get(row.code)
             if unit is None:
                 unit = ctx.units[row.code] = Unit(code=row.code, aliases="", active=True)
+                ctx.session.add(unit)
             unit.name, unit.kind, unit.active = row.name, row.kind, True
             if row.aliases is not None:
                 unit.aliases = row.aliases
@@ -181,9 +182,10 @@ class _Planner:
                 person = ctx.people[row.username] = Person(username=row.username, password_hash="", locale="zh_CN",
                                                            kind="staff", email="", phone="", is_admin=False)
                 ctx.new_people.append(person)
+                ctx.session.add(person)
             person.name, person.active = row.name, True
-            if row.unit is not None:
-                person.unit = ctx.units[row.unit] if row.unit else None
+            if row.unit is not None:  # units are written before people: every one has its id
+                person.unit_id = ctx.units[row.unit].id if row.unit else None
             person.kind = row.kind or person.kind
             person.email = row.email if row.email is not None else person.email
             person.phone = row.phone if row.phone is not None else person.phone
@@ -226,16 +228,8 @@ class _Planner:
         def apply(ctx: Context) -> Person:
             person, unit = ctx.people[row.username], ctx.units[row.unit]
             holding = current
-            if holding is None:
-                holding = RoleHolding(role_id=row.role.id)
-                if person.id is None:
-                    holding.person = person
-                else:
-                    holding.person_id = person.id
-                if unit.id is None:
-                    holding.unit = unit
-                else:
-                    holding.unit_id = unit.id
+            if holding is None:  # people and units are written first: ids, not relationships (fast in bulk)
+                holding = RoleHolding(role_id=row.role.id, person_id=person.id, unit_id=unit.id)
                 ctx.session.add(holding)
             if row.dated:
                 holding.starts_on, holding.ends_on = row.starts_on, row.ends_on
@@ -264,8 +258,8 @@ class _Planner:
             if subject is None:
                 subject = Subject(code=row.code)
                 ctx.session.add(subject)
-            subject.name, subject.level, subject.unit = row.name, row.level, ctx.units[row.unit]
-            subject.person = ctx.people[row.username] if row.username else None
+            subject.name, subject.level, subject.unit_id = row.name, row.level, ctx.units[row.unit].id
+            subject.person_id = ctx.people[row.username].id if row.username else None
             return subject
 
         current = self.existing.subjects.get(row.code)

@@ -95,17 +95,17 @@ def import_org(session: Session, actor: Person | None, sheets: OrgSheets, now: d
         if dry_run or not plan.steps:
             return report
         ctx = Context(session, existing)
-        touched = [step.apply(ctx) for step in plan.steps]
-        session.add_all(ctx.new_people)
-        session.add_all(u for u in ctx.units.values() if u.id is None)
-    if passwords and ctx.new_people:
-        report.passwords = [OneTimePassword(p.username, p.name, pw) for p, pw in
-                            zip(ctx.new_people, give_one_time_passwords(ctx.new_people))]
-    session.flush()
+        touched = []
+        for sheet in COLUMNS:  # one sheet after the other, each flushed: the next one refers to its ids
+            touched += [step.apply(ctx) for step in plan.steps if step.change.sheet == sheet]
+            if sheet == PEOPLE and passwords and ctx.new_people:
+                report.passwords = [OneTimePassword(p.username, p.name, pw) for p, pw in
+                                    zip(ctx.new_people, give_one_time_passwords(ctx.new_people))]
+            session.flush()
     actor_id = actor.id if actor else None
     events = [audit.values("org.imported", now, actor_id=actor_id, object_type="org",
                            summary=f"导入组织数据：{report.summary()}", after={"counts": report.counts()})]
-    for step, row in zip(plan.steps, touched):
+    for step, row in zip([s for sheet in COLUMNS for s in plan.steps if s.change.sheet == sheet], touched):
         object_type, noun = AUDIT_OBJECTS[step.change.sheet]
         events.append(audit.values(f"{noun}.{step.change.action}", now, actor_id=actor_id, object_type=object_type,
                                    object_id=row.id, summary=f"导入：{step.change.text}", before=step.before,
