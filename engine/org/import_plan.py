@@ -3,61 +3,14 @@ changed row (added, changed, deactivated, reactivated, closed, reopened, ended),
 shows, the audit event's before/after, and how to apply it."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy.orm import Session
-
+from .import_changes import KIND_NAMES, LEVEL_LABELS, PERSON_KIND_NAMES, Context, Plan
 from .import_rows import Existing, HoldingRow, PersonRow, Rows, SubjectRow, UnitRow
-from .models import LEVEL_NAMES, PERSON_KINDS, UNIT_KINDS, Person, RoleHolding, Subject, Unit
+from .models import Person, RoleHolding, Subject, Unit
 from .workbook import HOLDINGS, PEOPLE, SUBJECTS, UNITS
-
-KIND_NAMES = {v: k for k, v in UNIT_KINDS.items()}
-PERSON_KIND_NAMES = {v: k for k, v in PERSON_KINDS.items()}
-LEVEL_LABELS = {v: k for k, v in LEVEL_NAMES.items()}
-ACTIONS = {"added": "新增", "changed": "修改", "reactivated": "恢复", "reopened": "重新启用", "deactivated": "停用",
-           "closed": "关闭", "ended": "结束"}
-
-
-@dataclass(frozen=True)
-class Change:
-    """One row's change as the preview and the report show it."""
-
-    sheet: str  # 单位, 人员, 任职, 诊改对象
-    action: str  # a key of ACTIONS
-    key: str  # the unit's or subject's code, the person's 工号, "工号 / 角色 / 单位代码" for a holding
-    text: str  # the Chinese line, e.g. "修改人员 T0001 张老师：邮箱 a@x → b@x"
-
-
-class Context:
-    """The school's units and people by code and 工号 while steps are applied (new ones join as they are made)."""
-
-    def __init__(self, session: Session, existing: Existing) -> None:
-        self.session = session
-        self.units: dict[str, Unit] = dict(existing.units)
-        self.people: dict[str, Person] = dict(existing.people)
-        self.new_people: list[Person] = []
-
-
-@dataclass
-class Step:
-    change: Change
-    apply: Callable[[Context], Any]  # returns the person (holdings) or the row the audit event is about
-    before: dict[str, Any] | None = None
-    after: dict[str, Any] | None = None
-
-
-@dataclass
-class Plan:
-    steps: list[Step] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, sheet: str, action: str, key: str, text: str, apply: Callable[[Context], Any],
-            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
-        self.steps.append(Step(Change(sheet, action, key, text), apply, before, after))
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -179,7 +132,7 @@ class _Planner:
         def apply(ctx: Context) -> Person:
             person = ctx.people.get(row.username)
             if person is None:
-                person = ctx.people[row.username] = Person(username=row.username, password_hash="", locale="zh_CN",
+                person = ctx.people[row.username] = Person(username=row.username, password_hash="", locale=ctx.locale,
                                                            kind="staff", email="", phone="", is_admin=False)
                 ctx.new_people.append(person)
                 ctx.session.add(person)

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 import engine.audit as audit
 from engine.errors import InvalidWorkbook, NotAllowed
 
-from .import_plan import ACTIONS, KIND_NAMES, LEVEL_LABELS, PERSON_KIND_NAMES, Change, Context, plan_import
+from .import_changes import ACTIONS, KIND_NAMES, LEVEL_LABELS, PERSON_KIND_NAMES, Change, Context
+from .import_plan import plan_import
 from .import_rows import Existing, check_rows
-from .models import Person, Role, RoleHolding, Subject, Unit
+from .models import Person, Role, RoleHolding, School, Subject, Unit
 from .passwords import give_one_time_passwords
 from .workbook import COLUMNS, HOLDINGS, PEOPLE, SUBJECTS, UNITS, CellValue, OrgSheets
 
@@ -94,7 +95,7 @@ def import_org(session: Session, actor: Person | None, sheets: OrgSheets, now: d
         report = ImportReport(dry_run, [s.change for s in plan.steps], plan.notes)
         if dry_run or not plan.steps:
             return report
-        ctx = Context(session, existing)
+        ctx = Context(session, existing, session.scalar(select(School.default_locale)) or "zh_CN")
         touched = []
         for sheet in COLUMNS:  # one sheet after the other, each flushed: the next one refers to its ids
             touched += [step.apply(ctx) for step in plan.steps if step.change.sheet == sheet]
