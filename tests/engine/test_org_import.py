@@ -225,3 +225,20 @@ def test_export_then_import_changes_nothing_through_a_real_file(org_session, tmp
     report = import_org(org_session, None, read_org_workbook(path.read_bytes()), NOW, dry_run=False)
     assert report.total == 0
     assert counts(org_session) == before
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_opened():
+    from engine.org.workbook import MAX_BYTES
+    with pytest.raises(InvalidWorkbook) as caught:
+        read_org_workbook(b"\0" * (MAX_BYTES + 1))
+    assert "文件太大" in str(caught.value.problems[0])
+
+
+def test_the_demo_school_comes_from_its_workbook_with_the_demo_password(org_session):
+    people = list(org_session.scalars(select(Person)))
+    assert len(people) == 34 and not any(p.must_change_password for p in people)
+    assert [p.username for p in people if p.is_admin] == ["admin"]
+    assert all(check_password_hash(p.password_hash, "demo123") for p in people[:2])
+    assert {p.username for p in people if p.kind == "student"} == {"liuxin", "chenhao", "wangyu", "lina"}
+    imported = org_session.scalars(select(AuditEvent).where(AuditEvent.action == "org.imported")).one()
+    assert imported.after["counts"]["人员"] == {"added": 34}

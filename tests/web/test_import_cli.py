@@ -67,7 +67,9 @@ def test_another_school_imported_from_the_shell_runs_a_course_cycle(empty_app, t
     result = runner.invoke(args=["import", str(workbook)])
     assert result.exit_code == 0, result.output
     assert "已导入：单位：新增 9；人员：新增 7；任职：新增 9；诊改对象：新增 6" in result.output
-    assert "DF004  冯老师  " in result.output  # the one-time passwords, printed once
+    (line,) = [li for li in result.output.splitlines() if li.startswith("DF004  冯老师  ")]  # printed once
+    signed_in = empty_app.test_client().post("/login", data={"username": "DF004", "password": line.split()[-1]})
+    assert signed_in.status_code == 302  # the one-time password works (and must be changed: must_change_password)
     again = runner.invoke(args=["import", str(workbook)])
     assert "已导入：没有变化" in again.output
 
