@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from engine.errors import SheetProblem
 
@@ -99,13 +99,16 @@ def text(value: CellValue) -> str:
 
 
 def as_date(value: CellValue) -> date | None:
-    """A real Excel date, or text like 2026-02-23, 2026/2/23, 2026.2.23 or 2026年2月23日; raises ValueError."""
+    """A real Excel date (or its day number), or text like 2026-02-23, 2026/2/23, 2026.2.23 or 2026年2月23日;
+    raises ValueError."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and 20_000 < value < 80_000:  # an Excel day number in a General cell
+        return date(1899, 12, 30) + timedelta(days=int(value))
     match = _DATE.match(text(value))
     if not match:
         raise ValueError(value)

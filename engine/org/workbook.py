@@ -86,13 +86,15 @@ def read_org_workbook(data: bytes) -> OrgSheets:
     is not an .xlsx, too large, without a known sheet, or with a sheet missing a required column."""
     if len(data) > MAX_BYTES:
         raise InvalidWorkbook([SheetProblem("文件", None, "", f"文件太大（最多 {MAX_BYTES // 1024 // 1024} MB）")])
+    not_a_workbook = InvalidWorkbook([SheetProblem("文件", None, "", "不是 Excel 工作簿（.xlsx），请用模板另存为 .xlsx 后再上传")])
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InvalidWorkbook([SheetProblem("文件", None, "", "不是 Excel 工作簿（.xlsx），请用模板另存为 .xlsx 后再上传")]) \
-            from exc
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        raise not_a_workbook from exc  # SyntaxError: the XML parser's ParseError, a damaged part
     try:
         return _read_sheets(book)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:  # a sheet's part is damaged
+        raise not_a_workbook from exc
     finally:
         book.close()
 

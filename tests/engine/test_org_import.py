@@ -242,3 +242,23 @@ def test_the_demo_school_comes_from_its_workbook_with_the_demo_password(org_sess
     assert {p.username for p in people if p.kind == "student"} == {"liuxin", "chenhao", "wangyu", "lina"}
     imported = org_session.scalars(select(AuditEvent).where(AuditEvent.action == "org.imported")).one()
     assert imported.after["counts"]["人员"] == {"added": 34}
+
+
+def test_a_damaged_workbook_is_refused_in_one_sentence():
+    import io
+    import zipfile
+    good = xlsx({"人员": [("N1", "甲", "T-JSJ", "教职工", "", "")]})
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, b"<worksheet><sheetData><row" if item.filename.startswith("xl/worksheets/") else data)
+    with pytest.raises(InvalidWorkbook) as caught:
+        read_org_workbook(damaged.getvalue())
+    assert "不是 Excel 工作簿" in str(caught.value.problems[0])
+
+
+def test_dates_may_be_excel_day_numbers_or_chinese_text(org_session):
+    report = run(org_session, {"任职": [("zhaolei", "课程负责人", "C-WEB", 46076, "2026年7月10日")]}, dry_run=True)
+    (change,) = [c for c in report.changes if c.action == "added"]
+    assert "2026-02-23 至 2026-07-10" in change.text
