@@ -110,7 +110,7 @@ def _supervise(session: Session, now: datetime) -> None:
 
 def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     """Seed the whole demo school with cycles in flight relative to `now`; returns counts."""
-    seed_org(session)
+    seed_org(session, now)
     deploy_shipped(session, now)
     year, term = current_period(now)
     approve = {"decision": "approve"}
