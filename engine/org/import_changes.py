@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.errors import SheetProblem
+
 from .import_rows import Existing
 from .models import LEVEL_NAMES, PERSON_KINDS, UNIT_KINDS, Person, Unit
 
@@ -50,6 +52,7 @@ class Step:
 class Plan:
     steps: list[Step] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    problems: list[SheetProblem] = field(default_factory=list)  # found only once the diff is known
 
     def add(self, sheet: str, action: str, key: str, text: str, apply: Callable[[Context], Any],
             before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from engine.errors import SheetProblem
+
 from .import_changes import KIND_NAMES, LEVEL_LABELS, PERSON_KIND_NAMES, Context, Plan
 from .import_rows import Existing, HoldingRow, PersonRow, Rows, SubjectRow, UnitRow
 from .models import Person, RoleHolding, Subject, Unit
@@ -97,8 +99,14 @@ class _Planner:
                 up = parent.get(code, "")
                 if up in absent and up not in needed:
                     needed[up], changed = f"下级单位 {code} 仍在使用", True
+        roots = [r for r in self.rows.units or [] if not r.parent]
         for code in sorted(absent):
             unit = self.existing.units[code]
+            if code in needed and roots and not parent.get(code):
+                self.plan.problems.append(SheetProblem(
+                    UNITS, roots[0].row, "上级代码", f"只能有一个没有上级的单位（学校）：系统中的 {code} {unit.name}"
+                    f"{needed[code]}，不能关闭；请在工作簿中列出 {code}，或把 {roots[0].code} 的上级代码填为 {code}"))
+                continue
             if code in needed:
                 self.plan.notes.append(f"单位 {code} {unit.name} 不在工作簿中，但{needed[code]}，未关闭")
                 continue

@@ -92,6 +92,8 @@ def import_org(session: Session, actor: Person | None, sheets: OrgSheets, now: d
         if rows.problems:
             raise InvalidWorkbook(rows.problems)
         plan = plan_import(rows, existing, now.date())
+        if plan.problems:
+            raise InvalidWorkbook(plan.problems)
         report = ImportReport(dry_run, [s.change for s in plan.steps], plan.notes)
         if dry_run or not plan.steps:
             return report

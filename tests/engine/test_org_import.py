@@ -76,6 +76,8 @@ def test_unknown_parent_and_duplicate_username_are_refused_together_and_nothing_
     ({"诊改对象": [("学生", "S-X", "某学生", "K-2024DS1", "ghost")]}, "诊改对象 第 2 行 本人工号：找不到工号为 ghost 的人员"),
     ({"单位": [("A", "甲", "学校", "", ""), ("B", "乙", "学校", "", "")]}, "单位 第 3 行 上级代码：只能有一个没有上级的单位"),
     ({"单位": [("A", "甲", "处室", "B", ""), ("B", "乙", "处室", "A", "")]}, "单位 第 2 行 上级代码：单位的上下级形成循环：A → B → A"),
+    # The demo's SCHOOL still has people: a workbook naming another school (and not SCHOOL) would make two.
+    ({"单位": [("OTHER", "另一所学校", "学校", "", "")]}, "单位 第 2 行 上级代码：只能有一个没有上级的单位（学校）：系统中的 SCHOOL"),
     # SCHOOL is in the database under nobody; putting it under one of its own descendants closes a loop.
     ({"单位": [("SCHOOL", "示例市职业技术学校", "学校", "T-JSJ", "")]}, "单位 第 2 行 上级代码：单位的上下级形成循环：SCHOOL → T-JSJ → B-IT"),
 ])
