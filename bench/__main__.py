@@ -1,4 +1,4 @@
-"""`python -m bench [--size small|medium|large] [--only completion,history,http,province]`: print every table."""
+"""`python -m bench [--size small|medium|large] [--only completion,history,http,province,import]`: print every table."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .common import SIZES, load_note
 
-PARTS = ("completion", "history", "http", "province", "quality")
+PARTS = ("completion", "history", "http", "province", "import", "quality")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         if "province" in parts:
             from .province import bench_province
             out += bench_province(folder, args.size)
+        if "import" in parts:
+            from .org_import import bench_import
+            out += bench_import(folder / "import")
         if "quality" in parts:
             from .quality import bench_quality
             out += bench_quality(folder, args.size)

@@ -24,11 +24,13 @@ from .errors import (
     Conflict,
     InvalidInput,
     InvalidProcess,
+    InvalidWorkbook,
     NeedsConfirmation,
     NotAllowed,
     NotFound,
     Problem,
     ScriptError,
+    SheetProblem,
     SpiralError,
 )
 from .notify.delivery import deliveries, retry_delivery
@@ -43,7 +45,9 @@ from .org.access import (
     is_student,
     may_be_substitute,
 )
+from .org.catalogue import DEFAULT_ROLES, seed_roles
 from .org.holdings_admin import HoldingChange, find_holdings, get_holding
+from .org.imports import ImportReport, OneTimePassword, export_org, import_org
 from .org.models import LEVELS, PERSON_KINDS, UNIT_KINDS, Person, Role, RoleHolding, School, Subject, Unit
 from .org.people import find_person, people, subjects
 from .org.people_admin import (
@@ -79,6 +83,7 @@ from .org.substitutes import (
     substitutions_of,
 )
 from .org.units_admin import add_unit, edit_unit, get_unit, move_unit, reopen_unit, unit_choices, unit_tree
+from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .parts import KEY
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
@@ -173,6 +178,7 @@ __all__ = [
     "CycleFilter",
     "DEFAULT_LADDER",
     "DEFAULT_STAGES",
+    "DEFAULT_ROLES",
     "deliveries",
     "deploy",
     "diff_versions",
@@ -180,6 +186,7 @@ __all__ = [
     "due_state",
     "element_states",
     "EN_LABELS",
+    "export_org",
     "end_substitution",
     "Evidence",
     "find_person",
@@ -201,6 +208,8 @@ __all__ = [
     "get_version",
     "GROUPS",
     "hand_over_tasks",
+    "import_org",
+    "ImportReport",
     "inbox",
     "inbox_counts",
     "INBOX_VIEWS",
@@ -208,6 +217,7 @@ __all__ = [
     "instance_tasks",
     "InvalidInput",
     "InvalidProcess",
+    "InvalidWorkbook",
     "is_quality_office",
     "is_school_leader",
     "is_working_day",
@@ -232,7 +242,9 @@ __all__ = [
     "Notification",
     "notifications_of",
     "on_time_rates",
+    "OneTimePassword",
     "open_tasks",
+    "OrgSheets",
     "people",
     "periods",
     "Person",
@@ -251,6 +263,11 @@ __all__ = [
     "save_form",
     "save_ladder",
     "ScriptError",
+    "read_org_workbook",
+    "seed_roles",
+    "SheetProblem",
+    "template_workbook",
+    "write_workbook",
     "seed_ladders",
     "set_channels",
     "set_follow_up",

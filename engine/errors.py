@@ -6,6 +6,7 @@
      ├── Conflict          someone else changed it first (task already done, stale version)
  │    └── NeedsConfirmation  allowed, but only when the person says yes (a deploy that drops every task)
      ├── InvalidInput      a wrong form value, a file too large; carries per-field errors
+     │    └── InvalidWorkbook  an Excel import that cannot be applied; carries every SheetProblem
      ├── InvalidProcess    a BPMN file that cannot be deployed; carries a list of Problems
      └── ScriptError       an expression or script failed or was refused by the sandbox
 
@@ -108,3 +109,26 @@ class ScriptError(SpiralError):
         super().__init__(message)
         self.task = task
         self.line = line
+
+
+@dataclass(frozen=True)
+class SheetProblem:
+    """One thing wrong with an imported workbook: its sheet, row (1 = the header row) and column."""
+
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.sheet + (f" 第 {self.row} 行" if self.row else "") + (f" {self.column}" if self.column else "")
+        return f"{where}：{self.message}"
+
+
+class InvalidWorkbook(InvalidInput):
+    """A workbook that cannot be imported; `problems` lists every reason, and nothing was written."""
+
+    def __init__(self, problems: list[SheetProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__(f"工作簿有 {len(self.problems)} 个问题，未导入任何内容：" + "；".join(
+            str(p) for p in self.problems[:5]) + ("……" if len(self.problems) > 5 else ""))

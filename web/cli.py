@@ -65,12 +65,15 @@ def _url() -> str:
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
-    """Create the database, or bring an existing one to the newest schema (safe to run twice)."""
-    from engine import schema_revision, seed_ladders
+    """Create the database, or bring an existing one to the newest schema (safe to run twice); a new school gets
+    the default role catalogue and ladders, and nothing else (no units, no people)."""
+    from engine import schema_revision, seed_ladders, seed_roles
     create_schema(db.engine)
+    added = seed_roles(db.session)
     seed_ladders(db.session, _now(None))
     db.session.commit()
-    click.echo(f"数据库已就绪（结构版本 {schema_revision(db.engine)}）：{_url()}")
+    roles = f"，添加默认角色 {added} 个" if added else ""
+    click.echo(f"数据库已就绪（结构版本 {schema_revision(db.engine)}{roles}）：{_url()}")
 
 
 @click.group("db")
@@ -296,6 +299,61 @@ def restore_cmd(file: Path, yes: bool) -> None:
                "（正在运行的 spiral run、Web 服务和 scheduler 需要重启）")
 
 
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the workbook and show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--now", "now_text", help="When it happens (ISO); default now. Left-out holdings end the day before.")
+@with_appcontext
+def import_cmd(file: Path, dry_run: bool, as_json: bool, now_text: str | None) -> None:
+    """Import the school's units, people, holdings and subjects from an .xlsx (the template's sheets); all or
+    nothing: every problem is listed, one a line, and nothing is written."""
+    from engine import InvalidWorkbook, import_org, read_org_workbook
+    try:
+        report = import_org(db.session, None, read_org_workbook(file.read_bytes()), _now(now_text), dry_run=dry_run)
+    except InvalidWorkbook as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"未导入：发现 {len(exc.problems)} 个问题") from exc
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    for change in report.changes:
+        click.echo(change.text)
+    for note in report.notes:
+        click.echo(f"提示：{note}")
+    click.echo(("试运行，未写入：" if dry_run else "已导入：") + report.summary())
+    if report.passwords:
+        click.echo("新用户的一次性密码（只显示这一次，首次登录须修改）：")
+        for given in report.passwords:
+            click.echo(f"{given.username}  {given.name}  {given.password}")
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write the school's data to Excel workbooks that `spiral import` reads back."""
+
+
+@export_group.command("org")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_org_cmd(file: Path) -> None:
+    """The current units, people, holdings and subjects as the four org sheets (importing it changes nothing)."""
+    from engine import export_org, write_workbook
+    rows = export_org(db.session)
+    file.write_bytes(write_workbook(rows))
+    click.echo(f"已导出到 {file}：" + "，".join(f"{sheet} {len(r)} 行" for sheet, r in rows.items()))
+
+
+@export_group.command("template")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_template_cmd(file: Path) -> None:
+    """The import template: the four sheets with their headers and example rows, and a 说明 sheet."""
+    from engine import template_workbook
+    file.write_bytes(template_workbook())
+    click.echo(f"已写出导入模板：{file}")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -310,7 +368,7 @@ def run(host: str, port: int) -> None:
 
 
 COMMANDS = [init_db, db_group, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, notices_cmd, complete,
-            cancel, tick, scheduler_cmd, backup_cmd, restore_cmd]
+            cancel, tick, scheduler_cmd, backup_cmd, restore_cmd, import_cmd, export_group]
 
 
 def register(app: Flask) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,10 @@ import processes
 from engine.calendar.deadlines import OFFICIAL, compute_due
 from engine.definitions.deploy import deploy
 from engine.definitions.specs import form_registry
-from engine.org.models import Person, Role, RoleHolding, Subject, Unit
+from engine.org.catalogue import seed_roles
+from engine.org.imports import import_org
+from engine.org.models import Person, Subject, Unit
+from engine.org.workbook import read_org_workbook
 from engine.supervision.ladders import seed_ladders
 from engine.supervision.notices import all_notices, close, extend, record_talk, remind
 from engine.tick import run_tick
@@ -24,69 +28,8 @@ from .quality import seed_quality
 
 DEMO_PASSWORD = "demo123"
 
-ROLES = [  # code, name, receives unroutable tasks
-    ("principal", "校长", False), ("vice_principal", "分管教学副校长", False), ("qa_director", "质量办主任", True),
-    ("qa_officer", "质量专员", True), ("supervisor", "督导员", False), ("dept_head", "部门负责人", False),
-    ("division_head", "专业部主任", False), ("major_lead", "专业带头人", False), ("tro_head", "教研室主任", False),
-    ("course_lead", "课程负责人", False), ("teacher", "任课教师", False), ("class_teacher", "班主任", False),
-    ("student", "学生", False),
-]
-UNIT_HEADS = ("principal", "dept_head", "division_head", "tro_head")  # the ladder's "unit head"
-DEPARTMENTS = [("D-DZB", "党政办公室"), ("D-JWK", "教务科"), ("D-XSK", "学生科"), ("D-ZSJY", "招生就业办"),
-               ("D-SXZX", "实训管理中心"), ("D-XQHZ", "校企合作办"), ("D-ZLB", "质量管理办公室"), ("D-DDS", "督导室"),
-               ("D-RSK", "人事科"), ("D-CWK", "财务科"), ("D-ZWHQ", "总务后勤科"), ("D-XXZX", "信息中心")]
-DIVISIONS = [("B-IT", "信息技术部"), ("B-JD", "机电技术部"), ("B-CJ", "财经商贸部")]
-OFFICES = [("T-JSJ", "计算机教研室", "B-IT"), ("T-JD", "机电教研室", "B-JD"), ("T-KJ", "会计教研室", "B-CJ"),
-           ("T-DS", "电子商务教研室", "B-CJ"), ("T-GG", "公共基础教研室", "D-JWK")]
-MAJORS = [("M-710201", "计算机应用", "B-IT"), ("M-660301", "机电技术应用", "B-JD"),
-          ("M-730301", "会计事务", "B-CJ"), ("M-730701", "电子商务", "B-CJ")]
-COURSES = [("C-PY", "程序设计基础(Python)", "T-JSJ"), ("C-WEB", "网页设计与制作", "T-JSJ"),
-           ("C-DG", "电工技术基础与技能", "T-JD"), ("C-PLC", "PLC技术应用", "T-JD"), ("C-JXZT", "机械制图", "T-JD"),
-           ("C-JCKJ", "基础会计", "T-KJ"), ("C-KJXXH", "会计信息化", "T-KJ"), ("C-WDYY", "网店运营", "T-DS"),
-           ("C-ZBDS", "直播电商", "T-DS"), ("C-YW", "语文", "T-GG"), ("C-SX", "数学", "T-GG"),
-           ("C-SZ", "思想政治", "T-GG")]
-CLASSES = [("K-2024JSJ1", "2024级计算机应用1班", "M-710201"), ("K-2024DS1", "2024级电子商务1班", "M-730701")]
-# username, name, home unit, [(role name, unit where held)]
-PEOPLE = [
-    ("admin", "系统管理员", "D-XXZX", []),
-    ("wangjianguo", "王建国", "SCHOOL", [("校长", "SCHOOL"), ("校长", "COMMITTEE")]),
-    ("liming", "李明", "SCHOOL", [("分管教学副校长", "SCHOOL")]),
-    ("zhaohong", "赵红", "D-ZLB", [("质量办主任", "SCHOOL"), ("部门负责人", "D-ZLB")]),
-    ("sunli", "孙丽", "D-ZLB", [("质量专员", "SCHOOL")]),
-    ("zhouqiang", "周强", "D-DDS", [("督导员", "SCHOOL"), ("部门负责人", "D-DDS")]),
-    ("wuping", "吴平", "D-DDS", [("督导员", "SCHOOL")]),
-    ("qianjun", "钱军", "D-JWK", [("部门负责人", "D-JWK")]),
-    ("fengxia", "冯霞", "D-RSK", [("部门负责人", "D-RSK")]),
-    ("chenjing", "陈静", "D-XSK", [("部门负责人", "D-XSK")]),
-    ("liuyang", "刘洋", "B-IT", [("专业部主任", "B-IT")]),
-    ("huangwei", "黄伟", "B-JD", [("专业部主任", "B-JD")]),
-    ("xuna", "徐娜", "B-CJ", [("专业部主任", "B-CJ")]),
-    ("zhanghua", "张华", "T-JSJ", [("专业带头人", "M-710201")]),
-    ("yangfan", "杨帆", "T-JD", [("专业带头人", "M-660301")]),
-    ("hexin", "何欣", "T-KJ", [("专业带头人", "M-730301")]),
-    ("luojia", "罗佳", "T-DS", [("专业带头人", "M-730701")]),
-    ("gaofeng", "高峰", "T-JSJ", [("教研室主任", "T-JSJ")]),
-    ("linqiang", "林强", "T-JD", [("教研室主任", "T-JD")]),
-    ("zhengmei", "郑梅", "T-KJ", [("教研室主任", "T-KJ")]),
-    ("hanxue", "韩雪", "T-DS", [("教研室主任", "T-DS")]),
-    ("tangli", "唐莉", "T-GG", [("教研室主任", "T-GG"), ("课程负责人", "C-YW"), ("任课教师", "C-YW")]),
-    ("chenxiaoyu", "陈晓雨", "T-DS", [("课程负责人", "C-WDYY"), ("任课教师", "C-WDYY")]),
-    ("wangfang", "王芳", "T-DS", [("课程负责人", "C-ZBDS"), ("任课教师", "C-ZBDS"), ("任课教师", "C-WDYY"),
-                                  ("班主任", "K-2024DS1")]),
-    ("lijun", "李俊", "T-JSJ", [("课程负责人", "C-PY"), ("课程负责人", "C-WEB"), ("任课教师", "C-PY")]),
-    ("zhaolei", "赵磊", "T-JSJ", [("任课教师", "C-PY"), ("任课教师", "C-WEB"), ("班主任", "K-2024JSJ1")]),
-    ("sunwei", "孙伟", "T-JD", [("课程负责人", "C-DG"), ("课程负责人", "C-PLC"), ("任课教师", "C-PLC")]),
-    ("zhoumin", "周敏", "T-JD", [("课程负责人", "C-JXZT"), ("任课教师", "C-JXZT"), ("任课教师", "C-DG")]),
-    ("wuting", "吴婷", "T-KJ", [("课程负责人", "C-JCKJ"), ("课程负责人", "C-KJXXH"), ("任课教师", "C-JCKJ")]),
-    ("xiechao", "谢超", "T-GG", [("课程负责人", "C-SX"), ("课程负责人", "C-SZ"), ("任课教师", "C-SX")]),
-    ("liuxin", "刘欣", "K-2024JSJ1", [("学生", "K-2024JSJ1")]),
-    ("chenhao", "陈浩", "K-2024JSJ1", [("学生", "K-2024JSJ1")]),
-    ("wangyu", "王宇", "K-2024DS1", [("学生", "K-2024DS1")]),
-    ("lina", "李娜", "K-2024DS1", [("学生", "K-2024DS1")]),
-]
-TEACHER_SUBJECTS = ["chenxiaoyu", "lijun", "sunwei", "wuting", "wangfang"]
+WORKBOOK = Path(__file__).with_name("school.xlsx")  # its units, people, holdings and subjects (the org sheets)
 LATE_ON_PURPOSE = [("teacher_cycle", "T-wuting", "P10D", 0.76), ("teacher_cycle", "T-sunwei", "P10D", 0.9)]
-STUDENT_SUBJECTS = ["liuxin", "wangyu"]
 
 
 def is_seeded(session: Session) -> bool:
@@ -94,54 +37,18 @@ def is_seeded(session: Session) -> bool:
     return session.scalars(select(Unit.id).limit(1)).first() is not None
 
 
-def seed_org(session: Session) -> None:
-    """Units, roles, people and subjects of the demo school (no processes, no cycles); commits."""
-    units: dict[str, Unit] = {}
-
-    def unit(code: str, name: str, kind: str, parent: str | None) -> None:
-        units[code] = Unit(code=code, name=name, kind=kind, parent=units[parent] if parent else None)
-        session.add(units[code])
-
-    unit("SCHOOL", "示例市职业技术学校", "school", None)
-    unit("COMMITTEE", "质量保证委员会", "committee", "SCHOOL")
-    for code, name in DEPARTMENTS:
-        unit(code, name, "department", "SCHOOL")
-    for code, name in DIVISIONS:
-        unit(code, name, "division", "SCHOOL")
-    for code, name, parent in OFFICES:
-        unit(code, name, "office", parent)
-    for code, name, parent in MAJORS:
-        unit(code, name, "major", parent)
-    for code, name, parent in COURSES:
-        unit(code, name, "course", parent)
-    for code, name, parent in CLASSES:
-        unit(code, name, "class", parent)
-    roles = {name: Role(code=code, name=name, receives_unroutable=flag, heads_unit=code in UNIT_HEADS)
-             for code, name, flag in ROLES}
-    session.add_all(roles.values())
+def seed_org(session: Session, now: datetime | None = None) -> None:
+    """The demo school's org, read from its workbook through the importer, on the default role catalogue and
+    ladders (no processes, no cycles); every demo account gets the demo password, `admin` is the administrator;
+    commits."""
+    now = now or datetime.now()
+    seed_roles(session)
+    seed_ladders(session, now)
+    import_org(session, None, read_org_workbook(WORKBOOK.read_bytes()), now, dry_run=False, passwords=False)
     password = generate_password_hash(DEMO_PASSWORD)
-    people = {}
-    for username, name, home, holdings in PEOPLE:
-        person = Person(username=username, name=name, unit=units[home], password_hash=password,
-                        email=f"{username}@demo.school.example", is_admin=username == "admin")
-        session.add(person)
-        people[username] = person
-        for role_name, where in holdings:
-            session.add(RoleHolding(person=person, role=roles[role_name], unit=units[where]))
-    session.add(Subject(code="SCH", name="示例市职业技术学校", level="school", unit=units["SCHOOL"]))
-    for code, name, _parent in MAJORS:
-        session.add(Subject(code=code.replace("M-", "MAJ-"), name=name, level="major", unit=units[code]))
-    for code, name, _parent in COURSES:
-        session.add(Subject(code=code, name=name, level="course", unit=units[code]))
-    for username in TEACHER_SUBJECTS:
-        person = people[username]
-        session.add(Subject(code=f"T-{username}", name=f"{person.name}（教师）", level="teacher",
-                            unit=person.unit, person=person))
-    for username in STUDENT_SUBJECTS:
-        person = people[username]
-        session.add(Subject(code=f"S-{username}", name=f"{person.name}（学生）", level="student",
-                            unit=person.unit, person=person))
-    seed_ladders(session, datetime.now())
+    for person in session.scalars(select(Person)):
+        person.password_hash, person.must_change_password = password, False
+        person.is_admin = person.username == "admin"
     session.commit()
 
 
@@ -205,7 +112,7 @@ def _supervise(session: Session, now: datetime) -> None:
 
 def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     """Seed the whole demo school with cycles in flight relative to `now`; returns counts."""
-    seed_org(session)
+    seed_org(session, now)
     deploy_shipped(session, now)
     year, term = current_period(now)
     approve = {"decision": "approve"}

@@ -1,0 +1,172 @@
+"""The org workbook (.xlsx): its four sheets and their headers, reading one into plain rows, writing rows and the
+template. What the rows mean is engine/org/import_rows.py's business; this module only knows cells.
+
+The rows type, `OrgSheets`, is what `engine.org.imports.import_org` takes, so any source (a workbook, the campus
+directory) can feed it: a dict from sheet name (单位, 人员, 任职, 诊改对象) to a list of (row number, {header: value});
+a value is a str, int, float, date, datetime or None. A header missing from a row's dict means "leave that field
+as it is" (only optional columns may be missing); row numbers are what problems are reported with.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from engine.errors import InvalidWorkbook, SheetProblem
+
+CellValue = str | int | float | date | datetime | None
+OrgSheets = dict[str, list[tuple[int, dict[str, CellValue]]]]
+
+UNITS, PEOPLE, HOLDINGS, SUBJECTS = "单位", "人员", "任职", "诊改对象"
+# Every column of each sheet, in the order the template and the export write them.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    UNITS: ("代码", "名称", "类型", "上级代码", "简称"),
+    PEOPLE: ("工号", "姓名", "所属单位代码", "类别", "邮箱", "手机"),
+    HOLDINGS: ("工号", "角色", "单位代码", "开始日期", "结束日期"),
+    SUBJECTS: ("层面", "代码", "名称", "所属单位代码", "本人工号"),
+}
+# The columns a sheet must have (its header row names them); a cell in one may be empty only where
+# engine/org/import_rows.py says so (上级代码 of the school, for instance, is optional).
+REQUIRED: dict[str, tuple[str, ...]] = {
+    UNITS: ("代码", "名称", "类型"),
+    PEOPLE: ("工号", "姓名"),
+    HOLDINGS: ("工号", "角色", "单位代码"),
+    SUBJECTS: ("层面", "代码", "名称", "所属单位代码"),
+}
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 50_000  # per sheet
+DATE_COLUMNS = ("开始日期", "结束日期")
+
+NOTES = [  # the template's 说明 sheet: what each column takes
+    ("单位", "代码", "必填；单位的唯一代码，如 D-JWK、M-710201"),
+    ("单位", "名称", "必填"),
+    ("单位", "类型", "必填：学校、处室、专业部、教研室、专业、课程、班级、委员会"),
+    ("单位", "上级代码", "上级单位的代码；只有学校可以留空（只能有一个学校）"),
+    ("单位", "简称", "可选；多个简称用顿号“、”分隔，如 教务处、教务"),
+    ("人员", "工号", "必填；登录用户名，学生填学号"),
+    ("人员", "姓名", "必填"),
+    ("人员", "所属单位代码", "单位表或系统中已有单位的代码（系统管理员等可留空）"),
+    ("人员", "类别", "教职工 或 学生；留空为教职工"),
+    ("人员", "邮箱", "可选；接收通知"),
+    ("人员", "手机", "可选"),
+    ("任职", "工号", "必填；人员表或系统中已有人员的工号"),
+    ("任职", "角色", "必填；角色名称（如 课程负责人）或代码（如 course_lead）"),
+    ("任职", "单位代码", "必填；在哪个单位担任该角色（对其下级单位同样有效）"),
+    ("任职", "开始日期", "可选；如 2026-02-23；留空表示立即生效"),
+    ("任职", "结束日期", "可选；不早于开始日期；留空表示长期有效"),
+    ("诊改对象", "层面", "必填：学校、专业、课程、教师、学生"),
+    ("诊改对象", "代码", "必填；诊改对象的唯一代码，启动周期时使用"),
+    ("诊改对象", "名称", "必填"),
+    ("诊改对象", "所属单位代码", "必填；任务按此单位向上查找负责人"),
+    ("诊改对象", "本人工号", "教师、学生层面必填：该教师或学生的工号"),
+    ("说明", "整体", "首行为列名，列名须与模板一致；多余的列会被忽略；工作表可只保留需要的几张。"
+                  "同一文件重复导入不会产生变化；人员表中没有的人员将被停用，单位表中没有的单位将被关闭，"
+                  "任职表中没有的任职将于导入前一天结束；诊改对象表中没有的诊改对象保持不变。"),
+]
+EXAMPLES: dict[str, list[tuple[CellValue, ...]]] = {
+    UNITS: [("SCHOOL", "某某市职业技术学校", "学校", "", ""), ("D-JWK", "教务处", "处室", "SCHOOL", "教务科、教务"),
+            ("T-JSJ", "计算机教研室", "教研室", "D-JWK", ""), ("C-PY", "程序设计基础", "课程", "T-JSJ", "")],
+    PEOPLE: [("T0001", "张老师", "T-JSJ", "教职工", "zhang@example.edu.cn", "13800000000")],
+    HOLDINGS: [("T0001", "课程负责人", "C-PY", "2026-02-23", "2026-07-10")],
+    SUBJECTS: [("课程", "C-PY", "程序设计基础", "C-PY", ""), ("教师", "T-T0001", "张老师", "T-JSJ", "T0001")],
+}
+
+
+def _text_header(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def read_org_workbook(data: bytes) -> OrgSheets:
+    """The known sheets of an org workbook as rows; raises InvalidWorkbook (every problem at once) for a file that
+    is not an .xlsx, too large, without a known sheet, or with a sheet missing a required column."""
+    if len(data) > MAX_BYTES:
+        raise InvalidWorkbook([SheetProblem("文件", None, "", f"文件太大（最多 {MAX_BYTES // 1024 // 1024} MB）")])
+    not_a_workbook = InvalidWorkbook([SheetProblem("文件", None, "", "不是 Excel 工作簿（.xlsx），请用模板另存为 .xlsx 后再上传")])
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        raise not_a_workbook from exc  # SyntaxError: the XML parser's ParseError, a damaged part
+    try:
+        return _read_sheets(book)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:  # a sheet's part is damaged
+        raise not_a_workbook from exc
+    finally:
+        book.close()
+
+
+def _read_sheets(book: Any) -> OrgSheets:
+    problems: list[SheetProblem] = []
+    sheets: OrgSheets = {}
+    for name in COLUMNS:
+        if name not in book.sheetnames:
+            continue
+        rows = book[name].iter_rows(values_only=True)
+        header = [_text_header(v) for v in next(rows, ())]
+        missing = [c for c in REQUIRED[name] if c not in header]
+        for column in missing:
+            problems.append(SheetProblem(name, 1, column, f"缺少列“{column}”（首行应为列名：{'、'.join(COLUMNS[name])}）"))
+        if missing:
+            continue
+        wanted = {i: h for i, h in enumerate(header) if h in COLUMNS[name]}
+        found: list[tuple[int, dict[str, CellValue]]] = []
+        for number, values in enumerate(rows, start=2):
+            if len(found) >= MAX_ROWS:
+                problems.append(SheetProblem(name, number, "", f"行数太多（每张工作表最多 {MAX_ROWS} 行）"))
+                break
+            row = {h: _cell(values[i]) if i < len(values) else None for i, h in wanted.items()}
+            if any(v not in (None, "") for v in row.values()):
+                found.append((number, row))
+        sheets[name] = found
+    if not sheets and not problems:
+        problems.append(SheetProblem("工作簿", None, "", "没有可导入的工作表：工作表名称应为 单位、人员、任职 或 诊改对象"))
+    if problems:
+        raise InvalidWorkbook(problems)
+    return sheets
+
+
+def _cell(value: Any) -> CellValue:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, (int, float, date, datetime)) or value is None:
+        return value
+    return str(value)
+
+
+def write_workbook(sheets: dict[str, list[tuple[CellValue, ...]]], notes: bool = False) -> bytes:
+    """An .xlsx with one sheet per entry (headers from COLUMNS, bold, then the rows) and, with `notes`, a 说明
+    sheet explaining every column."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(list(COLUMNS[name]))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in rows:
+            sheet.append(list(values))
+        for column, header in zip("ABCDEF", COLUMNS[name]):
+            sheet.column_dimensions[column].width = 24 if header in ("名称", "邮箱") else 16
+            if header in DATE_COLUMNS:
+                for cell in sheet[column][1:]:
+                    cell.number_format = "yyyy-mm-dd"
+    if notes:
+        sheet = book.create_sheet("说明")
+        sheet.append(["工作表", "列", "填写说明"])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in NOTES:
+            sheet.append(list(row))
+        sheet.column_dimensions["C"].width = 90
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template_workbook() -> bytes:
+    """The import template: the four sheets with their headers and an example row or two, and the 说明 sheet."""
+    return write_workbook(EXAMPLES, notes=True)
