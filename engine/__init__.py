@@ -30,10 +30,12 @@ from .errors import (
     Problem,
     ScriptError,
     SpiralError,
+    Unavailable,
 )
 from .notify.delivery import deliveries, retry_delivery
 from .notify.models import Notification
 from .notify.notifications import mark_read, notifications_of, preference_of, set_channels, unread_count
+from .notify.password_mail import resets_by_mail, send_reset_link
 from .notify.settings import MailSettings, mail_settings
 from .org.access import (
     can_supervise,
@@ -43,10 +45,15 @@ from .org.access import (
     is_student,
     may_be_substitute,
 )
+from .org.accounts import change_password, create_admin, sign_out
+from .org.directory import DirectoryPerson, LdapSettings, read_people
+from .org.directory import check_password as check_directory_password
+from .org.directory_sync import directory_sheets, sync_directory
 from .org.models import LEVELS, Person, Role, RoleHolding, Unit
 from .org.people import find_person, people, subjects
 from .org.routing import find_role, may_do_task
-from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
+from .org.resets import reset_holder, use_reset
+from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in, sign_in_verified
 from .org.substitutes import (
     add_substitution,
     current_substitutions,
@@ -222,4 +229,19 @@ __all__ = [
     "working_copy",
     "new_migration",
     "schema_revision",
+    "change_password",
+    "check_directory_password",
+    "create_admin",
+    "directory_sheets",
+    "DirectoryPerson",
+    "LdapSettings",
+    "read_people",
+    "reset_holder",
+    "resets_by_mail",
+    "send_reset_link",
+    "sign_in_verified",
+    "sign_out",
+    "sync_directory",
+    "Unavailable",
+    "use_reset",
 ]

@@ -7,7 +7,8 @@
  │    └── NeedsConfirmation  allowed, but only when the person says yes (a deploy that drops every task)
      ├── InvalidInput      a wrong form value, a file too large; carries per-field errors
      ├── InvalidProcess    a BPMN file that cannot be deployed; carries a list of Problems
-     └── ScriptError       an expression or script failed or was refused by the sandbox
+     ├── ScriptError       an expression or script failed or was refused by the sandbox
+     └── Unavailable       a server outside Spiral (the campus directory, CAS) did not answer in time
 
 Each message is a sentence the user can act on; `web/` maps the classes to HTTP statuses once.
 
@@ -108,3 +109,7 @@ class ScriptError(SpiralError):
         super().__init__(message)
         self.task = task
         self.line = line
+
+
+class Unavailable(SpiralError):
+    """A server Spiral depends on (the campus directory, the CAS server) could not be reached or did not answer."""

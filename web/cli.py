@@ -315,7 +315,8 @@ COMMANDS = [init_db, db_group, demo, deploy_cmd, start, subjects_cmd, people_cmd
 
 def register(app: Flask) -> None:
     """Add Spiral's commands to `flask`/`spiral`."""
-    for command in COMMANDS:
+    from . import cli_accounts
+    for command in COMMANDS + cli_accounts.COMMANDS:
         app.cli.add_command(command)
 
 
