@@ -51,8 +51,8 @@ from .org.directory import check_password as check_directory_password
 from .org.directory_sync import directory_sheets, sync_directory
 from .org.models import LEVELS, Person, Role, RoleHolding, Unit
 from .org.people import find_person, people, subjects
-from .org.routing import find_role, may_do_task
 from .org.resets import reset_holder, use_reset
+from .org.routing import find_role, may_do_task
 from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in, sign_in_verified
 from .org.substitutes import (
     add_substitution,

@@ -30,7 +30,7 @@ SERVICE_PASSWORD = "service-secret"
 PEOPLE = [
     ("chenxiaoyu", "陈晓雨", "chenxiaoyu@school.example", "13800000001", "教职工", "电子商务教研室", "Dir-Pass-01"),
     ("wangfang", "王芳", "wangfang@school.example", "13800000002", "教职工", "电子商务教研室", "Dir-Pass-02"),
-    ("t9001", "林新老师", "linxin@school.example", "13800000003", "教职工", "信息技术部", "Dir-Pass-03"),
+    ("t9001", "林新老师", "linxin@school.example", "13800000003", "教职工", "继续教育部", "Dir-Pass-03"),
     ("s9002", "周同学", "", "", "学生", "信息技术部", "Dir-Pass-04"),
     ("nobody9", "目录里才有", "", "", "教职工", "信息技术部", "Dir-Pass-05"),
 ]

@@ -14,7 +14,7 @@ import engine.audit as audit
 from engine.db.session import rowcount
 from engine.errors import InvalidInput, NotFound
 
-from .models import Person, PasswordReset
+from .models import PasswordReset, Person
 from .passwords import check_policy, set_password
 from .sign_in import KEY_LENGTH, SignInPolicy, _locked, _throttle
 

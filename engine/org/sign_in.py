@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 import engine.audit as audit
-
 from engine.errors import Unavailable
 
 from .models import Person, SignInThrottle
