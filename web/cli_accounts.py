@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from engine import create_admin, create_schema, sync_directory
+from engine import InvalidInput, create_admin, create_schema, sync_directory
 
 from .campus import ldap_settings
 from .extensions import db
@@ -37,23 +37,31 @@ def create_admin_cmd(username: str, name: str, password_file: Path | None) -> No
 
 @click.command("ldap-sync")
 @click.option("--dry-run", is_flag=True, help="Show what would change and change nothing.")
+@click.option("--deactivate-missing", is_flag=True,
+              help="Deactivate people the directory does not list (administrators are kept); default: keep them.")
 @with_appcontext
-def ldap_sync_cmd(dry_run: bool) -> None:
-    """Bring people (工号, 姓名, 邮箱, 手机, 类别) and their units from the campus directory (SPIRAL_LDAP_*)."""
+def ldap_sync_cmd(dry_run: bool, deactivate_missing: bool) -> None:
+    """Bring people (工号, 姓名, 邮箱, 手机, 类别) and their units from the campus directory (SPIRAL_LDAP_*)
+    through the org importer: all or nothing, audited."""
     from . import clock
     settings = ldap_settings(current_app.config)
     if settings is None or not settings.base_dn:
         raise click.ClickException("未配置统一身份认证目录：请设置 SPIRAL_LDAP_URL 和 SPIRAL_LDAP_BASE_DN")
-    sheets, lines, report = sync_directory(db.session, None, settings, clock.now(), dry_run=dry_run)
-    people, units = len(sheets["人员"]), len(sheets["单位"])
-    for line in lines:
-        click.echo(line)
-    if report is not None and str(report):
-        click.echo(str(report))
+    try:
+        people, report = sync_directory(db.session, None, settings, clock.now(), dry_run=dry_run,
+                                        deactivate_missing=deactivate_missing)
+    except InvalidInput as exc:
+        for problem in getattr(exc, "problems", []):
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"未同步：{exc.message}") from exc
+    for change in report.changes:
+        click.echo(change.text)
+    for note in report.notes:
+        click.echo(f"注意：{note}")
     if dry_run:
-        click.echo(f"预览（未写入）：目录中 {people} 人，{units} 个新单位，{len(lines)} 处变化；确认无误后去掉 --dry-run 执行")
+        click.echo(f"预览（未写入）：目录中 {len(people)} 人；{report.summary()}。确认无误后去掉 --dry-run 执行")
     else:
-        click.echo(f"已同步：目录中 {people} 人，{units} 个新单位，{len(lines)} 处变化")
+        click.echo(f"已同步：目录中 {len(people)} 人；{report.summary()}")
 
 
 COMMANDS = [create_admin_cmd, ldap_sync_cmd]

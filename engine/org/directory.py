@@ -50,7 +50,7 @@ class DirectoryPerson:
     name: str
     email: str = ""
     phone: str = ""
-    kind: str = "教职工"
+    kind: str = ""  # 教职工 or 学生; "" when the directory does not say
     unit: str = ""
 
 
@@ -137,7 +137,7 @@ def read_people(settings: LdapSettings) -> list[DirectoryPerson]:
             people[username] = DirectoryPerson(
                 username=username, name=_first(attributes, settings.name_attribute) or username,
                 email=_first(attributes, settings.mail_attribute), phone=_first(attributes, settings.phone_attribute),
-                kind="学生" if kind.lower() in STUDENT_VALUES else "教职工",
+                kind=("学生" if kind.lower() in STUDENT_VALUES else "教职工") if kind else "",
                 unit=_first(attributes, settings.unit_attribute))
     except FAILURES as exc:
         raise Unavailable(UNAVAILABLE) from exc

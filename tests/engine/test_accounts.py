@@ -11,7 +11,7 @@ from engine.audit import AuditEvent
 from engine.errors import InvalidInput, NotFound, Unavailable
 from engine.org.accounts import change_password, create_admin
 from engine.org.directory import DirectoryPerson
-from engine.org.directory_sync import directory_sheets, preview
+from engine.org.directory_sync import directory_sheets
 from engine.org.people import find_person
 from engine.org.resets import issue_reset, reset_holder, use_reset
 from engine.org.sign_in import sign_in, sign_in_verified
@@ -94,15 +94,25 @@ def test_directory_people_become_the_org_sheets_with_units_matched_by_code_name_
     people = [DirectoryPerson("wangfang", "王芳", "wf@school.example", "", "教职工", "电子商务教研室"),
               DirectoryPerson("t9001", "林新", "", "", "教职工", "B-IT"),
               DirectoryPerson("s9002", "周同学", "", "", "学生", "继续教育部"),
-              DirectoryPerson("t9003", "无单位", "", "", "教职工", "")]
+              DirectoryPerson("t9003", "无单位", "", "", "", "")]
 
     sheets = directory_sheets(org_session, people)
 
-    assert [row["所属单位代码"] for _, row in sheets["人员"]] == ["T-DS", "B-IT", "继续教育部", ""]
-    assert [number for number, _ in sheets["人员"]] == [2, 3, 4, 5]
-    ((number, unit),) = sheets["单位"]
-    assert number == 2 and unit["代码"] == unit["名称"] == "继续教育部" and unit["类型"] == "处室"
-    assert set(sheets["人员"][0][1]) == {"工号", "姓名", "所属单位代码", "类别", "邮箱", "手机"}
-    lines = preview(org_session, sheets)
-    assert "更新人员 wangfang 王芳：邮箱 wangfang@demo.school.example → wf@school.example" in lines
-    assert "新增人员 s9002 周同学（继续教育部，学生）" in lines
+    rows = dict(sheets["人员"])
+    assert rows[2] == {"工号": "wangfang", "姓名": "王芳", "所属单位代码": "T-DS", "类别": "教职工",
+                       "邮箱": "wf@school.example"}  # no 手机 in the directory: the person's is kept
+    assert rows[3]["所属单位代码"] == "B-IT" and rows[4]["所属单位代码"] == "继续教育部"
+    assert rows[5] == {"工号": "t9003", "姓名": "无单位"}
+    kept = {row["工号"]: row for number, row in sheets["人员"] if number > 5}
+    assert kept["chenxiaoyu"] == {"工号": "chenxiaoyu", "姓名": "陈晓雨"}  # not in the directory: kept as is
+    units = {row["代码"]: row for _, row in sheets["单位"]}
+    assert units["继续教育部"] == {"代码": "继续教育部", "名称": "继续教育部", "类型": "处室", "上级代码": "SCHOOL"}
+    assert units["T-DS"]["类型"] == "教研室"  # every open unit is listed, or the importer would close it
+    assert "chenxiaoyu" not in {row["工号"] for _, row in
+                                directory_sheets(org_session, people, deactivate_missing=True)["人员"]}
+
+
+def test_directory_people_in_known_units_need_no_unit_sheet(org_session):
+    sheets = directory_sheets(org_session, [DirectoryPerson("wangfang", "王芳", unit="电子商务教研室")])
+
+    assert set(sheets) == {"人员"}
