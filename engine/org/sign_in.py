@@ -48,7 +48,7 @@ class SignInResult:
     """The person signed in, or None; `retry_at` says until when a lock refuses (None when not locked);
     `method` how they proved who they are; `problem` why a refusal is not a plain wrong password: "no_person"
     (the directory knows them, Spiral does not), "inactive" (deactivated), "unavailable" (the directory did not
-    answer)."""
+    answer), "directory_only" (a right local password where only administrators may use one)."""
 
     person: Person | None
     retry_at: datetime | None = None
@@ -116,14 +116,14 @@ def sign_in(session: Session, username: str, password: str, address: str, now: d
     person = find_person(session, username) if username else None
     hashed = person.password_hash if person is not None and person.password_hash else _dummy_hash()
     matches = check_password_hash(hashed, password) and person is not None and bool(person.password_hash)
-    if matches and local_admins_only and person is not None and not person.is_admin:
-        matches = False
     method, problem = "password", ""
+    if matches and local_admins_only and person is not None and not person.is_admin:
+        matches, problem = False, "directory_only"
     if not matches and directory is not None and username and password:
         try:
             matches, method = directory(username, password), "ldap"
         except Unavailable:
-            problem = "unavailable"
+            problem = problem or "unavailable"
     if matches and person is None:
         audit.record(session, None, "auth.failed", now, object_type="sign_in", object_id=username,
                      summary=f"{username} 通过统一身份认证，但系统中没有该工号的人员（{address}）",

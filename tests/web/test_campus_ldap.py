@@ -47,7 +47,8 @@ def test_the_local_password_still_works_unless_the_school_is_directory_only_then
     assert _login(ldap_app.test_client(), "chenxiaoyu", "demo123").status_code == 302
     ldap_app.config["SPIRAL_DIRECTORY_ONLY"] = True
 
-    assert _login(ldap_app.test_client(), "chenxiaoyu", "demo123").status_code == 401
+    refused = _login(ldap_app.test_client(), "chenxiaoyu", "demo123")
+    assert refused.status_code == 401 and "本系统密码仅限管理员使用" in refused.get_data(as_text=True)
     assert _login(ldap_app.test_client(), "chenxiaoyu", "Dir-Pass-01").status_code == 302
     assert _login(ldap_app.test_client(), "admin", "demo123").status_code == 302
 

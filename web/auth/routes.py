@@ -19,7 +19,8 @@ from . import bp
 
 PROBLEMS = {"no_person": "统一身份认证已通过，但本系统中还没有您的账号（工号 %(username)s），请联系管理员添加。",
             "inactive": "该账号已停用，无法登录。如有疑问请联系管理员。",
-            "unavailable": "统一身份认证服务器暂时无法连接，请稍后再试，或联系管理员。"}
+            "unavailable": "统一身份认证服务器暂时无法连接，请稍后再试，或联系管理员。",
+            "directory_only": "本校已启用统一身份认证：请用统一身份认证（校园网）账号和密码登录，本系统密码仅限管理员使用。"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -59,9 +60,9 @@ def login():  # type: ignore[no-untyped-def]
         if result.retry_at is not None:
             error, status = _("登录失败次数过多，已暂时锁定，请于 %(time)s 之后再试。",
                               time=f"{result.retry_at:%Y-%m-%d %H:%M}"), 429
-        elif result.problem in ("no_person", "unavailable"):
-            error, status = problem_text(result.problem, username.strip()), 401 if result.problem == "no_person" \
-                else 503
+        elif result.problem in PROBLEMS and result.problem != "inactive":  # inactive: told nothing more
+            error = problem_text(result.problem, username.strip())
+            status = 503 if result.problem == "unavailable" else 401
         else:
             error, status = _("用户名或密码错误。"), 401
     return render_template("auth/login.html", error=error, **login_page_options()), status
