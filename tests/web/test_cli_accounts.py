@@ -24,7 +24,8 @@ def test_create_admin_reads_the_password_twice_from_a_hidden_prompt(app, runner,
     assert person.is_admin and person.active and not person.must_change_password
     assert auth.login("boss", "Campus-Lead-26").status_code == 302
     with app.app_context():
-        assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(person.id))).first() \
+        assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "person",
+                                                                  AuditEvent.object_id == str(person.id))).first() \
             == "person.admin_created"
 
 
