@@ -32,10 +32,12 @@ from .errors import (
     ScriptError,
     SheetProblem,
     SpiralError,
+    Unavailable,
 )
 from .notify.delivery import deliveries, retry_delivery
 from .notify.models import Notification
 from .notify.notifications import mark_read, notifications_of, preference_of, set_channels, unread_count
+from .notify.password_mail import resets_by_mail, send_reset_link
 from .notify.settings import MailSettings, mail_settings
 from .org.access import (
     can_supervise,
@@ -45,7 +47,11 @@ from .org.access import (
     is_student,
     may_be_substitute,
 )
+from .org.accounts import change_password, create_admin, sign_out
 from .org.catalogue import DEFAULT_ROLES, seed_roles
+from .org.directory import DirectoryPerson, LdapSettings, read_people
+from .org.directory import check_password as check_directory_password
+from .org.directory_sync import directory_sheets, sync_directory
 from .org.holdings_admin import HoldingChange, find_holdings, get_holding
 from .org.imports import ImportReport, OneTimePassword, export_org, import_org
 from .org.models import LEVELS, PERSON_KINDS, UNIT_KINDS, Person, Role, RoleHolding, School, Subject, Unit
@@ -61,6 +67,7 @@ from .org.people_admin import (
     reactivate_person,
     reset_password,
 )
+from .org.resets import reset_holder, use_reset
 from .org.roles_admin import add_role, get_role, role_list, set_role_flags
 from .org.routing import find_role, may_do_task
 from .org.school import (
@@ -73,7 +80,7 @@ from .org.school import (
     school_name,
     school_settings,
 )
-from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in
+from .org.sign_in import SignInPolicy, SignInResult, end_sessions, sign_in, sign_in_verified
 from .org.subjects_admin import add_subject, edit_subject, find_subjects, get_subject
 from .org.substitutes import (
     add_substitution,
@@ -346,4 +353,19 @@ __all__ = [
     "reassign_tasks",
     "close_blockers",
     "close_unit",
+    "change_password",
+    "check_directory_password",
+    "create_admin",
+    "directory_sheets",
+    "DirectoryPerson",
+    "LdapSettings",
+    "read_people",
+    "reset_holder",
+    "resets_by_mail",
+    "send_reset_link",
+    "sign_in_verified",
+    "sign_out",
+    "sync_directory",
+    "Unavailable",
+    "use_reset",
 ]

@@ -8,7 +8,8 @@
      ├── InvalidInput      a wrong form value, a file too large; carries per-field errors
      │    └── InvalidWorkbook  an Excel import that cannot be applied; carries every SheetProblem
      ├── InvalidProcess    a BPMN file that cannot be deployed; carries a list of Problems
-     └── ScriptError       an expression or script failed or was refused by the sandbox
+     ├── ScriptError       an expression or script failed or was refused by the sandbox
+     └── Unavailable       a server outside Spiral (the campus directory, CAS) did not answer in time
 
 Each message is a sentence the user can act on; `web/` maps the classes to HTTP statuses once.
 
@@ -132,3 +133,6 @@ class InvalidWorkbook(InvalidInput):
         self.problems = list(problems)
         super().__init__(f"工作簿有 {len(self.problems)} 个问题，未导入任何内容：" + "；".join(
             str(p) for p in self.problems[:5]) + ("……" if len(self.problems) > 5 else ""))
+
+class Unavailable(SpiralError):
+    """A server Spiral depends on (the campus directory, the CAS server) could not be reached or did not answer."""

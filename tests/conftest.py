@@ -15,7 +15,8 @@ from engine.definitions.specs import SpecCache
 from engine.demo.school import deploy_shipped, seed_org
 from engine.tables import create_schema
 
-pytest_plugins = ["tests.receivers"]  # local SMTP server and robot webhook fixtures
+# local SMTP server and robot webhook fixtures; a private OpenLDAP; a local CAS 3.0 server
+pytest_plugins = ["tests.receivers", "tests.ldap_server", "tests.cas_server"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import event
 import forms
 from engine import MailSettings, Person, build_engine, sqlite_pragmas
 
+from .campus import campus_config
 from .extensions import babel, csrf, db, login_manager
 from .i18n import LANGUAGES, TRANSLATIONS, compile_catalogs, selected_locale
 
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_DURATION=timedelta(days=14),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         **_notification_config(),
+        **campus_config(),
     )
     app.config.from_pyfile("config.py", silent=True)
     if config:

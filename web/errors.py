@@ -6,10 +6,19 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from engine import Conflict, InvalidInput, InvalidProcess, NotAllowed, NotFound, ScriptError, SpiralError
+from engine import (
+    Conflict,
+    InvalidInput,
+    InvalidProcess,
+    NotAllowed,
+    NotFound,
+    ScriptError,
+    SpiralError,
+    Unavailable,
+)
 
 STATUS = {NotFound: 404, NotAllowed: 403, Conflict: 409, InvalidInput: 422, InvalidProcess: 422,
-          ScriptError: 422}
+          ScriptError: 422, Unavailable: 503}
 
 
 def status_for(error: SpiralError) -> int:

@@ -48,13 +48,18 @@ def _text(notification: Notification, public_url: str) -> tuple[str, str]:
 
 def send_email(delivery: Delivery, notification: Notification, config: MailSettings) -> None:
     """Send one message through the configured SMTP server."""
+    subject, body = _text(notification, config.public_url)
+    send_mail(config, delivery.target, subject, body)
+
+
+def send_mail(config: MailSettings, to: str, subject: str, body: str) -> None:
+    """Send one plain-text e-mail through the configured SMTP server (raises SendError without one)."""
     if not config.smtp_host:
         raise SendError("未配置邮件服务器（SMTP_HOST）")
-    subject, body = _text(notification, config.public_url)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = formataddr(("Spiral 诊改", config.smtp_from or config.smtp_user))
-    message["To"] = delivery.target
+    message["To"] = to
     message.set_content(body)
     smtp_class = smtplib.SMTP_SSL if config.smtp_ssl else smtplib.SMTP
     with smtp_class(config.smtp_host, config.smtp_port, timeout=config.send_timeout) as smtp:

@@ -24,7 +24,7 @@ def test_five_failures_lock_the_account_for_fifteen_minutes_and_it_opens_again(o
     refused = sign_in(org_session, "chenxiaoyu", "demo123", "10.0.0.2", T0 + timedelta(minutes=10))
     assert refused.person is None and refused.retry_at == until
     assert sign_in(org_session, "chenxiaoyu", "demo123", "10.0.0.2", until).person.username == "chenxiaoyu"
-    assert actions(org_session) == ["auth.failed"] * 4 + ["auth.failed", "auth.locked"]
+    assert actions(org_session) == ["auth.failed"] * 4 + ["auth.failed", "auth.locked", "auth.signed_in"]
 
 
 def test_an_unknown_username_is_counted_and_locked_like_a_known_one(org_session):

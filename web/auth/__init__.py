@@ -1,6 +1,6 @@
-"""Signing in and out."""
+"""Signing in and out (a local password, the campus directory, CAS), and passwords."""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import routes  # noqa: E402,F401  (their views register on bp)
+from . import cas, passwords, routes  # noqa: E402,F401  (their views register on bp)
