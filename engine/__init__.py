@@ -94,6 +94,7 @@ from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write
 from .parts import KEY
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
+from .quality.lines_form import unknown_bound_indicators
 from .quality.loop import small_loop_live
 from .quality.models import Indicator, IndicatorValue
 from .quality.sheets import export_library, export_values, import_library, import_values
@@ -133,6 +134,7 @@ from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline
 
 __all__ = [
+    "unknown_bound_indicators",
     "small_loop_live",
     "Subject",
     "Indicator",

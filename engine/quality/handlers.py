@@ -4,12 +4,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions.specs import get_form
 from engine.workflow.events import TaskCompleting
 
 from .loop import facts_for
+from .models import Indicator
 from .values import ValueInput, record_values
 
 
@@ -30,9 +32,17 @@ def record_bound_fields(session: Session, event: TaskCompleting) -> None:
 
 
 def _bound_answers(session: Session, form_id: str, data: dict[str, Any]) -> list[tuple[str, str, float]]:
+    """(code, label, number) for each answered field bound to an indicator of the library; a binding to a code the
+    library does not hold (a form made for another school) records nothing (the designer refuses such a save)."""
     found = []
-    for component in get_form(session, form_id).fields:
+    fields = [c for c in get_form(session, form_id).fields if (c.raw.get("properties") or {}).get("indicator")]
+    if not fields:
+        return []
+    known = set(session.scalars(select(Indicator.code).where(Indicator.active.is_(True))))
+    for component in fields:
         code = str((component.raw.get("properties") or {}).get("indicator") or "").strip()
+        if code not in known:
+            continue
         answer = data.get(component.key or "")
         if code and isinstance(answer, int | float) and not isinstance(answer, bool) and math.isfinite(answer):
             found.append((code, component.label, float(answer)))

@@ -90,3 +90,16 @@ def _check_code(value: Any, path: str, codes: dict[str, Indicator], errors: dict
     if indicator is None:
         errors[path] = f"指标库中没有这一层面的指标“{code}”，请从列表中选择"
     return indicator
+
+
+def unknown_bound_indicators(session: Session, form: FormDef) -> list[str]:
+    """Sentences for every field of `form` whose property `indicator` names no indicator of the library (the
+    form designer refuses to save such a form)."""
+    known = set(session.scalars(select(Indicator.code).where(Indicator.active.is_(True))))
+    found = []
+    for component in form.fields:
+        for each in (component, *component.items):
+            code = str(_props(each).get("indicator") or "").strip()
+            if code and code not in known:
+                found.append(f"字段“{each.label or each.key}”绑定的指标“{code}”不在指标库中")
+    return found

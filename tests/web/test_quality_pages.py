@@ -88,3 +88,29 @@ def _first_task(spiral, instance_id: int) -> int:  # type: ignore[no-untyped-def
     from engine.workflow.models import HumanTask
     with spiral.app.app_context():
         return db.session.scalars(select(HumanTask.id).where(HumanTask.instance_id == instance_id)).first()
+
+
+def test_a_designed_field_bound_to_an_indicator_records_its_answer_as_the_subjects_value(spiral):
+    import json
+
+    from engine.definitions.specs import form_registry
+    office = spiral.client_for("zhaohong")
+    office.post("/quality/indicators", data=INDICATOR)
+    with spiral.app.app_context():
+        schema = json.loads(json.dumps(form_registry(db.session).get("course_goal").raw))
+    bound = {"type": "number", "key": "expected_pass_rate", "label": "预计合格率", "properties": {"indicator": "NOPE"},
+             "validate": {"required": True, "min": 0, "max": 100}}
+    schema["components"].append(bound)
+    refused = office.post("/studio/forms/save", json={"form_id": "course_goal", "schema": schema})
+    assert refused.status_code == 422 and "NOPE" in refused.get_json()["message"]
+    bound["properties"] = {"indicator": "W-HG"}
+    assert office.post("/studio/forms/save", json={"form_id": "course_goal", "schema": schema}).status_code == 200
+    assert "W-HG" in office.get("/studio/forms/course_goal/design").get_data(as_text=True)  # the library panel
+
+    goal = spiral.open_task(spiral.start("C-WDYY"), "制定课程建设目标")
+    lead = spiral.client_for("chenxiaoyu")
+    answers = {**spiral.answers("course_goal"), "expected_pass_rate": "79"}
+    assert lead.post(f"/tasks/{goal.id}/complete", data=answers).status_code in (302, 303)
+    with spiral.app.app_context():
+        value = db.session.scalars(select(IndicatorValue)).one()
+        assert (value.value, value.status, value.origin, value.subject.code) == (79, "fail", "form", "C-WDYY")

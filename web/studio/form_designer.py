@@ -9,7 +9,16 @@ from flask import jsonify, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine import Conflict, InvalidInput, checked_form, form_registry, form_text, save_form
+from engine import (
+    Conflict,
+    InvalidInput,
+    checked_form,
+    form_registry,
+    form_text,
+    indicators,
+    save_form,
+    unknown_bound_indicators,
+)
 
 from .. import clock
 from ..errors import error_text, field_errors
@@ -61,7 +70,8 @@ def form_design(form_id: str):  # type: ignore[no-untyped-def]
 
 def _designer(form_id: str, schema: Any, title: str):  # type: ignore[no-untyped-def]
     return render_template("studio/form_designer.html", form_id=form_id, schema=schema, title=title,
-                           designed=bool(form_id) and form_registry(db.session).is_designed(form_id))
+                           designed=bool(form_id) and form_registry(db.session).is_designed(form_id),
+                           library=indicators(db.session))
 
 
 @bp.post("/forms/preview")
@@ -78,6 +88,9 @@ def form_preview():  # type: ignore[no-untyped-def]
 def form_save():  # type: ignore[no-untyped-def]
     payload = _payload()
     try:
+        unknown = unknown_bound_indicators(db.session, checked_form(db.session, payload["schema"]))
+        if unknown:
+            raise InvalidInput("；".join(unknown), {"indicator": unknown})
         form = save_form(db.session, current_user, str(payload.get("form_id") or ""), payload["schema"],
                          clock.now(), str(payload.get("title") or ""), new=bool(payload.get("new")))
     except InvalidInput as exc:
