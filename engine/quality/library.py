@@ -18,7 +18,7 @@ from .models import DiagnosisItem, Indicator, IndicatorThreshold
 from .status import Lines, check_lines, fmt, tighter_or_equal
 
 # The seven 中职 diagnosis items (教职成司函〔2016〕37号) and their 诊断要素: data, edited on the library page;
-# migration 0007 writes the same list into every new database.
+# migration 0004 writes the same list into every new database.
 DIAGNOSIS_ITEMS = (
     ("专业设置与条件", "专业结构、专业设置、实训条件、经费投入"),
     ("教师队伍与建设", "师资结构、双师素质、专业带头人、教师培训"),

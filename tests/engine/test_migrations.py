@@ -72,7 +72,7 @@ def downgrade(engine: Engine, to: str) -> None:
     migrate.downgrade(engine, all_metadata(), to)
 
 
-# Tables a migration fills with every school's defaults (the seven 中职 diagnosis items, 0007).
+# Tables a migration fills with every school's defaults (the seven 中职 diagnosis items, 0004).
 SEEDED_BY_MIGRATIONS = {"diagnosis_item"}
 
 

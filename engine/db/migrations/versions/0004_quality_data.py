@@ -1,7 +1,7 @@
 """Quality data (the indicators issue): diagnosis items, the indicator library with its lines per period,
 values over time, and the improvements warnings started.
 
-Revision ID: 0007
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-02
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
