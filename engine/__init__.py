@@ -93,6 +93,7 @@ from .org.units_admin import add_unit, edit_unit, get_unit, move_unit, reopen_un
 from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .parts import KEY
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
+from .quality.goals import GoalNode, goal_tree, review_goal
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
 from .quality.lines_form import unknown_bound_indicators
 from .quality.loop import small_loop_live
@@ -134,6 +135,9 @@ from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline
 
 __all__ = [
+    "GoalNode",
+    "goal_tree",
+    "review_goal",
     "unknown_bound_indicators",
     "small_loop_live",
     "Subject",

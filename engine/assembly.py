@@ -29,8 +29,8 @@ from .notify import handlers as notify_handlers
 from .notify.settings import MailSettings
 from .org.events import SubstituteNamed
 from .parts import KEY
+from .quality import goals_form, lines_form
 from .quality import handlers as quality_handlers
-from .quality import lines_form
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.cycles import running_cycles
@@ -83,6 +83,7 @@ def wire(bus: MessageBus) -> None:
     transaction)."""
     bus.subscribe(TaskCompleting, lines_form.check_and_tighten)
     bus.subscribe(TaskCompleting, quality_handlers.record_bound_fields)
+    bus.subscribe(TaskCompleting, goals_form.record_goals)
     bus.subscribe(TaskOpened, supervision_handlers.schedule_ladder)
     bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)
     bus.subscribe(TaskClosed, supervision_handlers.settle_notices)

@@ -16,6 +16,8 @@ from engine.errors import NotAllowed
 from engine.org.models import Person
 from engine.org.people import unit_path
 from engine.quality.centre import StatusRow, subject_status
+from engine.quality.goals import GoalNode, parent_options, previous_goals, reference
+from engine.quality.goals_form import writes_goal
 from engine.quality.library import indicators
 from engine.quality.lines_form import suggested_names
 from engine.supervision.models import ACTIVE, SupervisionNotice
@@ -53,6 +55,7 @@ class TaskPage:
     must_claim: bool
     indicators: list[StatusRow]  # the subject's indicators this period, when the task asks (property indicators)
     suggestions: dict[str, list[tuple[str, str]]]  # choices offered to text fields (form-js property suggest)
+    previous_goals: list[GoalNode]  # a goal form's subject's goals of the period before, with their attainment
 
 
 def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> TaskPage:
@@ -84,15 +87,23 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
         indicators=subject_status(session, cycle.subject, cycle.period)
         if task_meta.get("indicators") == "status" else [],
         suggestions=_suggestions(session, form, cycle),
+        previous_goals=previous_goals(session, cycle.subject_id, cycle.period)
+        if form is not None and writes_goal(form) else [],
     )
 
 
 def _suggestions(session: Session, form: FormDef | None, cycle: ProcessInstance) -> dict[str, list[tuple[str, str]]]:
-    """The choices a form's text fields ask for: `indicators`, the library of the cycle's level."""
-    if form is None or "indicators" not in suggested_names(form):
-        return {}
-    return {"indicators": [(ind.code, f"{ind.name}（{ind.measure_unit or '—'}）")
-                           for ind in indicators(session, cycle.subject.level)]}
+    """The choices a form's text fields ask for: `indicators` (the library of the cycle's level) and `goals` (the
+    goals one level up the chain this cycle's goal may support)."""
+    wanted = suggested_names(form) if form is not None else set()
+    found: dict[str, list[tuple[str, str]]] = {}
+    if "indicators" in wanted:
+        found["indicators"] = [(ind.code, f"{ind.name}（{ind.measure_unit or '—'}）")
+                               for ind in indicators(session, cycle.subject.level)]
+    if "goals" in wanted:
+        found["goals"] = [(reference(g), f"{g.subject.name}：{g.title[:60]}")
+                          for g in parent_options(session, cycle.subject, cycle.period)]
+    return found
 
 
 def form_of(session: Session, task: HumanTask) -> FormDef | None:

@@ -110,3 +110,47 @@ class ImprovementLoop(Base):
     indicator: Mapped[Indicator] = relationship()
     subject: Mapped[Subject] = relationship()
     instance: Mapped[ProcessInstance] = relationship()
+
+
+class Goal(Base):
+    """A goal (目标) of a subject for a period, in the chain school → major → course → teacher → student (its
+    parent goal); measured by indicators (the weighted share at 达标 or better) or by a reviewed done / not done.
+    A goal written in a cycle's goal form is keyed by that cycle and field, so a revised form updates it; a goal
+    carried from the previous cycle names it."""
+
+    __tablename__ = "goal"
+    __table_args__ = (Index("ix_goal_subject_period", "subject_id", "period"),
+                      UniqueConstraint("instance_id", "origin_key"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
+    period: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(500))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    review_done: Mapped[bool | None] = mapped_column(Boolean)  # a goal without indicators: reviewed done or not
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id"))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    origin_key: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    subject: Mapped[Subject] = relationship()
+    owner: Mapped[Person | None] = relationship(foreign_keys=[owner_id])
+    measures: Mapped[list[GoalIndicator]] = relationship(back_populates="goal", cascade="all, delete-orphan")
+
+
+class GoalIndicator(Base):
+    """An indicator measuring a goal, with its weight and the value the goal aims at (optional)."""
+
+    __tablename__ = "goal_indicator"
+    __table_args__ = (UniqueConstraint("goal_id", "indicator_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    target: Mapped[float | None] = mapped_column(Float)
+    goal: Mapped[Goal] = relationship(back_populates="measures")
+    indicator: Mapped[Indicator] = relationship()

@@ -114,3 +114,23 @@ def test_a_designed_field_bound_to_an_indicator_records_its_answer_as_the_subjec
     with spiral.app.app_context():
         value = db.session.scalars(select(IndicatorValue)).one()
         assert (value.value, value.status, value.origin, value.subject.code) == (79, "fail", "form", "C-WDYY")
+
+
+def test_the_goal_chain_page_shows_goals_with_their_attainment_and_the_office_reviews_one(spiral):
+    from engine.quality.goals import GoalInput, save_cycle_goal
+    from engine.workflow.cycles import find_subject
+    with spiral.app.app_context():
+        major = find_subject(db.session, "MAJ-730701")
+        top = save_cycle_goal(db.session, None, None, major, "2025-2026", GoalInput("电商专业建设达到省级示范"),
+                              spiral.now())
+        save_cycle_goal(db.session, None, None, find_subject(db.session, "C-WDYY"), "2025-2026-1",
+                        GoalInput("网店运营课程达标", parent=f"G{top.id}"), spiral.now())
+        db.session.commit()
+        top_id = top.id
+    office = spiral.client_for("zhaohong")
+    page = office.get("/quality/goals?year=2025-2026").get_data(as_text=True)
+    assert "电商专业建设达到省级示范" in page and "网店运营课程达标" in page and "尚无可判断的数据" in page
+    office.post(f"/quality/goals/{top_id}/review", data={"done": "1"})
+    assert "达成 100%" in office.get("/quality/goals?year=2025-2026").get_data(as_text=True)
+    assert spiral.client_for("wangfang").get("/quality/goals").status_code == 403
+    assert spiral.client_for("wangfang").post(f"/quality/goals/{top_id}/review", data={"done": "1"}).status_code == 403

@@ -29,7 +29,7 @@ def test_goal_task_page_shows_instructions_naming_the_course_and_the_form(spiral
     form = tree.xpath(f'//form[@action="/tasks/{goal_task.id}/complete"]')[0]
     assert form.xpath('.//select[@name="goal_course_type"]')
     assert form.xpath('.//textarea[@name="goal_text"]')
-    assert form.xpath('.//input[@name="goal_indicators-0-indicator_name"]')
+    assert form.xpath('.//input[@name="goal_indicators-0-indicator_code"][@list="suggest-indicators"]')
 
 
 def test_empty_required_field_is_refused_next_to_the_field_and_task_stays_open(spiral, goal_task,

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("quality", __name__, url_prefix="/quality")
 
-from . import routes, values_routes  # noqa: E402,F401  (their views register on bp)
+from . import goals_routes, routes, values_routes  # noqa: E402,F401  (their views register on bp)
