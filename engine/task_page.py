@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.audit import AuditEvent
+from engine.definitions.models import ProcessDefinition
 from engine.definitions.specs import form_registry, loaded_for
 from engine.errors import NotAllowed
 from engine.org.models import Person
@@ -56,6 +57,7 @@ class TaskPage:
     indicators: list[StatusRow]  # the subject's indicators this period, when the task asks (property indicators)
     suggestions: dict[str, list[tuple[str, str]]]  # choices offered to text fields (form-js property suggest)
     previous_goals: list[GoalNode]  # a goal form's subject's goals of the period before, with their attainment
+    carried: list[tuple[HumanTask, FormDef | None]]  # the previous cycle's tasks of the stage named by carryOver
 
 
 def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> TaskPage:
@@ -89,7 +91,25 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
         suggestions=_suggestions(session, form, cycle),
         previous_goals=previous_goals(session, cycle.subject_id, cycle.period)
         if form is not None and writes_goal(form) else [],
+        carried=_carried(session, cycle, task_meta.get("carry_over", "")),
     )
+
+
+def _carried(session: Session, cycle: ProcessInstance, stage: str) -> list[tuple[HumanTask, FormDef | None]]:
+    """What the subject's previous cycle of the same process answered in `stage` (carry-over into this one)."""
+    if not stage:
+        return []
+    previous = session.scalars(
+        select(ProcessInstance).join(ProcessDefinition)
+        .where(ProcessDefinition.process_id == cycle.definition.process_id,
+               ProcessInstance.subject_id == cycle.subject_id, ProcessInstance.period < cycle.period,
+               ProcessInstance.status != "cancelled")
+        .order_by(ProcessInstance.period.desc(), ProcessInstance.id.desc()).limit(1)).first()
+    if previous is None:
+        return []
+    done = session.scalars(select(HumanTask).where(HumanTask.instance_id == previous.id, HumanTask.stage == stage,
+                                                   HumanTask.status == "done").order_by(HumanTask.id))
+    return [(t, form_of(session, t)) for t in done]
 
 
 def _suggestions(session: Session, form: FormDef | None, cycle: ProcessInstance) -> dict[str, list[tuple[str, str]]]:

@@ -121,6 +121,8 @@ def _task_meta(node: etree._Element, lane: str) -> dict[str, Any]:
         "escalation": props.get("escalation", "").strip(),
         # "status": the task page shows each indicator's latest value and status for the cycle's subject and period
         "indicators": props.get("indicators", "").strip(),
+        # a stage code: the task page shows what the subject's previous cycle of this process decided in that stage
+        "carry_over": props.get("carryOver", "").strip(),
         "form": form.strip(),
         "instructions": instructions,
         "assignee": (node.get(_CAMUNDA + "assignee", "") or _zeebe(node, "assignmentDefinition", "assignee")).strip(),

@@ -106,3 +106,22 @@ def test_the_goal_form_writes_the_chain_and_an_unattained_goal_carries_into_the_
     (carried,) = subject_goals(session, second.subject_id, "2025-2026-2")
     assert carried.goal.carried_from_id == goal.goal.id
     assert [n.goal.id for n in previous_goals(session, second.subject_id, "2025-2026-2")] == [goal.goal.id]
+
+
+def test_the_next_cycles_goal_task_shows_what_the_last_cycle_decided_to_improve(session):
+    first = start_cycle(session, None, "course_cycle", "C-WDYY", TERM, T0)
+    for day in range(1, 40):  # the whole first cycle, approving every review
+        task = session.query(HumanTask).filter_by(instance_id=first.id, status="open").first()
+        if task is None:
+            break
+        form = form_registry(session).get(task.form_id)
+        complete_task(session, task.assignee or task.candidates[0], task.id,
+                      sample_answers(form, {"decision": "approve"}), T0 + timedelta(days=day),
+                      uploads=sample_uploads(form))
+    second = start_cycle(session, None, "course_cycle", "C-WDYY", "2025-2026-2", T0 + timedelta(days=150))
+    page = task_page(session, find_person(session, "chenxiaoyu"), _open(session, second.id).id, T0)
+    assert page.carried and {t.stage for t, _ in page.carried} == {"improve"}
+    assert all(t.instance_id == first.id for t, _ in page.carried)
+    first_page = task_page(session, find_person(session, "chenxiaoyu"),
+                           session.query(HumanTask).filter_by(instance_id=first.id).first().id, T0)
+    assert first_page.carried == []

@@ -134,3 +134,25 @@ def test_the_goal_chain_page_shows_goals_with_their_attainment_and_the_office_re
     assert "达成 100%" in office.get("/quality/goals?year=2025-2026").get_data(as_text=True)
     assert spiral.client_for("wangfang").get("/quality/goals").status_code == 403
     assert spiral.client_for("wangfang").post(f"/quality/goals/{top_id}/review", data={"done": "1"}).status_code == 403
+
+
+def test_the_goal_task_of_a_next_cycle_shows_the_last_cycles_improvement_decisions(spiral):
+    from datetime import timedelta
+
+    from engine.definitions.specs import form_registry
+    from engine.workflow.cycles import start_cycle
+    from engine.workflow.models import HumanTask
+    from engine.workflow.sample import sample_answers, sample_uploads
+    from engine.workflow.tasks import complete_task
+    first = spiral.start("C-WDYY")
+    with spiral.app.app_context():
+        session, at = db.session, spiral.now()
+        while (task := session.query(HumanTask).filter_by(instance_id=first, status="open").first()) is not None:
+            at += timedelta(days=1)
+            form = form_registry(session).get(task.form_id)
+            complete_task(session, task.assignee or task.candidates[0], task.id,
+                          sample_answers(form, {"decision": "approve"}), at, uploads=sample_uploads(form))
+        second = start_cycle(session, None, "course_cycle", "C-WDYY", "2025-2026-2", at + timedelta(days=30)).id
+        goal = session.query(HumanTask).filter_by(instance_id=second, status="open").one().id
+    page = spiral.client_for("chenxiaoyu").get(f"/tasks/{goal}").get_data(as_text=True)
+    assert "上一周期的改进决定" in page and "改进措施表" in page
