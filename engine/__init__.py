@@ -82,7 +82,7 @@ from .workflow.launch import bulk_launch, launch_one, launch_plan
 from .workflow.migration import migrate_cycles, migration_blockers, versions
 from .workflow.models import Evidence, ProcessInstance
 from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
-from .workflow.uploads import content_type_for, shown_inline
+from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 
 __all__ = [
     "ACTIVE",
@@ -222,4 +222,5 @@ __all__ = [
     "working_copy",
     "new_migration",
     "schema_revision",
+    "sweep_uploads",
 ]
