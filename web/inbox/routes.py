@@ -14,6 +14,7 @@ from engine import (
     Conflict,
     Evidence,
     InvalidInput,
+    NotAllowed,
     SpiralError,
     Upload,
     add_comment,
@@ -134,6 +135,9 @@ def follow_up(task_id: int):  # type: ignore[no-untyped-def]
     try:
         set_follow_up(db.session, current_user, task_id, when, clock.now())
         flash(_("跟进提醒已设置。") if when else _("已取消跟进提醒。"), "success")
+    except NotAllowed:
+        db.session.rollback()
+        raise  # a refusal is a 403 page, not a flash on the page the person may not see
     except SpiralError as exc:
         db.session.rollback()
         flash(error_text(exc), "error")

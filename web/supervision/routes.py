@@ -111,6 +111,9 @@ def bulk():  # type: ignore[no-untyped-def]
             flash(_("已办结 %(n)d 张督办单。", n=done), "success")
         else:
             flash(_("请选择要执行的操作。"), "error")
+    except NotAllowed:
+        db.session.rollback()
+        raise  # a refusal is a 403 page, not a flash on the page the person may not see
     except SpiralError as exc:
         db.session.rollback()
         flash(_error_text(exc), "error")
@@ -164,6 +167,9 @@ def act(notice_id: int, action: str):  # type: ignore[no-untyped-def]
             flash(_("督办单已办结。"), "success")
         else:
             raise InvalidInput(_("未知的操作。"))
+    except NotAllowed:
+        db.session.rollback()
+        raise  # a refusal is a 403 page, not a flash on the page the person may not see
     except SpiralError as exc:
         db.session.rollback()
         flash(_error_text(exc), "error")
