@@ -237,6 +237,11 @@ def test_each_rung_of_the_ladder_reaches_her_mailbox_and_her_wecom_group_once(se
 
 
 def test_two_first_saves_of_notification_settings_at_once_both_succeed(session):
+    two_first_saves_at_once(session)
+
+
+def two_first_saves_at_once(session) -> None:
+    """陈晓雨 saves her first settings in two sessions at once; both saves go through (the later wins)."""
     session.commit()
     factory = session_factory(session.get_bind(), engine_of(session))
     first, second = factory(), factory()
