@@ -27,13 +27,14 @@ from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from engine.assembly import build_engine, session_factory
 from engine.db.session import make_engine
 from engine.definitions.deploy import deploy
-from engine.demo.school import DEMO_PASSWORD
+from engine.demo.school import DEMO_PASSWORD, seed_demo
 from engine.org.people import find_person
+from engine.tables import create_schema, drop_schema
 from engine.workflow.cycles import start_cycle
 from engine.workflow.models import Evidence, HumanTask, ProcessInstance
 from engine.workflow.sample import SAMPLE_PDF, sample_answers
@@ -48,6 +49,7 @@ pytest.importorskip("gunicorn")
 ROOT = Path(__file__).resolve().parents[2]
 SOAK_SECONDS = float(os.environ.get("SPIRAL_SOAK_SECONDS", "10"))
 CLIENTS = 20
+POSTGRES = os.environ.get("SPIRAL_TEST_POSTGRES_URL")
 EXTRA_PERIODS = [f"{year}-{year + 1}-{term}" for year in range(2030, 2045) for term in (1, 2)]
 
 
@@ -67,7 +69,7 @@ class Served:
     url_host: str
     port: int
     process: subprocess.Popen[bytes]
-    database: Path
+    database: Path | str
     uploads: Path
 
     def workers(self) -> list[int]:
@@ -80,7 +82,8 @@ class Served:
 def serve(tmp_path) -> Iterator[Any]:
     started: list[Served] = []
 
-    def start(database: Path, workers: int = 2, script_seconds: float = 2.0) -> Served:
+    def start(database: Path | str, workers: int = 2, script_seconds: float = 2.0) -> Served:
+        url = database if isinstance(database, str) else f"sqlite:///{database}"
         instance = tmp_path / "instance"
         instance.mkdir(exist_ok=True)
         uploads = tmp_path / "uploads"
@@ -88,7 +91,7 @@ def serve(tmp_path) -> Iterator[Any]:
             f"SPIRAL_NOW = {T0.isoformat()!r}\nUPLOAD_DIR = {str(uploads)!r}\nWTF_CSRF_ENABLED = False\n"
             f"SCRIPT_SECONDS = {script_seconds}\nSIGN_IN_ADDRESS_FAILURES = 1000\n", encoding="utf-8")
         port = _free_port()
-        env = {**os.environ, "SPIRAL_INSTANCE": str(instance), "DATABASE_URL": f"sqlite:///{database}",
+        env = {**os.environ, "SPIRAL_INSTANCE": str(instance), "DATABASE_URL": url,
                "SECRET_KEY": "served-" + uuid.uuid4().hex}
         log = (tmp_path / "gunicorn.log").open("wb")
         proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, on a port of its own
@@ -153,9 +156,9 @@ class Browser:
         assert status == 302, f"{username} could not sign in ({status})"
 
 
-def _goal_tasks(database: Path, folder: Path) -> list[int]:
+def _goal_tasks(url: str, folder: Path) -> list[int]:
     """Start 陈晓雨's course cycle for many more terms; the open goal tasks, for the browsers to race on."""
-    db_engine = make_engine(f"sqlite:///{database}")
+    db_engine = make_engine(url)
     with session_factory(db_engine, build_engine(upload_dir=folder / "uploads"))() as session:
         for period in EXTRA_PERIODS:
             start_cycle(session, None, "course_cycle", "C-WDYY", period, T0)
@@ -167,10 +170,26 @@ def _goal_tasks(database: Path, folder: Path) -> list[int]:
     return ids
 
 
-def test_twenty_browsers_on_two_workers_get_no_error(demo, serve, tmp_path):
-    database = copy_database(demo[0], tmp_path / "soak.sqlite")
-    goals = _goal_tasks(database, tmp_path)
-    served = serve(database)
+def _postgres_demo(url: str, folder: Path) -> str:
+    """The demo school seeded into the PostgreSQL database at `url` (its tables built anew)."""
+    db_engine = make_engine(url)
+    drop_schema(db_engine)
+    create_schema(db_engine)
+    with session_factory(db_engine, build_engine(upload_dir=folder / "uploads"))() as session:
+        seed_demo(session, T0)
+    db_engine.dispose()
+    return url
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES, reason="PostgreSQL is not installed here (or set SPIRAL_TEST_POSTGRES_URL)"))])
+def test_twenty_browsers_on_two_workers_get_no_error(demo, serve, tmp_path, backend):
+    if backend == "sqlite":
+        url = f"sqlite:///{copy_database(demo[0], tmp_path / 'soak.sqlite')}"
+    else:
+        url = _postgres_demo(POSTGRES or "", tmp_path)
+    goals = _goal_tasks(url, tmp_path)
+    served = serve(url)
     answers = html_post(default_registry().get("course_goal"), sample_answers(default_registry().get("course_goal")))
     people = ["chenxiaoyu"] * 6 + ["zhaohong", "zhouqiang", "wangjianguo", "huangwei", "hanxue", "wangfang",
                                    "liuxin", "lijun", "sunwei", "wuting", "wangyu", "zhaohong", "zhouqiang", "admin"]
@@ -223,17 +242,22 @@ def test_twenty_browsers_on_two_workers_get_no_error(demo, serve, tmp_path):
         thread.join(timeout=SOAK_SECONDS + 120)
     latencies.sort()
     p99 = latencies[int(len(latencies) * 0.99) - 1] if latencies else 0.0
-    print(f"\ngunicorn -w 2, {CLIENTS} browsers, {SOAK_SECONDS:g} s: {sum(statuses.values())} requests, "
+    print(f"\ngunicorn -w 2 on {backend}, {CLIENTS} browsers, {SOAK_SECONDS:g} s: {sum(statuses.values())} requests, "
           f"statuses {dict(sorted(statuses.items()))}, errors {len(problems)}, p50 "
           f"{latencies[len(latencies) // 2] if latencies else 0:.3f} s, p99 {p99:.3f} s")
     assert not problems, problems[:20]
     assert statuses[302] > 0 and sum(statuses.values()) > CLIENTS * 2
-    with sqlite3.connect(database) as check:
-        assert check.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        done = check.execute("SELECT count(*) FROM audit_event WHERE action = 'task.completed'").fetchone()[0]
-        doubled = check.execute("SELECT task_id FROM audit_event WHERE action = 'task.completed' "
-                                "GROUP BY task_id HAVING count(*) > 1").fetchall()
-    assert done > 0 and not doubled  # each task completed once, however many browsers raced on it
+    db_engine = make_engine(url)
+    with db_engine.connect() as check:
+        if backend == "sqlite":
+            assert check.execute(text("PRAGMA integrity_check")).fetchone() == ("ok",)
+        done = check.execute(text("SELECT count(*) FROM audit_event WHERE action = 'task.completed'")).scalar()
+        doubled = check.execute(text("SELECT task_id FROM audit_event WHERE action = 'task.completed' "
+                                     "GROUP BY task_id HAVING count(*) > 1")).fetchall()
+    if backend == "postgresql":
+        drop_schema(db_engine)
+    db_engine.dispose()
+    assert done and not doubled  # each task completed once, however many browsers raced on it
 
 
 SLOW_SCRIPT = "x = 0\nwhile x < 10 ** 9:\n    x = x + 1"
