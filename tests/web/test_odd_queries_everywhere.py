@@ -42,3 +42,36 @@ def test_no_odd_query_on_any_page_is_a_500(demo, tmp_path, username):
     with app.app_context():
         db.engine.dispose()
     assert not failures, failures[:10]
+
+
+FIELDS = ["_add_row", "_remove_row", "action", "back", "body", "clear", "comment", "conclusion", "confirm_removal",
+          "description", "dingtalk_webhook", "due", "email", "first", "follow_up", "instance", "label", "last",
+          "locale", "name", "next", "note", "notice", "period", "person", "process_id", "reason", "remove", "rows",
+          "subject", "substitute_id", "talked_on", "task_ids", "template", "version", "wecom_webhook", "with_whom",
+          "starts_on", "ends_on", "date", "dates", "year", "goal_text", "decision", "xml", "form_id"]
+
+
+@pytest.mark.parametrize("username", ["zhaohong", "zhouqiang", "chenxiaoyu"])
+def test_no_odd_form_posted_to_any_rule_is_a_500(demo, tmp_path, username):
+    from tests.conftest import T0, copy_database
+    from web import create_app
+    from web.extensions import db
+    database, values = demo
+    app = create_app({"TESTING": True, "SECRET_KEY": "odd", "WTF_CSRF_ENABLED": False, "SPIRAL_NOW": T0.isoformat(),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{copy_database(database, tmp_path / 'odd.sqlite')}",
+                      "UPLOAD_DIR": str(tmp_path / "uploads"), "FORMS_DIR": str(tmp_path / "forms"),
+                      "PROPAGATE_EXCEPTIONS": False})
+    client = app.test_client()
+    failures = []
+    rules = [rule for rule, method in asked(app) if method == "POST" and rule not in ("/logout", "/login")]
+    for number, odd in enumerate(ODD[:9]):
+        client.post("/login", data={"username": username, "password": "demo123"})  # a POST may end the session
+        for rule in rules:
+            form = {name: odd for name in FIELDS[number % 2::2]}
+            response = client.post(fill(rule, values), data=form)
+            response.close()
+            if response.status_code >= 500:
+                failures.append(f"POST {rule} {form}: {response.status_code}")
+    with app.app_context():
+        db.engine.dispose()
+    assert not failures, failures[:10]
