@@ -114,3 +114,11 @@ def test_remember_me_cookie_stops_working_after_logout(app, client):
 
     assert client.get_cookie("remember_token") is None or client.get_cookie("remember_token").value != remember
     assert thief.get("/inbox").status_code == 302
+
+
+def test_look_alike_usernames_are_nobody_and_get_the_usual_answer(client, auth):
+    for look_alike in ("ｃｈｅｎｘｉａｏｙｕ", "chen\u200bxiaoyu", "chenxiaoyu\x00", "ＣＨＥＮＸＩＡＯＹＵ", "chenxiaoyu\u202e",
+                       "' OR '1'='1", "a" * 10_000):
+        answer = auth.login(look_alike)
+        assert answer.status_code in (400, 401), (look_alike[:20], answer.status_code)
+    assert client.get("/inbox").status_code == 302  # none of them signed in
