@@ -132,7 +132,7 @@ from .workflow.migration import migrate_cycles, migration_blockers, versions
 from .workflow.models import Evidence, ProcessInstance
 from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
 from .workflow.unit_closing import close_blockers, close_unit
-from .workflow.uploads import content_type_for, shown_inline
+from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 
 __all__ = [
     "GoalNode",
@@ -374,4 +374,5 @@ __all__ = [
     "sync_directory",
     "Unavailable",
     "use_reset",
+    "sweep_uploads",
 ]

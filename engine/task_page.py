@@ -7,10 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+import engine.audit as audit
 from engine.audit import AuditEvent
+from engine.db.session import rowcount
 from engine.definitions.models import ProcessDefinition
 from engine.definitions.specs import form_registry, loaded_for
 from engine.errors import NotAllowed
@@ -26,7 +28,7 @@ from engine.supervision.notices import notices_for_task
 from engine.workflow.access import can_view_instance, may_act, must_claim
 from engine.workflow.cycles import timeline
 from engine.workflow.inbox import due_state
-from engine.workflow.instructions import render_instructions
+from engine.workflow.instructions import BROKEN, rendered_instructions
 from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance
 from engine.workflow.runtime import runtime_of
 from engine.workflow.tasks import get_task, task_context
@@ -71,13 +73,16 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
     data = task_context(session, task)  # a returned task shows the answers it is asked to revise
     form = form_of(session, task)
     context = {"subject_name": cycle.subject.name, "period": cycle.period, **data}
-    previous = _previous_step(session, task)
     task_meta = meta["tasks"].get(task.bpmn_id, {})
+    instructions, broken = rendered_instructions(task_meta.get("instructions", ""), context,
+                                                 runtime_of(session).limits)
+    if broken:
+        _raise_incident(session, actor, task, broken, now)
+    previous = _previous_step(session, task)
     return TaskPage(
         task=task, cycle=cycle, form=form,
         answers=data if form is not None and any(f.key in data for f in form.fields) else None,
-        instructions=render_instructions(task_meta.get("instructions", ""), context,
-                                         runtime_of(session).limits),
+        instructions=instructions,
         vocabulary=meta.get("vocabulary") or [], scope=unit_path(session, task.scope_unit_id),
         due=due_state(task, now), previous=previous, previous_form=form_of(session, previous) if previous else None,
         comments=list(session.scalars(select(Comment).where(Comment.task_id == task.id)
@@ -124,6 +129,21 @@ def _suggestions(session: Session, form: FormDef | None, cycle: ProcessInstance)
         found["goals"] = [(reference(g), f"{g.subject.name}：{g.title[:60]}")
                           for g in parent_options(session, cycle.subject, cycle.period)]
     return found
+
+
+def _raise_incident(session: Session, actor: Person, task: HumanTask, reason: str, now: datetime) -> None:
+    """Tell the quality office once that a task's instructions are broken: an incident on a running cycle that
+    has none yet (the conditional UPDATE makes two readers at once record it once); commits."""
+    if task.instance.incident or task.instance.status != "running":
+        return  # told already (or the cycle has another incident waiting): a page view writes nothing
+    message = f"任务“{task.title}”（{task.bpmn_id}）的{BROKEN}：{reason}。请在流程设计中修改办理说明后重试"
+    changed = rowcount(session.execute(
+        update(ProcessInstance).where(ProcessInstance.id == task.instance_id, ProcessInstance.incident == "",
+                                      ProcessInstance.status == "running")
+        .values(incident=message).execution_options(synchronize_session=False)))
+    if changed:  # another reader may have told it a moment ago
+        audit.record(session, actor, "instance.incident", now, instance=task.instance, task=task, summary=message)
+    session.commit()
 
 
 def form_of(session: Session, task: HumanTask) -> FormDef | None:

@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_DURATION=timedelta(days=14),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+        PROXY_FIX=os.environ.get("SPIRAL_PROXY_FIX", "0"),  # how many reverse proxies set X-Forwarded-*
         **_notification_config(),
         **campus_config(),
     )
@@ -82,10 +83,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     security.register(app)
     cli.register(app)
+    _trust_proxies(app)
     if app.config["SCHEDULER_ENABLED"]:
         from .scheduler import start_scheduler
         start_scheduler(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind `PROXY_FIX` reverse proxies, read the visitor's address, scheme and host from their X-Forwarded-*
+    headers (werkzeug's ProxyFix); with none (the default) those headers are ignored, as anyone can send them."""
+    value = str(app.config["PROXY_FIX"]).strip().lower()
+    count = {"true": 1, "yes": 1, "on": 1, "false": 0, "no": 0, "off": 0, "": 0}.get(value)
+    if count is None:
+        if not value.isdigit() or int(value) > 10:
+            raise ValueError(f"SPIRAL_PROXY_FIX 应为 0–10 的整数（反向代理的层数），而不是 {value!r}")
+        count = int(value)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
 
 
 def _session_cookies(app: Flask) -> None:

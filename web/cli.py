@@ -354,6 +354,25 @@ def export_template_cmd(file: Path) -> None:
     click.echo(f"已写出导入模板：{file}")
 
 
+@click.group("uploads")
+def uploads_group() -> None:
+    """The uploaded evidence files."""
+
+
+@uploads_group.command("sweep")
+@click.option("--dry-run", is_flag=True, help="List the files without removing them.")
+@click.option("--older-than-minutes", default=60, type=click.IntRange(1, 60 * 24 * 365), show_default=True)
+@with_appcontext
+def uploads_sweep(dry_run: bool, older_than_minutes: int) -> None:
+    """Remove files in UPLOAD_DIR that no evidence names (left by a crash in the middle of a completion)."""
+    from engine import sweep_uploads
+    found = sweep_uploads(db.session, older_than_minutes * 60, dry_run=dry_run)
+    for path in found:
+        click.echo(str(path))
+    click.echo(f"{'将清理' if dry_run else '已清理'} {len(found)} 个无人引用的上传文件"
+               f"（{older_than_minutes} 分钟前写入）")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -368,7 +387,7 @@ def run(host: str, port: int) -> None:
 
 
 COMMANDS = [init_db, db_group, demo, deploy_cmd, start, subjects_cmd, people_cmd, tasks_cmd, notices_cmd, complete,
-            cancel, tick, scheduler_cmd, backup_cmd, restore_cmd, import_cmd, export_group]
+            cancel, tick, scheduler_cmd, backup_cmd, restore_cmd, import_cmd, export_group, uploads_group]
 
 
 def register(app: Flask) -> None:

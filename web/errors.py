@@ -39,6 +39,17 @@ def field_errors(error: SpiralError) -> dict[str, list[str]]:
     return error.errors if isinstance(error, InvalidInput) else {}
 
 
+def _plain_words(code: int | None) -> str:
+    """What an HTTP error means, for the person who met it."""
+    if code == 413:
+        return _("上传的内容过大：每次提交不超过 %(mb)s MB，请压缩或分批上传。",
+                 mb=current_app.config["MAX_UPLOAD_MB"])
+    words = {400: _("请求无法处理，请返回上一页重试。"), 403: _("您无权访问该页面。"),
+             404: _("页面不存在，可能已被删除或地址有误。"), 405: _("不支持这种访问方式，请从页面上的按钮操作。"),
+             429: _("操作过于频繁，请稍后再试。")}
+    return words.get(code or 0, "")
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -61,9 +72,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+        message = error.description
+        if message == type(error).description:  # werkzeug's own English sentence: say it in the user's language
+            message = _plain_words(error.code) or message
         if _wants_json():
-            return jsonify(error=error.description, errors={}), error.code
-        return render_template("errors/error.html", message=error.description, status=error.code), error.code
+            return jsonify(error=message, errors={}), error.code
+        return render_template("errors/error.html", message=message, status=error.code), error.code
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import abort, g
+from flask import abort, g, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -124,3 +124,10 @@ def number(source: Any, name: str, default: int | None = None, low: int = 0, hig
 def numbers(source: Any, name: str) -> list[int]:
     """Every whole number given as `name` (checked as `number` does)."""
     return [number({name: text}, name) or 0 for text in source.getlist(name)]
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON body when it is an object; {} for anything else (no body, a list, a number…), which
+    each page then answers as a form it did not receive."""
+    payload = request.get_json(silent=True)
+    return payload if isinstance(payload, dict) else {}

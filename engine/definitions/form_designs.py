@@ -18,6 +18,9 @@ from forms.registry import ID_RE
 MAX_CHARS = 1024 * 1024
 
 
+FORM_ID_CHARS = 64  # a file name of its own (<id>.form) on every file system, in bytes too
+
+
 def checked_form(session: Session, schema: Any, form_id: str = "designer") -> FormDef:
     """The schema parsed as a form; raises InvalidInput listing every problem (errors: {"1": …, "2": …})."""
     if isinstance(schema, str):
@@ -58,6 +61,8 @@ def save_form(session: Session, actor: Person | None, form_id: str, schema: Any,
     if not ID_RE.match(form_id) or "." in form_id:
         raise InvalidInput("表单编号只能包含字母、数字、下划线、连字符或汉字，例如 course_review。",
                            {"form_id": "表单编号无效"})
+    if len(form_id) > FORM_ID_CHARS:
+        raise InvalidInput(f"表单编号最长 {FORM_ID_CHARS} 个字符，请改短一些。", {"form_id": "表单编号过长"})
     form = checked_form(session, schema, form_id)
     raw = dict(form.raw, id=form_id)
     if title.strip():

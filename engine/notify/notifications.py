@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 import engine.audit as audit
 from engine.db.cache import snapshot
 from engine.db.session import rowcount
-from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.org.models import Person
 from engine.workflow.models import HumanTask, ProcessInstance
 
@@ -177,19 +177,33 @@ def set_channels(session: Session, actor: Person, person_id: int, *, email: bool
     if email and not person.email:
         raise InvalidInput("您的账号没有登记电子邮箱，请联系管理员登记后再开启邮件通知",
                            {"email": "账号没有登记电子邮箱"})
-    pref = session.get(ChannelPreference, person_id)
-    before = None
-    if pref is None:
-        pref = ChannelPreference(person_id=person_id)
-        session.add(pref)
-    else:
-        before = {"email": pref.email, "wecom": bool(pref.wecom_webhook), "dingtalk": bool(pref.dingtalk_webhook)}
+    pref, new = _preference_row(session, person_id)
+    before = None if new else {"email": pref.email, "wecom": bool(pref.wecom_webhook),
+                               "dingtalk": bool(pref.dingtalk_webhook)}
     pref.email, pref.wecom_webhook, pref.dingtalk_webhook = email, wecom, dingtalk
     audit.record(session, actor, "notification.channels", now, object_type="person", object_id=person_id,
                  summary=f"{person.name}的通知方式已更新", before=before,
                  after={"email": email, "wecom": bool(wecom), "dingtalk": bool(dingtalk)})
     session.commit()
     return pref
+
+
+def _preference_row(session: Session, person_id: int) -> tuple[ChannelPreference, bool]:
+    """The person's preference row and whether this call inserted it. A first save inserts in a savepoint, so
+    that when another first save inserted the row a moment before, its unique-key error is taken here and
+    that row is the one this save updates (the last save wins, as with any two saves)."""
+    for _attempt in range(3):
+        found = session.get(ChannelPreference, person_id, populate_existing=True)
+        if found is not None:
+            return found, False
+        mine = ChannelPreference(person_id=person_id, email=False, wecom_webhook="", dingtalk_webhook="")
+        try:
+            with session.begin_nested():
+                session.add(mine)
+            return mine, True
+        except IntegrityError:
+            continue  # the other save's row is there now: read it
+    raise Conflict("通知方式正被同时修改，请稍后再试")
 
 
 def channel_choices(session: Session) -> dict[int, tuple[bool, str, str, str, bool]]:

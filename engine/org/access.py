@@ -1,31 +1,27 @@
 """Who may see and do what: the few permission rules, in one place."""
 from __future__ import annotations
 
-from datetime import date
-
-from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from .models import Person, Role, RoleHolding, Unit
-from .snapshot import RoleInfo, holding_current, snapshot
+from .models import Person
+from .snapshot import RoleInfo, snapshot
 
 
 def is_quality_office(session: Session, person: Person | None) -> bool:
-    """Admins and holders of a quality-office role (the roles that receive unroutable tasks)."""
+    """Admins and holders of a quality-office role (the roles that receive unroutable tasks); read from the org
+    snapshot, so asking on every page costs no statement."""
     if person is None:
         return True  # the system itself: CLI, scheduler
     if person.is_admin:
         return True
-    return session.scalar(select(exists().where(RoleHolding.person_id == person.id,
-                                                RoleHolding.role_id == Role.id, holding_current(date.today()),
-                                                Role.receives_unroutable.is_(True)))) or False
+    org = snapshot(session)
+    held = org.holdings(session).held
+    return any((person.id, role.id) in held for role in org.roles(session).values() if role.receives_unroutable)
 
 
 def is_school_leader(session: Session, person: Person) -> bool:
     """Someone holding any role at the root of the org tree (校长, 分管校领导, 督导…)."""
-    return session.scalar(select(exists().where(RoleHolding.person_id == person.id,
-                                                RoleHolding.unit_id == Unit.id, holding_current(date.today()),
-                                                Unit.parent_id.is_(None)))) or False
+    return person.id in snapshot(session).holdings(session).at_root
 
 
 def can_supervise(session: Session, person: Person | None) -> bool:

@@ -83,16 +83,20 @@ class _Holdings:
         self.heads: dict[int, list[int]] = {}  # unit id → active holders of a role that heads a unit
         self.unroutable: list[int] = []  # the quality office
         self.held: set[tuple[int, int]] = set()  # (person id, role id), active or not
+        self.at_root: set[int] = set()  # people holding a role at the school itself (the org tree's root), active or not
 
     @classmethod
     def load(cls, session: Session, today: date) -> _Holdings:
         found = cls()
         query = (select(RoleHolding.person_id, RoleHolding.role_id, RoleHolding.unit_id, Person.active,
-                        Role.heads_unit, Role.receives_unroutable)
+                        Role.heads_unit, Role.receives_unroutable, Unit.parent_id)
                  .join(Person, Person.id == RoleHolding.person_id).join(Role, Role.id == RoleHolding.role_id)
+                 .join(Unit, Unit.id == RoleHolding.unit_id)
                  .where(holding_current(today)).order_by(RoleHolding.person_id))
-        for person_id, role_id, unit_id, active, heads_unit, unroutable in session.execute(query):
+        for person_id, role_id, unit_id, active, heads_unit, unroutable, parent_id in session.execute(query):
             found.held.add((person_id, role_id))
+            if parent_id is None:
+                found.at_root.add(person_id)
             if not active:
                 continue
             _append_once(found.by_role_unit.setdefault((role_id, unit_id), []), person_id)

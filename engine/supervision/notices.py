@@ -15,7 +15,8 @@ from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.notify.notifications import notify_people
 from engine.org.access import can_supervise, is_quality_office
 from engine.org.models import Person
-from engine.org.routing import may_do_task
+from engine.org.routing import may_do_task, quality_office_ids
+from engine.org.snapshot import snapshot
 from engine.workflow import task_state
 from engine.workflow.access import task_owner_ids
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -79,6 +80,25 @@ def _filtered(session: Session, actor: Person, flt: NoticeFilter, now: datetime)
     if flt.mine:
         query = query.where(SupervisionNotice.supervisor_id == actor.id)
     return query
+
+
+def reassign_choices(session: Session, tasks: list[HumanTask]) -> list[Person]:
+    """Whom a reassignment of `tasks` may reach: the people who may do at least one of them (may_do_task: the
+    role's holders around the task's unit, the quality office; never a student), by unit and id. Only the
+    holders of the tasks' roles and the quality office are looked at, however many people the school has."""
+    org = snapshot(session)
+    holdings, roles = org.holdings(session), org.roles(session)
+    kinds = {(task.role_name, task.scope_unit_id) for task in tasks}
+    looked_at = set(quality_office_ids(session))
+    for role_name, _scope in kinds:
+        for name in filter(None, (part.strip() for part in role_name.split("、"))):
+            role = roles.get(name)
+            looked_at.update(holdings.by_role.get(role.id, []) if role else [])
+    chosen = [person_id for person_id in sorted(looked_at)
+              if any(may_do_task(session, role_name, scope, person_id) for role_name, scope in kinds)]
+    if not chosen:
+        return []
+    return list(session.scalars(select(Person).where(Person.id.in_(chosen)).order_by(Person.unit_id, Person.id)))
 
 
 def list_notices(session: Session, actor: Person, flt: NoticeFilter, now: datetime, limit: int | None = None,

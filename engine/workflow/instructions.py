@@ -131,8 +131,14 @@ _env.filters.update({name: _budgeted_filter(function) for name, function in _env
 def render_instructions(template: str, data: dict[str, Any], limits: ScriptLimits | None = None) -> Markup:
     """Render a task's instructions under `limits`; whatever goes wrong (a template error, `1/0`, the budget
     spent) shows a sentence saying the instructions cannot be shown, never an error page."""
+    return rendered_instructions(template, data, limits)[0]
+
+
+def rendered_instructions(template: str, data: dict[str, Any],
+                          limits: ScriptLimits | None = None) -> tuple[Markup, str]:
+    """The instructions as `render_instructions` shows them, and why they are broken ("" when they are not)."""
     if not template:
-        return Markup("")
+        return Markup(""), ""
     budget = Budget(limits or ScriptLimits())
     token = _budget.set(budget)
     try:
@@ -146,10 +152,10 @@ def render_instructions(template: str, data: dict[str, Any], limits: ScriptLimit
         html = "".join(pieces)
     except Exception as exc:  # noqa: BLE001 - any failure of the quality office's template is shown, not raised
         reason = exc.message if isinstance(exc, ScriptError) else type(exc).__name__
-        return Markup('<span class="instructions-broken">{}</span>').format(f"{BROKEN}（{reason}），请联系质量办")
+        return Markup('<span class="instructions-broken">{}</span>').format(f"{BROKEN}（{reason}），请联系质量办"), reason
     finally:
         _budget.reset(token)
-    return clean_html(html.replace("\n", "<br>"))
+    return clean_html(html.replace("\n", "<br>")), ""
 
 
 ALLOWED_TAGS = {"a", "b", "blockquote", "br", "code", "em", "h3", "h4", "hr", "i", "li", "ol", "p", "pre",
@@ -164,4 +170,4 @@ def clean_html(html: str) -> Markup:
                             link_rel="noopener noreferrer"))
 
 
-__all__ = ["BROKEN", "clean_html", "render_instructions"]
+__all__ = ["BROKEN", "clean_html", "render_instructions", "rendered_instructions"]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -215,10 +215,12 @@ def _validated(session: Session, task: HumanTask, data: dict[str, Any], uploads:
 
 
 def _discard(session: Session, written: list[Path]) -> None:
-    """Roll back and remove the files this attempt wrote (nothing half-done stays behind)."""
+    """Roll back and remove the files this attempt wrote (nothing half-done stays behind), unless a completion
+    that committed meanwhile stored the same file under the same name."""
     session.rollback()
     for path in written:
-        path.unlink(missing_ok=True)
+        if session.scalar(select(Evidence.id).where(Evidence.stored_path == str(path)).limit(1)) is None:
+            path.unlink(missing_ok=True)
 
 
 def _store_uploads(session: Session, actor: Person, task: HumanTask, uploads: list[Upload], now: datetime,

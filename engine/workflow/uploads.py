@@ -3,15 +3,22 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import os
 import re
+import time
+import uuid
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.parts import part
+from engine.workflow.models import Evidence
 
 _UNSAFE = re.compile(r"[^\w.\-\u4e00-\u9fff]+")
+PART = ".part-"  # a file being written; moved to its name only when complete
+SWEEP_AGE_SECONDS = 3600  # files younger than this may belong to a completion still running
 NAME_BYTES = 200  # a stored name (16-hex prefix + this) stays under the 255-byte limit of every file system
 # types a browser would run as a page or script: served as plain bytes, whatever their extension says
 _ACTIVE_TYPES = {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
@@ -58,7 +65,12 @@ class UploadStore:
         path = folder / f"{digest[:16]}-{fit_bytes(_UNSAFE.sub('_', filename))}"
         if path.exists():
             return path, digest, False
-        path.write_bytes(data)
+        part_path = folder / f"{PART}{uuid.uuid4().hex}"
+        try:  # written under a temporary name and moved into place whole: a crash never leaves half a file
+            part_path.write_bytes(data)  # under the name a later upload of the same file would take as stored
+            os.replace(part_path, path)
+        finally:
+            part_path.unlink(missing_ok=True)
         return path, digest, True
 
 
@@ -66,3 +78,25 @@ def upload_store(session: Session) -> UploadStore:
     """The upload store of the session's engine."""
     found: UploadStore = part(session, "uploads")
     return found
+
+
+def sweep_uploads(session: Session, older_than_seconds: float = SWEEP_AGE_SECONDS, dry_run: bool = False,
+                  wall_now: float | None = None) -> list[Path]:
+    """The files in the upload folder that no evidence row names (left by a crash mid-completion), older than
+    `older_than_seconds` by the file system's clock; removed unless `dry_run`. Returns them, sorted."""
+    root = Path(upload_store(session).root)
+    if not root.is_dir():
+        return []
+    named = {PurePath(stored).parts[-2:] for stored in session.scalars(select(Evidence.stored_path))}
+    cutoff = (time.time() if wall_now is None else wall_now) - older_than_seconds
+    found = []
+    for folder in root.iterdir():
+        if not folder.is_dir() or not folder.name.isdigit():  # cycle folders only (restore keeps its own)
+            continue
+        for entry in folder.iterdir():
+            if entry.is_file() and (folder.name, entry.name) not in named and entry.stat().st_mtime < cutoff:
+                found.append(entry)
+    if not dry_run:
+        for entry in found:
+            entry.unlink(missing_ok=True)
+    return sorted(found)

@@ -7,13 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from engine.assembly import session_factory
+from engine.audit import AuditEvent
 from engine.db.session import make_engine
 from engine.errors import InvalidInput, NotAllowed
 from engine.notify.delivery import MAX_ATTEMPTS, default_sender, deliver_pending, retry_delivery
-from engine.notify.models import Delivery, Notification
+from engine.notify.models import ChannelPreference, Delivery, Notification
 from engine.notify.notifications import notify, set_channels, unread_count
 from engine.org.people import find_person
 from engine.parts import engine_of
@@ -233,3 +234,37 @@ def test_each_rung_of_the_ladder_reaches_her_mailbox_and_her_wecom_group_once(se
     expected = [f"【Spiral 诊改】{n.title}" for n in mine]
     assert [str(m["Subject"]) for m in mailbox.messages] == expected
     assert [p["markdown"]["content"].splitlines()[0] for _path, p in local.received] == [f"### {e}" for e in expected]
+
+
+def test_two_first_saves_of_notification_settings_at_once_both_succeed(session):
+    two_first_saves_at_once(session)
+
+
+def two_first_saves_at_once(session) -> None:
+    """陈晓雨 saves her first settings in two sessions at once; both saves go through (the later wins)."""
+    session.commit()
+    factory = session_factory(session.get_bind(), engine_of(session))
+    first, second = factory(), factory()
+    wecom = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=second"
+
+    def the_other_save_lands_after_this_one_looked(state):  # the second save has just seen no row
+        if state.is_select and ChannelPreference in [m.class_ for m in state.all_mappers] and not saved:
+            result = state.invoke_statement()
+            saved.append(set_channels(first, _person(first, "chenxiaoyu"), _person(first, "chenxiaoyu").id,
+                                      email=True, wecom_webhook="", dingtalk_webhook="", now=T0))
+            return result
+        return None
+
+    saved: list[object] = []
+    event.listen(second, "do_orm_execute", the_other_save_lands_after_this_one_looked)
+    chen = _person(second, "chenxiaoyu")
+    set_channels(second, chen, chen.id, email=False, wecom_webhook=wecom, dingtalk_webhook="", now=T0)
+    first.close()
+    second.close()
+
+    assert saved  # the two saves really overlapped
+    session.expire_all()
+    row = session.get(ChannelPreference, _person(session, "chenxiaoyu").id)
+    assert (row.email, row.wecom_webhook) == (False, wecom)  # the later save wins, as any two saves
+    assert session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "notification.channels")) == 2

@@ -106,3 +106,8 @@ def test_many_late_tasks_and_two_tickers_fire_each_rung_once_on_postgresql(pg_se
         thread.join()
     assert sum(fired) == sum(len(RUNGS[t.ladder]) for t in tasks) - halfway
     assert_each_rung_happened_once(pg_session, tasks)
+
+
+def test_two_first_saves_of_notification_settings_at_once_both_succeed_on_postgresql(pg_session):
+    from tests.engine.test_notifications import two_first_saves_at_once
+    two_first_saves_at_once(pg_session)

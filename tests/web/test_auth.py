@@ -1,6 +1,8 @@
 """Logging in and out."""
 from __future__ import annotations
 
+import pytest
+
 
 def test_wrong_password_is_refused_with_a_chinese_message_and_nothing_else(client, auth):
     response = auth.login("chenxiaoyu", "wrong-password")
@@ -114,3 +116,23 @@ def test_remember_me_cookie_stops_working_after_logout(app, client):
 
     assert client.get_cookie("remember_token") is None or client.get_cookie("remember_token").value != remember
     assert thief.get("/inbox").status_code == 302
+
+
+def test_look_alike_usernames_are_nobody_and_get_the_usual_answer(client, auth):
+    for look_alike in ("ｃｈｅｎｘｉａｏｙｕ", "chen\u200bxiaoyu", "chenxiaoyu\x00", "ＣＨＥＮＸＩＡＯＹＵ", "chenxiaoyu\u202e",
+                       "' OR '1'='1", "a" * 10_000):
+        answer = auth.login(look_alike)
+        assert answer.status_code in (400, 401), (look_alike[:20], answer.status_code)
+    assert client.get("/inbox").status_code == 302  # none of them signed in
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example", "/\\/evil.example", "https://evil.example",
+                                    "\\\\evil.example", "/%5Cevil.example", " //evil.example", "/\t/evil.example"])
+def test_signing_in_or_choosing_a_language_never_leads_to_another_site(client, target):
+    signed_in = client.post("/login", query_string={"next": target},
+                            data={"username": "chenxiaoyu", "password": "demo123"})
+    chosen = client.post("/language", data={"locale": "en", "next": target})
+    for answer in (signed_in, chosen):
+        location = answer.headers["Location"]
+        assert answer.status_code == 302 and location.startswith("/") and not location.startswith(("//", "/\\"))
+        assert location in ("/inbox", "/%5Cevil.example") or "evil" not in location  # %5C: a path of ours

@@ -56,3 +56,34 @@ def test_a_leader_pages_through_every_cycle_with_the_filters_kept(spiral):
     everything = spiral.page(client.get("/cycles"))
     assert str(started) in everything.xpath("string(//p[@class='muted small'])")
     assert len(everything.xpath("//table[@class='list']/tbody/tr")) == min(started, 50)
+
+
+def test_the_statements_of_a_teachers_cycle_page_do_not_grow_with_the_cycles(spiral):
+    client = spiral.client_for("chenxiaoyu")
+    with spiral.app.app_context():
+        for definition in latest_definitions(db.session):
+            if definition.level:
+                bulk_launch(db.session, None, definition.process_id, PERIODS[0], spiral.now())
+    client.get("/cycles")  # the first page of the day reads the org into the process's cache
+    few, _response = _get_counting(spiral, client, "/cycles")
+    _launch_every_process(spiral)  # three times as many, and more
+    many, response = _get_counting(spiral, client, "/cycles")
+    assert response.status_code == 200
+    assert len(many) == len(few) <= 15
+
+
+def test_a_page_size_in_the_url_is_kept_by_the_pager_and_the_count_says_which_rows(spiral):
+    started = _launch_every_process(spiral)
+    client = spiral.client_for("liming")
+    page = spiral.page(client.get("/cycles?per_page=10&page=2"))
+    assert len(page.xpath("//table[@class='list']/tbody/tr")) == 10
+    (link,) = page.xpath("//nav[@class='pager']/a[@rel='next']/@href")
+    assert "per_page=10" in link and "page=3" in link
+    assert f"第 11–20 个，共 {started} 个" in page.xpath("string(//nav[@class='pager'])")
+
+
+def test_a_page_size_out_of_bounds_is_a_400_with_a_sentence(spiral):
+    client = spiral.client_for("liming")
+    for odd in ("0", "100000", "-5", "ten"):
+        answer = client.get(f"/cycles?per_page={odd}")
+        assert answer.status_code == 400 and "per_page" in answer.get_data(as_text=True)

@@ -44,3 +44,14 @@ def test_task_within_its_deadline_is_not_overdue(spiral, goal_task):
     client = spiral.client_for("chenxiaoyu")
 
     assert f"/tasks/{goal_task.id}" not in client.get("/inbox?view=overdue").get_data(as_text=True)
+
+
+def test_a_long_inbox_says_how_many_tasks_it_does_not_list(app, spiral, goal_task):
+    with app.app_context():
+        from engine.workflow.cycles import start_cycle
+        from web.extensions import db
+        start_cycle(db.session, None, "course_cycle", "C-WDYY", "2026-2027-1", spiral.now())
+    app.config["INBOX_LIMIT"] = 1
+    page = spiral.page(spiral.client_for("chenxiaoyu").get("/inbox"))
+    assert len(page.xpath("//table[@class='list']/tbody/tr")) == 1
+    assert "另有 1 项未列出" in page.xpath("string(//p[contains(@class, 'more')])")

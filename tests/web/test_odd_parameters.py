@@ -22,3 +22,10 @@ def test_ordinary_numbers_still_work(spiral):
     office = spiral.client_for("zhaohong")
     assert office.get("/supervision/calendar", query_string={"year": "2026"}).status_code == 200
     assert office.get("/cycles", query_string={"page": "2", "version": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("remove", ["' OR 1=1 --", "1e9", HUGE])
+def test_an_odd_closure_to_remove_is_a_400_with_a_sentence(spiral, remove):
+    response = spiral.client_for("zhaohong").post("/supervision/calendar", data={"remove": remove})
+    assert response.status_code == 400
+    assert "之间的整数" in response.get_data(as_text=True)

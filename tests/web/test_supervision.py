@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from engine.audit import AuditEvent
 from engine.calendar.models import Closure
+from engine.org.models import Person
 from engine.org.people import find_person
 from engine.supervision.models import Ladder, SupervisionNotice
 from engine.tick import run_tick
@@ -244,3 +245,19 @@ def test_an_escalated_notice_can_be_neither_reassigned_nor_extended(app, spiral,
 def test_the_bulk_reassign_picker_offers_no_student(spiral, late_goal):
     options = spiral.page(spiral.client_for("zhouqiang").get("/supervision")).xpath("//select//option/text()")
     assert any("王芳" in o for o in options) and not any(n in "".join(options) for n in ("刘欣", "陈浩", "王宇", "李娜"))
+
+
+def test_the_bulk_reassign_picker_offers_only_people_who_may_do_one_of_the_listed_tasks(app, spiral, late_goal):
+    from engine.org.routing import may_do_task
+    options = spiral.page(spiral.client_for("zhouqiang").get("/supervision")).xpath(
+        "//select[@id='bulk-person']/option/@value")
+    offered = {int(v) for v in options if v}
+    with app.app_context():
+        task = db.session.get(HumanTask, late_goal.id)
+        people = db.session.scalars(select(Person.id).where(Person.active.is_(True))).all()
+        allowed = {p for p in people if may_do_task(db.session, task.role_name, task.scope_unit_id, p)}
+        staff = {p.id for p in db.session.scalars(select(Person)) if p.kind != "student"}
+    assert offered == allowed and offered < staff  # not every member of staff: whom the reassign takes
+    notice_options = spiral.page(spiral.client_for("zhouqiang").get(
+        f"/supervision/notices/{red_notice_id(app, late_goal.id)}")).xpath("//select[@id='person']//option/@value")
+    assert {int(v) for v in notice_options if v} == allowed

@@ -24,7 +24,10 @@ PROBLEMS = {"no_person": "统一身份认证已通过，但本系统中还没有
 
 
 def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/"):
+    """`target` when it is a path on this site; the inbox otherwise. Browsers read a backslash as a slash and
+    drop tabs and newlines, so a backslash or a tab after the first slash would lead to another site."""
+    if (target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
+            and "\\" not in target and not any(ord(c) < 32 or c == "\x7f" for c in target)):
         return target
     return url_for("inbox.index")
 

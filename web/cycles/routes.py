@@ -33,6 +33,8 @@ from ..views_helpers import number, stage_label
 from . import bp
 from .spiral_svg import render_spiral_svg
 
+PER_PAGE, MAX_PER_PAGE = 50, 200
+
 
 @bp.get("/cycles")
 @login_required
@@ -42,7 +44,8 @@ def index():  # type: ignore[no-untyped-def]
                          version=number(args, "version"), subject=args.get("subject", ""),
                          period=args.get("period", ""), stage=args.get("stage", ""),
                          status=args.get("status", ""), lateness=args.get("lateness", ""))
-    found = visible_cycles(db.session, current_user, wanted, clock.now(), page=number(args, "page", 1) or 1)
+    found = visible_cycles(db.session, current_user, wanted, clock.now(), page=number(args, "page", 1) or 1,
+                           per_page=number(args, "per_page", PER_PAGE, low=1, high=MAX_PER_PAGE) or PER_PAGE)
     return render_template("cycles/index.html", found=found, wanted=wanted, levels=LEVELS,
                            definitions=latest_definitions(db.session), stages=DEFAULT_STAGES,
                            query={k: v for k, v in args.items() if k != "page" and v})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +14,7 @@ from engine import (
     Conflict,
     Evidence,
     InvalidInput,
+    NotAllowed,
     SpiralError,
     Upload,
     add_comment,
@@ -45,11 +46,12 @@ def index():  # type: ignore[no-untyped-def]
     if view not in INBOX_VIEWS:
         view = "mine"
     now = clock.now()
-    tasks = inbox(db.session, current_user, view, now)
+    tasks = inbox(db.session, current_user, view, now, limit=int(current_app.config.get("INBOX_LIMIT", 200)))
     counts = current_counts()
     if view == "mine" and not tasks and counts["claimable"]:
         flash(_("您有可认领的任务，请查看“待认领”。"), "info")
-    return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS)
+    return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS,
+                           more=max(0, counts.get(view, 0) - len(tasks)))
 
 
 def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
@@ -134,6 +136,9 @@ def follow_up(task_id: int):  # type: ignore[no-untyped-def]
     try:
         set_follow_up(db.session, current_user, task_id, when, clock.now())
         flash(_("跟进提醒已设置。") if when else _("已取消跟进提醒。"), "success")
+    except NotAllowed:
+        db.session.rollback()
+        raise  # a refusal is a 403 page, not a flash on the page the person may not see
     except SpiralError as exc:
         db.session.rollback()
         flash(error_text(exc), "error")

@@ -13,6 +13,7 @@ from engine import InvalidInput, NotFound, bulk_launch, current_period, latest_d
 from .. import clock
 from ..errors import error_text, field_errors
 from ..extensions import db
+from ..views_helpers import json_object
 from . import bp
 
 
@@ -42,7 +43,7 @@ def bulk_launch_plan():  # type: ignore[no-untyped-def]
 
 @bp.post("/launch/one")
 def bulk_launch_one():  # type: ignore[no-untyped-def]
-    payload = request.get_json(silent=True) or {}
+    payload = json_object()
     step = launch_one(db.session, current_user, str(payload.get("process_id") or ""),
                       str(payload.get("subject") or ""), str(payload.get("period") or ""), clock.now())
     return jsonify(ok=True, status=step.status, subject=step.subject_name, message=step.message,

@@ -30,7 +30,7 @@ from engine import (
 from .. import clock
 from ..errors import error_text
 from ..extensions import db
-from ..views_helpers import stage_label
+from ..views_helpers import json_object, stage_label
 from . import bp
 
 
@@ -78,7 +78,7 @@ def new_process():  # type: ignore[no-untyped-def]
 
 
 def _posted_xml() -> str:
-    payload = request.get_json(silent=True) or {}
+    payload = json_object()
     xml = payload.get("xml")
     if not isinstance(xml, str) or not xml.strip():
         raise InvalidInput(_("没有收到流程图（BPMN XML）。"))
@@ -92,13 +92,13 @@ def validate():  # type: ignore[no-untyped-def]
 
 
 def _filename() -> str:
-    name = (request.get_json(silent=True) or {}).get("filename") or "modeler.bpmn"
+    name = (json_object()).get("filename") or "modeler.bpmn"
     return str(name)[:100]
 
 
 @bp.post("/modeler/draft")
 def draft():  # type: ignore[no-untyped-def]
-    editing = (request.get_json(silent=True) or {}).get("process_id")
+    editing = (json_object()).get("process_id")
     saved = save_draft(db.session, current_user, _posted_xml(), clock.now(),
                        editing=str(editing) if editing is not None else None)
     return jsonify(ok=True, process_id=saved.process_id, saved_at=saved.updated_at.strftime("%Y-%m-%d %H:%M"))
@@ -106,7 +106,7 @@ def draft():  # type: ignore[no-untyped-def]
 
 @bp.post("/modeler/deploy")
 def deploy_xml():  # type: ignore[no-untyped-def]
-    payload = request.get_json(silent=True) or {}
+    payload = json_object()
     comment = str(payload.get("comment") or "")
     try:
         [definition] = deploy(db.session, current_user, [(_filename(), _posted_xml().encode("utf-8"))],

@@ -21,8 +21,6 @@ from engine import (
     Unit,
     can_supervise,
     find_role,
-    is_student,
-    may_do_task,
     notices_workbook,
     on_time_rates,
     periods,
@@ -64,11 +62,6 @@ def _departments() -> list[Unit]:
                                    .order_by(Unit.id)))
 
 
-def _people() -> list[Person]:
-    return list(db.session.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.unit_id,
-                                                                                           Person.id)))
-
-
 @bp.get("")
 @login_required
 def index():  # type: ignore[no-untyped-def]
@@ -82,7 +75,7 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("supervision/index.html", notices=notices, flt=flt, now=now, total=total, page=page,
                            pages=pages, counts=sv.colour_counts(db.session, current_user),
                            departments=_departments(), statuses=sv.STATUSES,
-                           people=[p for p in _people() if not is_student(db.session, p)])  # never a student
+                           people=sv.reassign_choices(db.session, [n.task for n in notices]))
 
 
 def _ids() -> list[int]:
@@ -112,6 +105,9 @@ def bulk():  # type: ignore[no-untyped-def]
             flash(_("已办结 %(n)d 张督办单。", n=done), "success")
         else:
             flash(_("请选择要执行的操作。"), "error")
+    except NotAllowed:
+        db.session.rollback()
+        raise  # a refusal is a 403 page, not a flash on the page the person may not see
     except SpiralError as exc:
         db.session.rollback()
         flash(_error_text(exc), "error")
@@ -135,7 +131,7 @@ def show(notice_id: int):  # type: ignore[no-untyped-def]
             .where(RoleHolding.role_id == role.id, Person.active.is_(True)).order_by(Person.id))))
     may_act = can_supervise(db.session, current_user) or notice.supervisor_id == current_user.id
     task = notice.task
-    people = [p for p in _people() if may_do_task(db.session, task.role_name, task.scope_unit_id, p.id)]
+    people = sv.reassign_choices(db.session, [task])
     holders = [p for p in holders if p in people]  # only whom a reassignment may reach
     return render_template("supervision/notice.html", notice=notice, holders=holders, people=people,
                            may_act=may_act, now=clock.now())
@@ -165,6 +161,9 @@ def act(notice_id: int, action: str):  # type: ignore[no-untyped-def]
             flash(_("督办单已办结。"), "success")
         else:
             raise InvalidInput(_("未知的操作。"))
+    except NotAllowed:
+        db.session.rollback()
+        raise  # a refusal is a 403 page, not a flash on the page the person may not see
     except SpiralError as exc:
         db.session.rollback()
         flash(_error_text(exc), "error")

@@ -107,7 +107,7 @@ def calendar():  # type: ignore[no-untyped-def]
         _office_only()
         try:
             if request.form.get("remove"):
-                remove_closure(db.session, current_user, int(request.form["remove"]), now)
+                remove_closure(db.session, current_user, number(request.form, "remove") or 0, now)
                 flash(_("已取消该停课日。"), "success")
             else:
                 first, last = _day(request.form.get("first")), _day(request.form.get("last") or request.form.get("first"))
