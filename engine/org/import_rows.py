@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from engine.errors import SheetProblem
+from engine.sheets import CellValue
 
 from .models import LEVEL_NAMES, PERSON_KINDS, UNIT_KINDS, Person, Role, RoleHolding, Subject, Unit
-from .workbook import HOLDINGS, PEOPLE, REQUIRED, SUBJECTS, UNITS, CellValue, OrgSheets
+from .workbook import HOLDINGS, PEOPLE, REQUIRED, SUBJECTS, UNITS, OrgSheets
 
 LIMITS = {"代码": 64, "名称": 200, "简称": 500, "工号": 64, "姓名": 100, "邮箱": 200, "手机": 32}
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")

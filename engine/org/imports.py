@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 import engine.audit as audit
 from engine.errors import InvalidWorkbook, NotAllowed
+from engine.sheets import CellValue
 
 from .import_changes import ACTIONS, KIND_NAMES, LEVEL_LABELS, PERSON_KIND_NAMES, Change, Context
 from .import_plan import plan_import
 from .import_rows import Existing, check_rows
 from .models import Person, Role, RoleHolding, School, Subject, Unit
 from .passwords import give_one_time_passwords
-from .workbook import COLUMNS, HOLDINGS, PEOPLE, SUBJECTS, UNITS, CellValue, OrgSheets
+from .workbook import COLUMNS, HOLDINGS, PEOPLE, SUBJECTS, UNITS, OrgSheets
 
 # Which audit object a sheet's changes are about; a holding's event is on its person (their timeline shows it).
 AUDIT_OBJECTS = {UNITS: ("unit", "unit"), PEOPLE: ("person", "person"), HOLDINGS: ("person", "holding"),

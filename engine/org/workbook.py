@@ -9,18 +9,13 @@ as it is" (only optional columns may be missing); row numbers are what problems 
 from __future__ import annotations
 
 import io
-import zipfile
-from datetime import date, datetime
-from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
-from engine.errors import InvalidWorkbook, SheetProblem
+from engine.sheets import CellValue, Sheets, read_workbook
 
-CellValue = str | int | float | date | datetime | None
-OrgSheets = dict[str, list[tuple[int, dict[str, CellValue]]]]
+OrgSheets = Sheets
 
 UNITS, PEOPLE, HOLDINGS, SUBJECTS = "单位", "人员", "任职", "诊改对象"
 # Every column of each sheet, in the order the template and the export write them.
@@ -38,7 +33,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     HOLDINGS: ("工号", "角色", "单位代码"),
     SUBJECTS: ("层面", "代码", "名称", "所属单位代码"),
 }
-MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000  # per sheet
 DATE_COLUMNS = ("开始日期", "结束日期")
 
@@ -77,64 +71,12 @@ EXAMPLES: dict[str, list[tuple[CellValue, ...]]] = {
 }
 
 
-def _text_header(value: Any) -> str:
-    return str(value).strip() if value is not None else ""
-
-
 def read_org_workbook(data: bytes) -> OrgSheets:
-    """The known sheets of an org workbook as rows; raises InvalidWorkbook (every problem at once) for a file that
-    is not an .xlsx, too large, without a known sheet, or with a sheet missing a required column."""
-    if len(data) > MAX_BYTES:
-        raise InvalidWorkbook([SheetProblem("文件", None, "", f"文件太大（最多 {MAX_BYTES // 1024 // 1024} MB）")])
-    not_a_workbook = InvalidWorkbook([SheetProblem("文件", None, "", "不是 Excel 工作簿（.xlsx），请用模板另存为 .xlsx 后再上传")])
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
-        raise not_a_workbook from exc  # SyntaxError: the XML parser's ParseError, a damaged part
-    try:
-        return _read_sheets(book)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:  # a sheet's part is damaged
-        raise not_a_workbook from exc
-    finally:
-        book.close()
-
-
-def _read_sheets(book: Any) -> OrgSheets:
-    problems: list[SheetProblem] = []
-    sheets: OrgSheets = {}
-    for name in COLUMNS:
-        if name not in book.sheetnames:
-            continue
-        rows = book[name].iter_rows(values_only=True)
-        header = [_text_header(v) for v in next(rows, ())]
-        missing = [c for c in REQUIRED[name] if c not in header]
-        for column in missing:
-            problems.append(SheetProblem(name, 1, column, f"缺少列“{column}”（首行应为列名：{'、'.join(COLUMNS[name])}）"))
-        if missing:
-            continue
-        wanted = {i: h for i, h in enumerate(header) if h in COLUMNS[name]}
-        found: list[tuple[int, dict[str, CellValue]]] = []
-        for number, values in enumerate(rows, start=2):
-            if len(found) >= MAX_ROWS:
-                problems.append(SheetProblem(name, number, "", f"行数太多（每张工作表最多 {MAX_ROWS} 行）"))
-                break
-            row = {h: _cell(values[i]) if i < len(values) else None for i, h in wanted.items()}
-            if any(v not in (None, "") for v in row.values()):
-                found.append((number, row))
-        sheets[name] = found
-    if not sheets and not problems:
-        problems.append(SheetProblem("工作簿", None, "", "没有可导入的工作表：工作表名称应为 单位、人员、任职 或 诊改对象"))
-    if problems:
-        raise InvalidWorkbook(problems)
-    return sheets
-
-
-def _cell(value: Any) -> CellValue:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, (int, float, date, datetime)) or value is None:
-        return value
-    return str(value)
+    """The known sheets of an org workbook as rows (engine/sheets.py); raises InvalidWorkbook (every problem at
+    once) for a file that is not an .xlsx, too large, without a known sheet, or with a sheet missing a required
+    column."""
+    return read_workbook(data, COLUMNS, REQUIRED, max_rows=MAX_ROWS,
+                         none_known="没有可导入的工作表：工作表名称应为 单位、人员、任职 或 诊改对象")
 
 
 def write_workbook(sheets: dict[str, list[tuple[CellValue, ...]]], notes: bool = False) -> bytes:

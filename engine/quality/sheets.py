@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
 from engine.org.models import LEVEL_NAMES, Person, Subject
+from engine.sheets import read_workbook
 from engine.workflow.cycles import PERIOD
 
 from .library import IndicatorFields, indicators, problems_of, save_indicator
@@ -40,30 +41,13 @@ class LibraryReport:
     unchanged: int = 0
 
 
-def _rows(data: bytes, sheet: str, headers: tuple[str, ...]) -> list[tuple[int, dict[str, Any]]]:
-    """(row number, {header: cell}) for every non-empty row of `sheet`; raises InvalidInput for a file that is
-    not a workbook, a missing sheet or a missing header."""
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not .xlsx
-        raise InvalidInput("文件不是有效的 Excel 工作簿（.xlsx）") from exc
-    if sheet not in book.sheetnames:
-        raise InvalidInput(f"工作簿中没有名为“{sheet}”的工作表")
-    rows = book[sheet].iter_rows(values_only=True)
-    first = next(rows, None) or ()
-    names = [str(cell).strip() if cell is not None else "" for cell in first]
-    missing = [h for h in headers if h not in names]
-    if missing:
-        raise InvalidInput(f"{sheet} 第 1 行缺少列：{'、'.join(missing)}")
-    found = []
-    for number, row in enumerate(rows, start=2):
-        if number > MAX_ROWS:
-            raise InvalidInput(f"{sheet} 超过 {MAX_ROWS} 行，请分批导入")
-        cells = {name: row[i] if i < len(row) else None for i, name in enumerate(names) if name}
-        if any(v not in (None, "") for v in cells.values()):
-            found.append((number, cells))
-    book.close()
-    return found
+def _rows(data: bytes, sheet: str, headers: tuple[str, ...],
+          optional: tuple[str, ...] = ()) -> list[tuple[int, dict[str, Any]]]:
+    """(row number, {header: cell}) for every non-empty row of `sheet` (engine/sheets.py); raises InvalidWorkbook
+    for a file that is not a workbook, a missing sheet or a missing header."""
+    found = read_workbook(data, {sheet: headers + optional}, {sheet: headers}, max_rows=MAX_ROWS,
+                          none_known=f"工作簿中没有名为“{sheet}”的工作表")
+    return list(found.get(sheet, []))
 
 
 def _text(value: Any) -> str:
@@ -104,7 +88,7 @@ def import_library(session: Session, actor: Person | None, data: bytes, now: dat
     every problem named with sheet, row and column (InvalidInput, errors["rows"]). Not committed."""
     report, problems, parsed = LibraryReport(), [], []
     seen: dict[str, int] = {}
-    for number, cells in _rows(data, LIBRARY_SHEET, LIBRARY_HEADERS):
+    for number, cells in _rows(data, LIBRARY_SHEET, LIBRARY_HEADERS, LIBRARY_OPTIONAL):
         where = f"{LIBRARY_SHEET} 第 {number} 行"
         fields, row_problems = _library_fields(cells, where)
         if fields.code in seen:

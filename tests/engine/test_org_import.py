@@ -230,7 +230,7 @@ def test_export_then_import_changes_nothing_through_a_real_file(org_session, tmp
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_opened():
-    from engine.org.workbook import MAX_BYTES
+    from engine.sheets import MAX_BYTES
     with pytest.raises(InvalidWorkbook) as caught:
         read_org_workbook(b"\0" * (MAX_BYTES + 1))
     assert "文件太大" in str(caught.value.problems[0])
