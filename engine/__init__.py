@@ -44,6 +44,7 @@ from .org.access import (
     heads_some_unit,
     is_quality_office,
     is_school_leader,
+    is_staff,
     is_student,
     may_be_substitute,
 )
@@ -92,6 +93,10 @@ from .org.substitutes import (
 from .org.units_admin import add_unit, edit_unit, get_unit, move_unit, reopen_unit, unit_choices, unit_tree
 from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .parts import KEY
+from .planning.plans.bulletins import bulletins, get_bulletin, issue_bulletin, late_items, may_issue
+from .planning.plans.exports import export_progress, plan_template
+from .planning.plans.imports import PlanReport, import_plan
+from .planning.plans.progress import Overview, Share, get_plan, overview, plans, share_of_cycle
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
 from .quality.goals import GoalNode, goal_tree, review_goal
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
@@ -135,6 +140,8 @@ from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 
 __all__ = [
+    "Overview", "PlanReport", "Share", "bulletins", "export_progress", "get_bulletin", "get_plan", "import_plan",
+    "is_staff", "issue_bulletin", "late_items", "may_issue", "overview", "plan_template", "plans", "share_of_cycle",
     "GoalNode",
     "goal_tree",
     "review_goal",

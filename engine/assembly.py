@@ -29,6 +29,7 @@ from .notify import handlers as notify_handlers
 from .notify.settings import MailSettings
 from .org.events import SubstituteNamed
 from .parts import KEY
+from .planning.plans import handlers as plan_handlers
 from .quality import goals_form, lines_form
 from .quality import handlers as quality_handlers
 from .supervision import handlers as supervision_handlers
@@ -84,6 +85,7 @@ def wire(bus: MessageBus) -> None:
     bus.subscribe(TaskCompleting, lines_form.check_and_tighten)
     bus.subscribe(TaskCompleting, quality_handlers.record_bound_fields)
     bus.subscribe(TaskCompleting, goals_form.record_goals)
+    bus.subscribe(TaskCompleting, plan_handlers.record_progress)
     bus.subscribe(TaskOpened, supervision_handlers.schedule_ladder)
     bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)
     bus.subscribe(TaskClosed, supervision_handlers.settle_notices)

@@ -78,3 +78,27 @@ def cell(value: Any) -> CellValue:
     if isinstance(value, (int, float, date, datetime)) or value is None:
         return value
     return str(value)
+
+
+def as_text(value: CellValue) -> str:
+    """A cell as text: a whole float without its “.0”, nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    return str(value).strip()
+
+
+def as_date(value: CellValue) -> date | None:
+    """A cell as a date: a date cell, or text like 2026-07-10, 2026/7/10 or 2026.7.10; None otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = as_text(value).replace("/", "-").replace(".", "-")
+    try:
+        return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+    except ValueError:
+        return None

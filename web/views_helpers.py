@@ -68,10 +68,11 @@ def template_filters() -> dict[str, Any]:
 
 def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
-    from engine import heads_some_unit, is_quality_office, is_school_leader, supervises_any
+    from engine import heads_some_unit, is_quality_office, is_school_leader, is_staff, supervises_any
 
     from .extensions import db
     counts, quality_office, leader, supervisor, substitutes, unread = {}, False, False, False, False, 0
+    staff = False
     if getattr(current_user, "is_authenticated", False):
         counts = current_counts()
         quality_office = is_quality_office(db.session, current_user)
@@ -79,8 +80,10 @@ def context() -> dict[str, Any]:
         supervisor = leader or supervises_any(db.session, current_user)
         substitutes = leader or heads_some_unit(db.session, current_user)  # as sees_some_substitutions
         unread = current_unread()
+        staff = quality_office or is_staff(db.session, current_user)
     return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office,
-            "may_supervise": supervisor, "sees_substitutes": substitutes, "unread_notifications": unread}
+            "may_supervise": supervisor, "sees_substitutes": substitutes, "unread_notifications": unread,
+            "is_staff": staff}
 
 
 def current_unread() -> int:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 import chinese_calendar
 
@@ -131,6 +132,30 @@ def add_working_days(start: date, count: int) -> date:
 def is_working_calendar(calendar: str) -> bool:
     """True when a task's `dueCalendar` asks for working days."""
     return calendar.strip().lower() == "working"
+
+
+_VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
+
+
+def task_due(meta: dict[str, Any], created: datetime, data: dict[str, Any],
+             cal: WorkCalendar = OFFICIAL) -> datetime | None:
+    """A task's due time from its BPMN metadata: `due` (a duration from `created`), else `dueDate` — an ISO
+    date or time, or `${variable}` naming one in the task's data (a plan task's 完成时限); a date ends at the
+    close of that day. None when it has neither or the value is not a date."""
+    if meta.get("due"):
+        return compute_due(created, meta["due"], meta.get("due_calendar", ""), cal)
+    text = str(meta.get("due_date") or "").strip().strip("'\"")
+    match = _VARIABLE.match(text)
+    if match:
+        text = str(data.get(match.group(1)) or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), END_OF_DAY)
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def compute_due(created: datetime, due: str, calendar: str = "", cal: WorkCalendar = OFFICIAL) -> datetime:

@@ -117,8 +117,7 @@ def check_conventions(meta: dict[str, Any], filename: str, role_exists: Checker,
 def _check_due_date(value: str, problem: Callable[..., None]) -> None:
     text = value.strip().strip("'\"")
     if VARIABLE.match(text):
-        problem(f"dueDate “{value}” 是变量，到期时间无法预先计算；建议改用属性 due（如 P10D）")
-        return
+        return  # a date from the cycle's data (a plan task's 完成时限), resolved when the task opens
     try:
         year = datetime.fromisoformat(text).year
     except ValueError:

@@ -119,6 +119,8 @@ def _task_meta(node: etree._Element, lane: str) -> dict[str, Any]:
         "due_calendar": props.get("dueCalendar", "").strip(),
         "due_date": due_date,
         "escalation": props.get("escalation", "").strip(),
+        # the unit whose holders do the task (a code, name or 简称, or ${variable}); absent: the subject's unit
+        "unit": props.get("unit", "").strip(),
         # "status": the task page shows each indicator's latest value and status for the cycle's subject and period
         "indicators": props.get("indicators", "").strip(),
         # a stage code: the task page shows what the subject's previous cycle of this process decided in that stage
@@ -182,7 +184,9 @@ def extract_meta(process: etree._Element) -> dict[str, Any]:
     stages = [s for s in vocabulary if s["code"] in codes_used and s["code"] in known]
     timers = len(nodes(process, ".//bpmn:timerEventDefinition"))
     return {"tasks": tasks, "start_form": start_form, "stages": stages, "vocabulary": vocabulary,
-            "level": _properties(process).get("level", ""), "timers": timers}
+            "level": _properties(process).get("level", ""), "timers": timers,
+            # many cycles of it may run for one subject and period (one per plan task, per activity…)
+            "repeatable": _properties(process).get("repeatable", "").strip().lower() == "true"}
 
 
 def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str], bool],

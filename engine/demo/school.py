@@ -24,6 +24,7 @@ from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
 from engine.workflow.tasks import complete_task
 
+from .plans import seed_plans
 from .quality import seed_quality
 
 DEMO_PASSWORD = "demo123"
@@ -136,6 +137,7 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     for process_id, subject, first_due, fraction in LATE_ON_PURPOSE:  # one yellow, one orange right now
         start_cycle(session, None, process_id, subject, year, _started_at_fraction(now, first_due, fraction))
     seed_quality(session, now)  # 网店运营's 82 % pass rate starts its improvement through the small loop
+    seed_plans(session, now)  # the 提质培优 plan: one tracked task per 具体任务 × department
     tick_at = now - timedelta(days=80)
     while tick_at < now:  # the scheduler ran every morning while these cycles were under way
         run_tick(session, tick_at, holder="demo")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .access import is_student
-from .models import Person, Subject
+from .models import Person, Subject, Unit
 from .snapshot import RoleInfo, snapshot
 
 _VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
@@ -28,15 +28,43 @@ class Route:
     reason: str = ""
 
 
+# A lane (or candidate group) meaning "whoever heads the unit": the holders of a role that heads units
+# (部门负责人, 专业部主任, 教研室主任, 校长) for the task's unit, else the nearest unit above with one.
+UNIT_HEAD = ("unit_head", "单位负责人")
+
+
 def find_role(session: Session, ref: str) -> RoleInfo | None:
     """The role whose code or name is `ref`."""
     return snapshot(session).roles(session).get(ref.strip())
 
 
 def role_exists(session: Session) -> Any:
-    """A predicate for the BPMN validator: does a role with this code or name exist?"""
+    """A predicate for the BPMN validator: does a role with this code or name exist (or the unit head)?"""
     names = snapshot(session).roles(session)
-    return lambda ref: ref.strip() in names
+    return lambda ref: ref.strip() in names or ref.strip() in UNIT_HEAD
+
+
+@dataclass(frozen=True)
+class _Start:
+    """Where routing starts: the unit (the subject's, or the one a task names) and the subject's own person."""
+
+    unit_id: int
+    unit_name: str
+    person_id: int | None
+
+
+def unit_by_ref(session: Session, ref: str) -> tuple[int, str] | None:
+    """(id, name) of the active unit whose code is `ref`, else whose name or 简称 is (only if one unit has it)."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    found = session.execute(select(Unit.id, Unit.name).where(Unit.code == ref, Unit.active.is_(True))).first()
+    if found is not None:
+        return found.id, found.name
+    named = session.execute(select(Unit.id, Unit.name, Unit.aliases).where(Unit.active.is_(True))).all()
+    matches = [(u.id, u.name) for u in named
+               if u.name == ref or ref in [a.strip() for a in (u.aliases or "").split("、")]]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _holders_along(session: Session, role: RoleInfo, unit_ids: list[int], today: date) -> dict[int, list[int]]:
@@ -58,11 +86,11 @@ def _standing_in(substitutions: dict[int, list[tuple[date, date, int]]], person_
     return person_id
 
 
-def _route_role(session: Session, role: RoleInfo, subject: Subject, today: date) -> Route:
+def _route_role(session: Session, role: RoleInfo, start: _Start, today: date) -> Route:
     org = snapshot(session)
-    if subject.person_id is not None and (subject.person_id, role.id) in org.holdings(session, today).held:
-        return Route(role.name, subject.unit_id, assignee_id=subject.person_id)
-    chain = org.ancestors(session, subject.unit_id)
+    if start.person_id is not None and (start.person_id, role.id) in org.holdings(session, today).held:
+        return Route(role.name, start.unit_id, assignee_id=start.person_id)
+    chain = org.ancestors(session, start.unit_id)
     by_unit = _holders_along(session, role, chain, today)
     for unit_id in chain:  # the nearest unit up the tree where someone holds the role
         holders = by_unit.get(unit_id, [])
@@ -70,8 +98,27 @@ def _route_role(session: Session, role: RoleInfo, subject: Subject, today: date)
             return Route(role.name, unit_id, assignee_id=holders[0])
         if holders:
             return Route(role.name, unit_id, candidate_ids=holders)
-    return Route(role.name, subject.unit_id, unroutable=True,
-                 reason=f"从“{subject.unit.name}”向上找不到担任“{role.name}”的人")
+    return Route(role.name, start.unit_id, unroutable=True,
+                 reason=f"从“{start.unit_name}”向上找不到担任“{role.name}”的人")
+
+
+def _route_head(session: Session, start: _Start, today: date) -> Route:
+    heads = snapshot(session).holdings(session, today).heads
+    for unit_id in snapshot(session).ancestors(session, start.unit_id):
+        holders = list(heads.get(unit_id, []))
+        if len(holders) == 1:
+            return Route("单位负责人", unit_id, assignee_id=holders[0])
+        if holders:
+            return Route("单位负责人", unit_id, candidate_ids=holders)
+    return Route("单位负责人", start.unit_id, unroutable=True, reason=f"“{start.unit_name}”及其上级单位都没有负责人")
+
+
+def _route_group(session: Session, ref: str, start: _Start, today: date) -> Route | None:
+    """Routing for one role reference (a lane or a candidate group); None when no such role exists."""
+    if ref.strip() in UNIT_HEAD:
+        return _route_head(session, start, today)
+    role = find_role(session, ref)
+    return None if role is None else _route_role(session, role, start, today)
 
 
 def _resolve_text(value: str, data: dict[str, Any]) -> str:
@@ -90,8 +137,11 @@ def _person_ids(session: Session, usernames: list[str]) -> list[int]:
 
 def route_task(session: Session, meta: dict[str, Any], subject: Subject, data: dict[str, Any],
                now: datetime) -> Route:
-    """Route a task by its metadata (lane or Camunda attributes) within `subject`; never drops it."""
-    route = _route_by_metadata(session, meta, subject, data, now.date())
+    """Route a task by its metadata (lane or Camunda attributes) within `subject`, or within the unit the task
+    names (property `unit`: a unit code, name or 简称, or `${variable}` holding one); never drops it."""
+    route = _start_of(session, meta, subject, data)
+    if isinstance(route, _Start):
+        route = _route_by_metadata(session, meta, route, data, now.date())
     if route.unroutable or (route.assignee_id is None and not route.candidate_ids):
         route.unroutable = True
         route.assignee_id = None
@@ -102,26 +152,37 @@ def route_task(session: Session, meta: dict[str, Any], subject: Subject, data: d
     return route
 
 
-def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
+def _start_of(session: Session, meta: dict[str, Any], subject: Subject, data: dict[str, Any]) -> _Start | Route:
+    """Where the walk starts; an unroutable Route when the task names a unit the school does not have."""
+    if not str(meta.get("unit") or "").strip():
+        return _Start(subject.unit_id, subject.unit.name, subject.person_id)
+    ref = _resolve_text(meta["unit"], data)
+    unit = unit_by_ref(session, ref)
+    if unit is None:
+        return Route(meta.get("lane", ""), subject.unit_id, unroutable=True,
+                     reason=f"任务指定的单位“{ref or meta['unit']}”不存在")
+    return _Start(unit[0], unit[1], None)
+
+
+def _route_by_metadata(session: Session, meta: dict[str, Any], start: _Start,
                        data: dict[str, Any], today: date) -> Route:
     if meta.get("assignee"):
         username = _resolve_text(meta["assignee"], data)
         ids = _person_ids(session, [username])
         if ids:
-            return Route(meta.get("lane", ""), subject.unit_id, assignee_id=ids[0])
+            return Route(meta.get("lane", ""), start.unit_id, assignee_id=ids[0])
         return Route(unroutable=True, reason=f"找不到办理人“{username or meta['assignee']}”")
     users = [_resolve_text(u, data) for u in meta.get("candidate_users", "").split(",") if u.strip()]
     groups = [_resolve_text(g, data) for g in meta.get("candidate_groups", "").split(",") if g.strip()]
     if users or groups:
         candidates = _person_ids(session, [u for u in users if u])
         names: list[str] = []
-        scope: int | None = subject.unit_id
+        scope: int | None = start.unit_id
         for group in filter(None, groups):
-            role = find_role(session, group)
-            if role is None:
+            routed = _route_group(session, group, start, today)
+            if routed is None:
                 continue
-            routed = _route_role(session, role, subject, today)
-            names.append(role.name)
+            names.append(routed.role_name)
             scope = routed.scope_unit_id
             candidates += ([routed.assignee_id] if routed.assignee_id else []) + routed.candidate_ids
         candidates = list(dict.fromkeys(candidates))
@@ -131,12 +192,12 @@ def _route_by_metadata(session: Session, meta: dict[str, Any], subject: Subject,
         return Route(role_name, scope, candidate_ids=candidates, unroutable=not candidates,
                      reason="" if candidates else f"候选组 {', '.join(groups) or '（空）'} 中没有人")
     if not meta.get("lane", "").strip():
-        return Route("", subject.unit_id, unroutable=True, reason="该任务未指定泳道或办理人")
-    role = find_role(session, meta.get("lane", ""))
-    if role is None:
-        return Route(meta.get("lane", ""), subject.unit_id, unroutable=True,
+        return Route("", start.unit_id, unroutable=True, reason="该任务未指定泳道或办理人")
+    routed = _route_group(session, meta.get("lane", ""), start, today)
+    if routed is None:
+        return Route(meta.get("lane", ""), start.unit_id, unroutable=True,
                      reason=f"角色“{meta.get('lane', '')}”不存在")
-    return _route_role(session, role, subject, today)
+    return routed
 
 
 def quality_office_ids(session: Session, today: date | None = None) -> list[int]:
@@ -194,6 +255,9 @@ def may_do_task(session: Session, role_name: str, scope_unit_id: int | None, per
     parent = chain[1] if len(chain) > 1 else None
     by_role_unit = org.holdings(session).by_role_unit
     for name in filter(None, (part.strip() for part in role_name.split("、"))):
+        if name in UNIT_HEAD and any(person_id in org.holdings(session).heads.get(unit_id, [])
+                                     for unit_id in chain):
+            return True
         role = find_role(session, name)
         if role is None:
             continue

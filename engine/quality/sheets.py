@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
 from engine.org.models import LEVEL_NAMES, Person, Subject
-from engine.sheets import read_workbook
+from engine.sheets import as_date, read_workbook
 from engine.workflow.cycles import PERIOD
 
 from .library import IndicatorFields, indicators, problems_of, save_indicator
@@ -71,15 +71,7 @@ def _number(value: Any) -> float | None:
 
 
 def _date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value).replace("/", "-").replace(".", "-")
-    try:
-        return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
-    except ValueError:
-        return None
+    return as_date(value)
 
 
 def import_library(session: Session, actor: Person | None, data: bytes, now: datetime,

@@ -1,6 +1,7 @@
 """Starting cycles (process instances) and reading where they stand."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -107,14 +108,36 @@ def _refuse_duplicate(session: Session, definition: ProcessDefinition, subject: 
         select(ProcessInstance).join(ProcessDefinition)
         .where(ProcessDefinition.process_id == definition.process_id, ProcessInstance.subject_id == subject.id,
                ProcessInstance.period == period, ProcessInstance.status != "cancelled")).first()
-    # A process with a start form (整改) may run once per problem, so only plain cycles are unique.
-    if existing is not None and not definition.meta.get("start_form"):
+    # A process with a start form (整改) may run once per problem, and a `repeatable` one (a plan task, an
+    # activity's summary) once per thing it is about, so only plain cycles are unique.
+    if existing is not None and not definition.meta.get("start_form") and not definition.meta.get("repeatable"):
         raise Conflict(f"“{subject.name}”在 {period} 的“{definition.name}”已经启动（周期 #{existing.id}）")
+
+
+MAX_START_DATA = 64 * 1024  # characters of JSON: start data is a few answers, never a file
+_DATA_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+
+
+def plain_start_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Start data for a process without a start form: JSON values under variable-like names, bounded in size;
+    raises InvalidInput naming the first bad key."""
+    bad = [key for key in data if not isinstance(key, str) or not _DATA_KEY.match(key)]
+    if bad:
+        raise InvalidInput(f"启动数据的键“{str(bad[0])[:40]}”无效：应以字母开头，只含字母、数字和下划线",
+                           {"data": "启动数据的键应以字母开头，只含字母、数字和下划线"})
+    try:
+        size = len(json.dumps(data, ensure_ascii=False))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("启动数据只能包含文字、数字、真假值、列表和对象",
+                           {"data": "启动数据只能包含 JSON 值"}) from exc
+    if size > MAX_START_DATA:
+        raise InvalidInput(f"启动数据过大（{size} 个字符，最多 {MAX_START_DATA}）", {"data": "启动数据过大"})
+    return dict(data)
 
 
 def _start_form_data(session: Session, form_id: str, data: dict[str, Any], locale: str) -> dict[str, Any]:
     if not form_id:
-        return {}
+        return plain_start_data(data)  # a plan, a schedule or the CLI may start a form-less process with data
     form = get_form(session, form_id)
     clean, errors = validate_submission(form, data, locale)
     if errors:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar.closures import load_calendar
-from engine.calendar.deadlines import compute_due
+from engine.calendar.deadlines import task_due
 from engine.definitions.deploy import latest_definition
 from engine.definitions.specs import form_registry, get_form, loaded_for
 from engine.errors import NotAllowed, SpiralError
@@ -19,6 +19,7 @@ from engine.org.models import Person
 from engine.org.routing import route_task
 
 from .cycles import initial_data, process_for_subject
+from .mirror import task_title
 from .runtime import Runtime, runtime_of
 from .sample import sample_answers
 
@@ -109,15 +110,9 @@ def _step(session: Session, meta: dict[str, Any], task: Any, subject: Any, at: d
     route = route_task(session, meta, subject, task.data, at)
     names = {p.id: p.name for p in session.scalars(
         select(Person).where(Person.id.in_([route.assignee_id or 0, *route.candidate_ids])))}
-    due = None
-    if meta.get("due"):
-        due = compute_due(at, meta["due"], meta.get("due_calendar", ""), cal)
-    elif meta.get("due_date"):
-        try:
-            due = datetime.fromisoformat(meta["due_date"].strip("'\""))
-        except ValueError:
-            due = None
-    return DryStep(task.task_spec.bpmn_id, meta.get("name") or task.task_spec.bpmn_name or "", meta.get("stage", ""),
+    due = task_due(meta, at, task.data, cal)
+    return DryStep(task.task_spec.bpmn_id, task_title(meta.get("name") or task.task_spec.bpmn_name or "", task.data),
+                   meta.get("stage", ""),
                    route.role_name, names.get(route.assignee_id or 0, ""),
                    [names[i] for i in route.candidate_ids if i in names],
                    route.reason if route.unroutable else "", due)

@@ -14,7 +14,7 @@ from engine.errors import InvalidWorkbook, NotAllowed
 from engine.org.imports import export_org, import_org
 from engine.org.models import Person, RoleHolding, Subject, Unit
 from engine.org.people import find_person
-from engine.org.routing import _route_role, find_role
+from engine.org.routing import route_task
 from engine.org.workbook import read_org_workbook, template_workbook, write_workbook
 from tests.engine.org_workbooks import xlsx
 
@@ -174,11 +174,12 @@ def test_a_dry_run_reports_and_writes_nothing(org_session):
 def test_units_left_out_are_closed_unless_still_used(org_session):
     sheets = demo_sheets(org_session)
     sheets["单位"].append((99, {"代码": "D-TEMP", "名称": "临时办公室", "类型": "处室", "上级代码": "SCHOOL", "简称": ""}))
+    sheets["单位"].append((100, {"代码": "D-PREP", "名称": "筹建办", "类型": "处室", "上级代码": "SCHOOL", "简称": ""}))
     import_org(org_session, None, sheets, NOW, dry_run=False)
-    sheets["单位"] = [(n, r) for n, r in sheets["单位"] if r["代码"] not in ("D-TEMP", "D-CWK", "T-JSJ")]
+    sheets["单位"] = [(n, r) for n, r in sheets["单位"] if r["代码"] not in ("D-TEMP", "D-PREP", "T-JSJ")]
     report = import_org(org_session, None, sheets, NOW, dry_run=False)
     closed = {c.key for c in report.changes if c.action == "closed"}
-    assert closed == {"D-TEMP", "D-CWK"}
+    assert closed == {"D-TEMP", "D-PREP"}
     assert any(note.startswith("单位 T-JSJ") for note in report.notes)
     units = {u.code: u.active for u in org_session.scalars(select(Unit))}
     assert units["D-TEMP"] is False and units["T-JSJ"] is True
@@ -196,10 +197,8 @@ def test_holdings_left_out_end_the_day_before_and_dated_ones_route_only_between_
     ended = next(h for h in lijun.holdings if h.unit.code == "C-PY" and h.role.name == "课程负责人")
     assert ended.ends_on == date(2026, 2, 19)  # kept, ended the day before the import
     course = org_session.scalars(select(Subject).where(Subject.code == "C-PY")).one()
-    role = find_role(org_session, "课程负责人")
-
     def routed(day: date) -> list[str]:
-        route = _route_role(org_session, role, course, day)
+        route = route_task(org_session, {"lane": "课程负责人"}, course, {}, datetime.combine(day, datetime.min.time()))
         ids = [route.assignee_id] if route.assignee_id else route.candidate_ids
         return [org_session.get(Person, i).username for i in ids]
     assert routed(date(2026, 2, 23)) == ["zhaolei"]
@@ -238,12 +237,12 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_opened():
 
 def test_the_demo_school_comes_from_its_workbook_with_the_demo_password(org_session):
     people = list(org_session.scalars(select(Person)))
-    assert len(people) == 34 and not any(p.must_change_password for p in people)
+    assert len(people) == 44 and not any(p.must_change_password for p in people)
     assert [p.username for p in people if p.is_admin] == ["admin"]
     assert all(check_password_hash(p.password_hash, "demo123") for p in people[:2])
     assert {p.username for p in people if p.kind == "student"} == {"liuxin", "chenhao", "wangyu", "lina"}
     imported = org_session.scalars(select(AuditEvent).where(AuditEvent.action == "org.imported")).one()
-    assert imported.after["counts"]["人员"] == {"added": 34}
+    assert imported.after["counts"]["人员"] == {"added": 44}
 
 
 def test_a_damaged_workbook_is_refused_in_one_sentence():

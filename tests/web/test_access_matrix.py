@@ -29,10 +29,11 @@ from engine.notify.models import Delivery, Notification
 from engine.org.models import Role, RoleHolding, Subject
 from engine.org.people import find_person
 from engine.org.substitutes import add_substitution
+from engine.planning.plans.models import PlanBulletin
 from engine.quality.models import Goal, IndicatorValue
 from engine.supervision.models import SupervisionNotice
 from engine.tables import create_schema
-from engine.workflow.models import Evidence, HumanTask
+from engine.workflow.models import Evidence, HumanTask, ProcessInstance
 from tests.conftest import T0, copy_database
 
 TABLE = Path(__file__).with_name("access_matrix.txt")
@@ -93,7 +94,10 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
         values = {
             "task_id": task.id, "instance_id": task.instance_id,
             "evidence_id": session.scalars(select(Evidence.id).order_by(Evidence.id)).first(),
-            "notice_id": session.scalars(select(SupervisionNotice.id).order_by(SupervisionNotice.id)).first(),
+            "notice_id": session.scalars(  # a notice of a course's cycle (plan tasks' notices come earlier)
+                select(SupervisionNotice.id).join(HumanTask, HumanTask.id == SupervisionNotice.task_id)
+                .join(ProcessInstance).join(Subject).where(Subject.level == "course")
+                .order_by(SupervisionNotice.id)).first(),
             "notification_id": session.scalars(select(Notification.id).where(Notification.person_id == chen.id)
                                                .order_by(Notification.id)).first(),
             "delivery_id": session.scalars(select(Delivery.id).order_by(Delivery.id)).first() or 1,
@@ -107,6 +111,8 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
             "code": "C-WDYY", "token": "no-such-token",
             "goal_id": session.scalars(select(Goal.id).order_by(Goal.id)).first(),
             "value_id": session.scalars(select(IndicatorValue.id).order_by(IndicatorValue.id)).first(),
+            "plan_id": session.scalars(select(PlanBulletin.plan_id).order_by(PlanBulletin.id)).first(),
+            "number": session.scalars(select(PlanBulletin.number).order_by(PlanBulletin.id)).first(),
         }
         assert all(value is not None for value in values.values()), values
     db_engine.dispose()

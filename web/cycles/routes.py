@@ -22,6 +22,7 @@ from engine import (
     latest_definitions,
     loaded_for,
     retry_incident,
+    share_of_cycle,
     small_loop_live,
     timeline,
     visible_cycles,
@@ -85,6 +86,7 @@ def show(instance_id: int):  # type: ignore[no-untyped-def]
     office = is_quality_office(db.session, current_user)
     return render_template("cycles/show.html", instance=instance, svg=svg, tasks=instance_tasks(db.session, instance),
                            events=timeline(db.session, instance), vocabulary=vocabulary, office=office,
+                           plan_share=share_of_cycle(db.session, instance.id),
                            diagram={"xml": instance.definition.xml, "states": element_states(db.session, instance)})
 
 

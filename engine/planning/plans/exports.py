@@ -1,0 +1,56 @@
+"""A plan's progress as an .xlsx: one row per department's share (the plan page's table), and the template."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from openpyxl import Workbook
+from sqlalchemy.orm import Session
+
+from engine.org.models import Person
+
+from .progress import overview
+from .sheet import TASK_HEADERS, TASKS_SHEET
+
+PROGRESS_HEADERS = ("序号", "建设任务", "具体任务", "量化目标", "责任部门", "牵头/协同", "阶段", "完成时限", "状态",
+                    "完成进度(%)", "当前步骤", "办理人", "督办", "逾期天数", "最近进展")
+RUNG_LABELS = {"none": "", "remind": "已提醒", "yellow": "黄色预警", "orange": "橙色督办", "red": "红色问责"}
+
+
+def export_progress(session: Session, actor: Person | None, plan_id: int, now: datetime) -> bytes:
+    """The plan's shares as a workbook (sheet 计划进度); raises NotFound, NotAllowed."""
+    state = overview(session, actor, plan_id, now)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "计划进度"
+    sheet.append(list(PROGRESS_HEADERS))
+    for s in state.shares:
+        sheet.append([s.number, s.section, s.title, s.target, s.department, s.role, s.phase, s.due_on, s.status_label,
+                      s.percent, s.step, "、".join(s.holders), RUNG_LABELS.get(s.rung, s.rung),
+                      s.late_days if s.late else 0, s.summary])
+    summary = book.create_sheet("汇总")
+    summary.append(["分组", "名称", "完成", "总数", "逾期"])
+    for group, rows in (("建设任务", state.by_section), ("责任部门", state.by_department), ("阶段", state.by_phase)):
+        for c in rows:
+            summary.append([group, c.name, c.done, c.total, c.late])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def plan_template() -> bytes:
+    """An empty plan workbook with the sheet 计划任务's headers and one example row, and the sheet 阶段."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = TASKS_SHEET
+    sheet.append(list(TASK_HEADERS))
+    sheet.append([1, "（一）改善办学条件", "建成国家级产教融合实训基地1个", "1个", "实训管理中心", "招生就业办、财务科",
+                  "2026-03-01", "2027-12-31", "全面实施"])
+    phases = book.create_sheet("阶段")
+    phases.append(["阶段", "开始日期", "结束日期"])
+    phases.append(["全面实施", "2026-03-01", "2027-12-31"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
