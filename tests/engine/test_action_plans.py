@@ -181,3 +181,18 @@ def test_the_plan_exports_its_progress_to_a_workbook(session):
     rows = list(book["计划进度"].iter_rows(values_only=True))
     assert rows[0][:5] == ("序号", "建设任务", "具体任务", "量化目标", "责任部门") and len(rows) == 9
     assert {r[4] for r in rows[1:]} >= {"财务科", "信息技术部", "教务科"}
+
+
+def test_an_acceptance_sent_back_returns_the_department_to_its_progress_reports(session):
+    import_plan(session, None, plan_workbook([ROWS[2]]), T0, name="计划")
+    task = open_tasks(session)[0]  # 教务科 leads alone: the plan's office (质量管理办公室's head) accepts
+    at = T0 + timedelta(hours=1)
+    step(session, task, {"accepted": "yes", "arrangement": "分两批培训"}, at)
+    step(session, open_tasks(session)[0], {"percent": 100, "achieved": "五名骨干培训已完成"}, at + timedelta(days=5))
+    step(session, open_tasks(session)[0], {"target_met": "partly", "outcome": "培训4名，1名因病缺训，下月补训。"},
+         at + timedelta(days=6), files=True)
+    acceptance = open_tasks(session)[0]
+    assert holder(acceptance) == "zhaohong"
+    step(session, acceptance, {"decision": "return", "comment": "请补训后再报"}, at + timedelta(days=7))
+    back = open_tasks(session)[0]
+    assert (back.title, holder(back)) == ("报告进展：培训5名德育骨干管理人员", "qianjun")
