@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from engine.calendar.deadlines import WorkCalendar
@@ -80,7 +80,9 @@ def _due_tasks(session: Session, now: datetime, ids: list[int]) -> list[DueTask]
     query = (select(HumanTask.id, HumanTask.instance_id, HumanTask.title, HumanTask.ladder, HumanTask.rung,
                     HumanTask.next_rung_index, HumanTask.created_at, HumanTask.due_at, HumanTask.working_days,
                     HumanTask.assignee_id, HumanTask.scope_unit_id, ProcessInstance.period, Subject.name,
-                    Subject.unit_id, ProcessDefinition.level.label("process_level"), Subject.level, Person.name)
+                    # the ladder looks up from where the task was routed (a plan task: its department)
+                    func.coalesce(HumanTask.scope_unit_id, Subject.unit_id),
+                    ProcessDefinition.level.label("process_level"), Subject.level, Person.name)
              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
              .join(Subject, Subject.id == ProcessInstance.subject_id)
              .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)

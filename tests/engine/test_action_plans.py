@@ -158,6 +158,9 @@ def test_after_the_deadline_the_tick_issues_notices_and_the_bulletin_lists_the_l
     run_tick(session, late_at)
     red = session.scalars(select(SupervisionNotice).where(SupervisionNotice.colour == "red")).all()
     assert len(red) == 7  # every department but 教务科 left its 接收任务 past its three working days
+    finance = next(n for n in red if n.responsible_unit.name == "财务科")
+    # the notice stands in 财务科's name and climbs from there, not from the school the cycle runs for
+    assert (finance.department.name, finance.responsible_person.username) == ("财务科", "dengmin")
     state = overview(session, None, report.plan_id, late_at)
     assert state.tasks.text() == "完成 0/3"
     # the late shares are those past the 具体任务's own 完成时限: none yet on 20 October
