@@ -11,14 +11,16 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from engine.definitions.models import ProcessDefinition
-from engine.org.departments import subject_departments
+from engine.org.departments import department_names, subject_departments
 from engine.workflow.models import HumanTask, ProcessInstance
 
 GROUPS = ("department", "level", "period")
 # What the counts are grouped by in SQL; a subject stands for its department (mapped in Python: the covering
 # index on process_instance leads with subject_id, so that grouping needs neither a join nor a sort).
+# A cycle done for a unit of its own (a plan task for 财务科) counts in that unit's department.
 GROUP_COLUMNS = {"department": ProcessInstance.subject_id, "level": ProcessDefinition.level,
                  "period": ProcessInstance.period}
+UNIT = ProcessInstance.unit_id
 
 
 @dataclass
@@ -44,34 +46,35 @@ def on_time_rates(session: Session, group: str, now: datetime, period: str = "")
     if group not in GROUPS:
         raise ValueError(group)
     names = subject_departments(session) if group == "department" else None
+    units = department_names(session) if group == "department" else {}
     rows: dict[str, RateRow] = {}
 
-    def row(value: Any) -> RateRow:
-        key = names.get(value, "") if names is not None else value
+    def row(value: Any, unit_id: int | None) -> RateRow:
+        key = units.get(unit_id, "") if unit_id is not None else names.get(value, "") if names is not None else value
         return rows.setdefault(key, RateRow(key))
 
-    for value, still_open, done, on_time in session.execute(_counts_query(group, period)):
+    for value, unit_id, still_open, done, on_time in session.execute(_counts_query(group, period)):
         if still_open or done:
-            counted = row(value)
+            counted = row(value, unit_id)
             counted.done += int(done)
             counted.on_time += int(on_time)
             counted.late += int(done) - int(on_time)
-    for value, overdue in Counter(session.scalars(_overdue_query(group, now, period))).items():
-        row(value).overdue_open += overdue
+    for (value, unit_id), overdue in Counter((v, u) for v, u in session.execute(_overdue_query(group, now, period))).items():
+        row(value, unit_id).overdue_open += overdue
     return sorted(rows.values(), key=lambda r: (r.rate is None, -(r.rate or 0), r.key))
 
 
 def _counts_query(group: str, period: str) -> Select[Any]:
     """Per group: the cycles' open, done and on-time counts of tasks with a deadline."""
-    query = select(GROUP_COLUMNS[group], func.sum(ProcessInstance.due_tasks_open),
+    query = select(GROUP_COLUMNS[group], UNIT, func.sum(ProcessInstance.due_tasks_open),
                    func.sum(ProcessInstance.due_tasks_done), func.sum(ProcessInstance.due_tasks_on_time))
-    return _scoped(query.select_from(ProcessInstance), group, period).group_by(GROUP_COLUMNS[group])
+    return _scoped(query.select_from(ProcessInstance), group, period).group_by(GROUP_COLUMNS[group], UNIT)
 
 
 def _overdue_query(group: str, now: datetime, period: str) -> Select[Any]:
     """The group of each open task past its deadline at `now`, one row per task: ungrouped, so the plan starts
     from the index on status and due_at (a GROUP BY would tempt SQLite to walk every cycle instead)."""
-    query = (select(GROUP_COLUMNS[group]).select_from(HumanTask)
+    query = (select(GROUP_COLUMNS[group], UNIT).select_from(HumanTask)
              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
              .where(HumanTask.status == "open", HumanTask.due_at < now))
     return _scoped(query, group, period)

@@ -65,10 +65,11 @@ def start_cycle(session: Session, actor: Person | None, process_id: str, subject
 
 def open_cycle(session: Session, actor: Person | None, process_id: str, subject_code: str, period: str,
                now: datetime, data: dict[str, Any] | None = None, facts: dict[str, Any] | None = None,
-               locale: str = "zh_CN") -> ProcessInstance:
+               locale: str = "zh_CN", unit_id: int | None = None) -> ProcessInstance:
     """start_cycle without the commit, for a caller whose own transaction holds the start (a warning's
     improvement starts with the value that raised it). `facts` join the start data unchecked: what the engine
-    itself knows (the indicator, value and lines of a warning), never what a user typed.
+    itself knows (the indicator, value and lines of a warning), never what a user typed. `unit_id` names the unit
+    the cycle is done for when it is not the subject's (a plan task's department).
 
     Raises what start_cycle raises; a ScriptError rolls the session back.
     """
@@ -83,7 +84,7 @@ def open_cycle(session: Session, actor: Person | None, process_id: str, subject_
     loaded = loaded_for(session, definition)
     values = _start_form_data(session, loaded.meta.get("start_form", ""), data or {}, locale)
     initial = {**initial_data(subject, period), **values, **(facts or {})}
-    instance = ProcessInstance(definition_id=definition.id, subject_id=subject.id, period=period,
+    instance = ProcessInstance(definition_id=definition.id, subject_id=subject.id, unit_id=unit_id, period=period,
                                status="running", state={}, started_at=now,
                                started_by_id=actor.id if actor else None, stages_done=[])
     session.add(instance)

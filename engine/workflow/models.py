@@ -17,11 +17,13 @@ class ProcessInstance(Base):
 
     __tablename__ = "process_instance"
     # Covers the on-time report too (engine/supervision/reports.py): it reads this index, never the rows.
-    __table_args__ = (Index("ix_instance_subject_period_due", "subject_id", "period", "definition_id",
+    __table_args__ = (Index("ix_instance_subject_period_due", "subject_id", "unit_id", "period", "definition_id",
                             "due_tasks_open", "due_tasks_done", "due_tasks_on_time"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
+    # the unit the cycle is done for when not its subject's (a plan task's department): reports count it there
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     period: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(16), default="running", index=True)
     current_stage: Mapped[str] = mapped_column(String(32), default="")

@@ -21,6 +21,7 @@ from engine.planning.plans.imports import import_plan
 from engine.planning.plans.models import PlanAssignment, PlanTask
 from engine.planning.plans.progress import overview
 from engine.supervision.models import SupervisionNotice
+from engine.supervision.reports import on_time_rates
 from engine.tick import run_tick
 from engine.workflow.models import HumanTask, ProcessInstance
 from engine.workflow.sample import sample_uploads
@@ -161,6 +162,8 @@ def test_after_the_deadline_the_tick_issues_notices_and_the_bulletin_lists_the_l
     finance = next(n for n in red if n.responsible_unit.name == "财务科")
     # the notice stands in 财务科's name and climbs from there, not from the school the cycle runs for
     assert (finance.department.name, finance.responsible_person.username) == ("财务科", "dengmin")
+    rates = {row.key: row for row in on_time_rates(session, "department", late_at)}
+    assert rates["财务科"].overdue_open == 1 and rates["教务科"].on_time == 1  # counted where the work is
     state = overview(session, None, report.plan_id, late_at)
     assert state.tasks.text() == "完成 0/3"
     # the late shares are those past the 具体任务's own 完成时限: none yet on 20 October

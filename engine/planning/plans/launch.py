@@ -46,7 +46,7 @@ def start_assignment(session: Session, actor: Person | None, plan: Plan, assignm
     """Open the department's cycle in the caller's transaction (not committed); raises SpiralError."""
     task = assignment.task
     instance = open_cycle(session, actor, plan.process_id, school_subject(session).code, plan.period, now,
-                          facts=start_facts(plan, task, assignment))
+                          facts=start_facts(plan, task, assignment), unit_id=assignment.unit_id)
     assignment.instance_id, assignment.starts_at = instance.id, None
 
 

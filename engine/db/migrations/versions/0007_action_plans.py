@@ -1,4 +1,5 @@
-"""Action plans (规划 / 行动计划): plans, phases, sections, tasks, each task's departments and the bulletins.
+"""Action plans (规划 / 行动计划): plans, phases, sections, tasks, each task's departments and the bulletins; a
+cycle's own unit (a plan task's department), which the on-time report's covering index now carries.
 
 Revision ID: 0007
 Revises: 0005
@@ -113,10 +114,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_plan_assignment_starts', ['starts_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_plan_assignment_task_id'), ['task_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_plan_assignment_unit_id'), ['unit_id'], unique=False)
-
+    with op.batch_alter_table("process_instance", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("unit_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key("fk_process_instance_unit_id_unit", "unit", ["unit_id"], ["id"])
+        batch_op.drop_index("ix_instance_subject_period_due")
+        batch_op.create_index("ix_instance_subject_period_due", ["subject_id", "unit_id", "period", "definition_id",
+                                                                 "due_tasks_open", "due_tasks_done", "due_tasks_on_time"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("process_instance", schema=None) as batch_op:
+        batch_op.drop_index("ix_instance_subject_period_due")
+        batch_op.create_index("ix_instance_subject_period_due", ["subject_id", "period", "definition_id",
+                                                                 "due_tasks_open", "due_tasks_done", "due_tasks_on_time"])
+        batch_op.drop_constraint("fk_process_instance_unit_id_unit", type_="foreignkey")
+        batch_op.drop_column("unit_id")
     with op.batch_alter_table('plan_assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_plan_assignment_unit_id'))
         batch_op.drop_index(batch_op.f('ix_plan_assignment_task_id'))
