@@ -182,7 +182,8 @@ def extract_meta(process: etree._Element) -> dict[str, Any]:
     stages = [s for s in vocabulary if s["code"] in codes_used and s["code"] in known]
     timers = len(nodes(process, ".//bpmn:timerEventDefinition"))
     return {"tasks": tasks, "start_form": start_form, "stages": stages, "vocabulary": vocabulary,
-            "level": _properties(process).get("level", ""), "timers": timers}
+            "level": _properties(process).get("level", ""), "timers": timers,
+            "repeatable": _properties(process).get("repeatable", "").strip().lower() == "true"}
 
 
 def load_process(data: bytes | str, filename: str, *, role_exists: Callable[[str], bool],
