@@ -92,6 +92,7 @@ from .org.substitutes import (
 from .org.units_admin import add_unit, edit_unit, get_unit, move_unit, reopen_unit, unit_choices, unit_tree
 from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .parts import KEY
+from .planning import activities
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
 from .quality.goals import GoalNode, goal_tree, review_goal
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
@@ -135,6 +136,7 @@ from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 
 __all__ = [
+    "activities",  # 家长学校 and other activities: engine.activities.save_plan(…), sign_in_visitor(…)…
     "GoalNode",
     "goal_tree",
     "review_goal",
