@@ -13,7 +13,7 @@ from engine.org.models import Person, Unit
 from engine.workflow.models import ProcessInstance
 
 EVENT_STATUSES = {"draft": "草稿", "published": "已发布", "closed": "已结束", "cancelled": "已取消"}
-SIGN_IN_KINDS = {"staff": "教职工", "student": "学生", "external": "校外人员（家长等）"}
+SIGN_IN_KINDS = {"staff": "教职工", "student": "学生", "external": "校外人员"}
 
 
 class ActivityPlan(Base):
