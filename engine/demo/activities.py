@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.definitions.specs import form_registry
-from engine.org.models import Role, Unit
+from engine.org.models import UNIT_KINDS, Role, Unit
 from engine.org.people import find_person
 from engine.planning.activities import (
     EventFields,
@@ -54,7 +54,7 @@ def seed_activities(session: Session, now: datetime) -> None:
     assert chenjing is not None and wangfang is not None
     unit = session.scalars(select(Unit.id).where(Unit.code == "D-XSK")).one()
     head_teachers = session.scalars(select(Role.id).where(Role.name == "班主任")).one()
-    classes = list(session.scalars(select(Unit.id).where(Unit.kind == "班级")))
+    classes = list(session.scalars(select(Unit.id).where(Unit.kind == UNIT_KINDS["班级"])))
     plan = save_plan(session, chenjing, None, PlanFields(
         "家长学校", current_period(now)[0], unit, "每学期三次专题讲座，面向全体在校生家长；出勤 80% 以上评为优秀学员。",
         80), now - timedelta(days=40))

@@ -29,6 +29,7 @@ from engine.notify.models import Delivery, Notification
 from engine.org.models import Role, RoleHolding, Subject
 from engine.org.people import find_person
 from engine.org.substitutes import add_substitution
+from engine.planning.activities import ActivityEvent, ActivityPlan
 from engine.quality.models import Goal, IndicatorValue
 from engine.supervision.models import SupervisionNotice
 from engine.tables import create_schema
@@ -90,6 +91,7 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
         task = session.scalars(select(HumanTask).where(HumanTask.assignee_id == chen.id, HumanTask.status == "open")
                                .order_by(HumanTask.id)).first()
         assert task is not None, "the demo gives 陈晓雨 an open task"
+        coming = session.scalars(select(ActivityEvent).where(ActivityEvent.status == "published")).one()
         values = {
             "task_id": task.id, "instance_id": task.instance_id,
             "evidence_id": session.scalars(select(Evidence.id).order_by(Evidence.id)).first(),
@@ -107,6 +109,9 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
             "code": "C-WDYY", "token": "no-such-token",
             "goal_id": session.scalars(select(Goal.id).order_by(Goal.id)).first(),
             "value_id": session.scalars(select(IndicatorValue.id).order_by(IndicatorValue.id)).first(),
+            # the demo's 家长学校 and its coming lecture (published, sign-in not open yet at T0)
+            "plan_id": session.scalars(select(ActivityPlan.id)).first(),
+            "event_id": coming.id, "sign_in_token": coming.sign_in_token,
         }
         assert all(value is not None for value in values.values()), values
     db_engine.dispose()

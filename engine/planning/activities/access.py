@@ -1,6 +1,7 @@
 """Who may do what with activities: the quality office, or the heads of a plan's organiser unit, keep its plan
 and events; an event's organiser runs it (publishes, closes, sees the sign-ins); everyone signed in sees the
-published events whose audience they are in (an event with no audience units or roles is for everyone)."""
+published events whose audience they are in (an event with no audience units or roles is for everyone), and
+school leaders and supervisors see every published event."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +9,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from engine.org.access import is_quality_office
+from engine.org.access import can_supervise, is_quality_office
 from engine.org.models import Person, Role, RoleHolding, Unit
 from engine.org.snapshot import holding_current
 
@@ -63,9 +64,9 @@ def audience_ids(session: Session, event: ActivityEvent, today: date) -> list[in
 
 
 def may_see(session: Session, actor: Person, event: ActivityEvent, today: date) -> bool:
-    """Its runners always; anyone else once it is published, when they are in its audience."""
+    """Its runners always; once it is published, school leaders and supervisors, and its audience."""
     if may_run(session, actor, event, today):
         return True
-    if event.status not in ("published", "closed"):
+    if event.status not in ("published", "closed", "cancelled"):
         return False
-    return actor.id in audience_ids(session, event, today)
+    return can_supervise(session, actor) or actor.id in audience_ids(session, event, today)
