@@ -35,6 +35,7 @@ from engine.planning.activities import (
     submit_feedback,
     tally_workbook,
 )
+from engine.tick import run_tick
 from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_uploads
 from engine.workflow.tasks import complete_task
@@ -219,3 +220,9 @@ def test_the_tally_names_the_excellent_parents_and_exports_to_excel(session) -> 
     assert rows[0][:3] == ("姓名", "类别", "手机/工号") and rows[0][-3:] == ("出勤次数", "出勤率", "优秀学员")
     assert rows[1][0] == "王大明" and rows[1][-3:] == (3, "100%", "是")
     assert len(rows) == 4
+
+
+def test_the_schedulers_tick_sends_the_reminder_once(session) -> None:
+    _event(session, _plan(session))
+    assert run_tick(session, LECTURE - timedelta(hours=20), holder="test")["activity_reminders"] == 1
+    assert run_tick(session, LECTURE - timedelta(hours=19), holder="test")["activity_reminders"] == 0
