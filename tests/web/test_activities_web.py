@@ -155,3 +155,14 @@ def test_the_organiser_closes_the_lecture_and_finds_the_summary_task(app, client
     assert rows[1][0] == "王大明" and rows[1][-3:] == (1, "100%", "是")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ActivitySignIn)) == 1
+
+
+def test_one_address_trying_too_often_is_asked_to_wait(app, client, auth) -> None:
+    _plan_id, _event_id, token = _plan_and_event(client, auth)
+    _at(app, LECTURE)
+    answers = [client.post(f"/s/{token}", data={"name": "试探", "phone": "123"}).status_code for _ in range(61)]
+    assert set(answers[:60]) == {422} and answers[60] == 429
+    refused = client.post(f"/s/{token}", data={"name": "王大明", "phone": "13800138000"})
+    assert refused.status_code == 429 and "签到尝试过于频繁" in _text(refused)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ActivitySignIn)) == 0
