@@ -93,6 +93,7 @@ from .org.substitutes import (
 from .org.units_admin import add_unit, edit_unit, get_unit, move_unit, reopen_unit, unit_choices, unit_tree
 from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .parts import KEY
+from .planning import activities
 from .planning.plans.bulletins import bulletins, get_bulletin, issue_bulletin, late_items, may_issue
 from .planning.plans.exports import export_progress, plan_template
 from .planning.plans.imports import PlanReport, import_plan
@@ -142,6 +143,7 @@ from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 __all__ = [
     "Overview", "PlanReport", "Share", "bulletins", "export_progress", "get_bulletin", "get_plan", "import_plan",
     "is_staff", "issue_bulletin", "late_items", "may_issue", "overview", "plan_template", "plans", "share_of_cycle",
+    "activities",  # 家长学校 and other activities: engine.activities.save_plan(…), sign_in_visitor(…)…
     "GoalNode",
     "goal_tree",
     "review_goal",

@@ -25,6 +25,7 @@ from .db.session import rowcount
 from .definitions.specs import loaded_for
 from .errors import ScriptError
 from .notify.delivery import deliver_pending
+from .planning.activities.notices import send_due_reminders
 from .planning.plans.launch import start_due_assignments
 from .supervision.climb import fire_due_rungs, fire_follow_ups
 from .workflow.mirror import sync_tasks
@@ -122,12 +123,14 @@ def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict
     """One tick as of `now`: timers, rungs, follow-ups, notifications; skipped if another process ticks."""
     holder = holder or holder_name()
     if not acquire_lock(session, holder):
-        return {"skipped": 1, "timers": 0, "plan_tasks": 0, "rungs": 0, "follow_ups": 0, "sent": 0, "failed": 0}
+        return {"skipped": 1, "timers": 0, "plan_tasks": 0, "rungs": 0, "follow_ups": 0, "activity_reminders": 0,
+                "sent": 0, "failed": 0}
     try:
         result = {"skipped": 0, "timers": fire_timers(session, now)}
         result["plan_tasks"] = start_due_assignments(session, now)
         result["rungs"] = fire_due_rungs(session, now, load_calendar(session))
         result["follow_ups"] = fire_follow_ups(session, now)
+        result["activity_reminders"] = send_due_reminders(session, now)
         counts = deliver_pending(session, now)
         result.update(sent=counts.get("sent", 0), failed=counts.get("failed", 0))
         return result

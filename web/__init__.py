@@ -182,6 +182,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .activities import bp as activities_bp
+    from .activities import public_bp as activity_public_bp
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cycles import bp as cycles_bp
@@ -194,7 +196,7 @@ def _register_blueprints(app: Flask) -> None:
     from .supervision import bp as supervision_bp
     from .vendor import bp as vendor_bp
     for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
-                      quality_bp, plans_bp, admin_bp, vendor_bp):
+                      quality_bp, plans_bp, admin_bp, vendor_bp, activities_bp, activity_public_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

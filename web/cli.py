@@ -252,7 +252,8 @@ def tick(now_text: str | None) -> None:
         click.echo("另一个进程正在执行 tick，本次跳过")
         return
     click.echo(f"tick 完成：定时器 {result['timers']} 个，督办升级 {result['rungs']} 级，"
-               f"跟进提醒 {result['follow_ups']} 条，发送通知 {result['sent']} 条（失败 {result['failed']} 条）")
+               f"跟进提醒 {result['follow_ups']} 条，活动提醒 {result.get('activity_reminders', 0)} 个，"
+               f"发送通知 {result['sent']} 条（失败 {result['failed']} 条）")
 
 
 @click.command("scheduler")

@@ -21,7 +21,8 @@ def _tick_job(app: Flask) -> Callable[[], None]:
         with app.app_context():
             try:
                 result = run_tick(db.session, clock.now())
-                if any(result.get(k) for k in ("timers", "plan_tasks", "rungs", "follow_ups", "sent", "failed")):
+                if any(result.get(k) for k in ("timers", "plan_tasks", "rungs", "follow_ups", "activity_reminders",
+                                               "sent", "failed")):
                     log.info("tick: %s", result)
             except (Exception, SystemExit, GeneratorExit):  # noqa: BLE001 - logged, retried next time
                 log.exception("scheduler tick failed")

@@ -24,6 +24,7 @@ from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
 from engine.workflow.tasks import complete_task
 
+from .activities import seed_activities
 from .plans import seed_plans
 from .quality import seed_quality
 
@@ -144,6 +145,7 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
         tick_at += timedelta(days=1)
     run_tick(session, now, holder="demo")
     _supervise(session, now)
+    seed_activities(session, now)  # 家长学校: lectures with parents' sign-ins, feedback and summaries
     return {"units": session.query(Unit).count(), "people": session.query(Person).count(),
             "subjects": session.query(Subject).count(), "open_tasks":
                 session.query(HumanTask).filter(HumanTask.status == "open").count()}

@@ -105,6 +105,8 @@ def open_cycle(session: Session, actor: Person | None, process_id: str, subject_
 
 
 def _refuse_duplicate(session: Session, definition: ProcessDefinition, subject: Subject, period: str) -> None:
+    if definition.meta.get("repeatable"):
+        return
     existing = session.scalars(
         select(ProcessInstance).join(ProcessDefinition)
         .where(ProcessDefinition.process_id == definition.process_id, ProcessInstance.subject_id == subject.id,

@@ -29,6 +29,7 @@ from engine.notify.models import Delivery, Notification
 from engine.org.models import Role, RoleHolding, Subject
 from engine.org.people import find_person
 from engine.org.substitutes import add_substitution
+from engine.planning.activities import ActivityEvent, ActivityPlan
 from engine.planning.plans.models import PlanBulletin
 from engine.quality.models import Goal, IndicatorValue
 from engine.supervision.models import SupervisionNotice
@@ -91,6 +92,7 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
         task = session.scalars(select(HumanTask).where(HumanTask.assignee_id == chen.id, HumanTask.status == "open")
                                .order_by(HumanTask.id)).first()
         assert task is not None, "the demo gives 陈晓雨 an open task"
+        coming = session.scalars(select(ActivityEvent).where(ActivityEvent.status == "published")).one()
         values = {
             "task_id": task.id, "instance_id": task.instance_id,
             "evidence_id": session.scalars(select(Evidence.id).order_by(Evidence.id)).first(),
@@ -113,8 +115,12 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
             "value_id": session.scalars(select(IndicatorValue.id).order_by(IndicatorValue.id)).first(),
             "plan_id": session.scalars(select(PlanBulletin.plan_id).order_by(PlanBulletin.id)).first(),
             "number": session.scalars(select(PlanBulletin.number).order_by(PlanBulletin.id)).first(),
+            # the demo's 家长学校 and its coming lecture (published, sign-in not open yet at T0)
+            "event_id": coming.id, "sign_in_token": coming.sign_in_token,
         }
         assert all(value is not None for value in values.values()), values
+        # `plan_id` fills both /plans/<plan_id> and /activities/plans/<plan_id>: the demo's first of each
+        assert session.scalars(select(ActivityPlan.id).order_by(ActivityPlan.id)).first() == values["plan_id"]
     db_engine.dispose()
     return path, values
 
