@@ -50,7 +50,10 @@ def on_time_rates(session: Session, group: str, now: datetime, period: str = "")
     rows: dict[str, RateRow] = {}
 
     def row(value: Any, unit_id: int | None) -> RateRow:
-        key = units.get(unit_id, "") if unit_id is not None else names.get(value, "") if names is not None else value
+        if names is None:
+            key = value
+        else:
+            key = units.get(unit_id, "") if unit_id is not None else names.get(value, "")
         return rows.setdefault(key, RateRow(key))
 
     for value, unit_id, still_open, done, on_time in session.execute(_counts_query(group, period)):

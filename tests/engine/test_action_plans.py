@@ -164,6 +164,7 @@ def test_after_the_deadline_the_tick_issues_notices_and_the_bulletin_lists_the_l
     assert (finance.department.name, finance.responsible_person.username) == ("财务科", "dengmin")
     rates = {row.key: row for row in on_time_rates(session, "department", late_at)}
     assert rates["财务科"].overdue_open == 1 and rates["教务科"].on_time == 1  # counted where the work is
+    assert {row.key for row in on_time_rates(session, "period", late_at)} == {"2025-2026"}
     state = overview(session, None, report.plan_id, late_at)
     assert state.tasks.text() == "完成 0/3"
     # the late shares are those past the 具体任务's own 完成时限: none yet on 20 October

@@ -35,13 +35,14 @@ P1, P2 = "2025-2026-1", "2024-2025-2"
 def counted_task_by_task(session, group: str, now: datetime, period: str = "") -> list[RateRow]:
     """The report as it counted before cycles kept their counts: every task with a deadline, joined and grouped."""
     on_time = case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0)
-    query = (select(Subject.unit_id, ProcessDefinition.level, ProcessInstance.period, HumanTask.status,
+    unit = func.coalesce(ProcessInstance.unit_id, Subject.unit_id)  # a plan task counts in its own department
+    query = (select(unit, ProcessDefinition.level, ProcessInstance.period, HumanTask.status,
                     func.count(), func.sum(on_time), func.sum(case((HumanTask.due_at < now, 1), else_=0)))
              .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
              .join(Subject, Subject.id == ProcessInstance.subject_id)
              .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
              .where(HumanTask.due_at.is_not(None), HumanTask.status.in_(("open", "done")))
-             .group_by(Subject.unit_id, ProcessDefinition.level, ProcessInstance.period, HumanTask.status))
+             .group_by(unit, ProcessDefinition.level, ProcessInstance.period, HumanTask.status))
     if period:
         query = query.where(ProcessInstance.period == period)
     names = {k: u.name for k, u in departments(session).items()}
