@@ -14,13 +14,14 @@ from .db.base import Base
 from .definitions import models as definitions_models
 from .notify import models as notify_models
 from .org import models as org_models
+from .planning import models as planning_models
 from .quality import models as quality_models
 from .supervision import models as supervision_models
 from .workflow import cycle_counts
 from .workflow import models as workflow_models
 
 MODULES = (org_models, calendar_models, definitions_models, workflow_models, supervision_models, notify_models,
-           quality_models, audit, tick, cache)
+           quality_models, planning_models, audit, tick, cache)
 
 
 def metadata() -> MetaData:

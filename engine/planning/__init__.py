@@ -1,0 +1,1 @@
+"""Planning the school year: scheduled cycles (launched by the tick), the year view and the year's dry run."""
