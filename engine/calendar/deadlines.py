@@ -97,10 +97,11 @@ class WorkCalendar:
         return frozenset(d.year for d in self.holidays | self.makeups)
 
     def source(self, year: int) -> str:
-        """Where the year's official days come from: "entered", "library" or "unknown" (Monday–Friday)."""
-        if year in self.entered_years():
-            return "entered"
-        return "library" if library_knows(year) else "unknown"
+        """Where the year's official days come from: "library" (entered days correct it), "entered" (the library
+        does not know the year, the quality office entered it) or "unknown" (counted Monday–Friday)."""
+        if library_knows(year):
+            return "library"
+        return "entered" if year in self.entered_years() else "unknown"
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`-th working day after `start` (start itself not counted)."""

@@ -21,6 +21,7 @@ from engine.org.access import is_quality_office
 from engine.org.models import Person
 
 from .closures import load_calendar
+from .deadlines import library_knows
 from .events import CalendarChanged
 from .models import OfficialDay
 
@@ -71,7 +72,7 @@ def special_days(session: Session, year: int) -> list[SpecialDay]:
         entry = entered.get(day)
         if entry is not None:
             days.append(SpecialDay(day, entry.kind, entry.name, "entered", entry.id))
-        elif cal.source(year) == "library":
+        elif library_knows(year):
             working = cal.is_official_working_day(day)
             if working == (day.weekday() >= 5):
                 days.append(SpecialDay(day, "workday" if working else "holiday", _library_name(day), "library"))
