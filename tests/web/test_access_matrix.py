@@ -23,12 +23,14 @@ import pytest
 from sqlalchemy import select
 
 from engine.assembly import build_engine, session_factory
+from engine.calendar.models import AcademicYear, OfficialDay, Term
 from engine.db.session import make_engine
 from engine.demo.school import DEMO_PASSWORD, seed_demo
 from engine.notify.models import Delivery, Notification
 from engine.org.models import Role, RoleHolding, Subject
 from engine.org.people import find_person
 from engine.org.substitutes import add_substitution
+from engine.planning.models import Schedule
 from engine.quality.models import Goal, IndicatorValue
 from engine.supervision.models import SupervisionNotice
 from engine.tables import create_schema
@@ -107,6 +109,10 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
             "code": "C-WDYY", "token": "no-such-token",
             "goal_id": session.scalars(select(Goal.id).order_by(Goal.id)).first(),
             "value_id": session.scalars(select(IndicatorValue.id).order_by(IndicatorValue.id)).first(),
+            "year_id": session.scalars(select(AcademicYear.id).order_by(AcademicYear.id)).first(),
+            "term_id": session.scalars(select(Term.id).order_by(Term.id)).first(),
+            "schedule_id": session.scalars(select(Schedule.id).order_by(Schedule.id)).first(),
+            "entry_id": session.scalars(select(OfficialDay.id).order_by(OfficialDay.id)).first() or 1,
         }
         assert all(value is not None for value in values.values()), values
     db_engine.dispose()
