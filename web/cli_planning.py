@@ -3,6 +3,7 @@ official days come from) and the scheduled cycles with their next run."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -53,7 +54,7 @@ def calendar_cmd(year_text: str, as_json: bool) -> None:
 def schedules_cmd(as_json: bool) -> None:
     """Every scheduled cycle launch with its rule, state and next run."""
     from engine import describe_schedule, schedules
-    rows = [{"id": s.id, "process_id": s.process_id, "level": s.level, "rule": s.rule,
+    rows: list[dict[str, Any]] = [{"id": s.id, "process_id": s.process_id, "level": s.level, "rule": s.rule,
              "working_days": s.working_days, "month_day": s.month_day, "description": describe_schedule(s),
              "active": s.active, "next_run_at": s.next_run_at.isoformat() if s.next_run_at else None,
              "last_period": s.last_period or None} for s in schedules(db.session)]

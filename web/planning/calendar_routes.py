@@ -46,7 +46,7 @@ def calendar_page():  # type: ignore[no-untyped-def]
 
 
 def _back(year: int | None = None):  # type: ignore[no-untyped-def]
-    return redirect(url_for("planning.calendar", **({"year": year} if year else {})))
+    return redirect(url_for("planning.calendar", year=year) if year else url_for("planning.calendar"))
 
 
 @bp.post("/calendar/years")
