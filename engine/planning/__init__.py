@@ -1,1 +1,1 @@
-"""Planning the school year: scheduled cycles (launched by the tick), the year view and the year's dry run."""
+"""The school year: its schedules, action plans (规划 / 行动计划) and activities."""
