@@ -87,3 +87,20 @@ def test_the_office_schedules_the_course_cycles_and_sees_the_year_and_its_dry_ru
 def test_staff_cannot_open_the_planning_pages(spiral):
     for path in ("/planning/calendar", "/planning/schedules", "/planning/year"):
         assert spiral.client_for("liuxin").get(path).status_code == 403
+
+
+def test_a_notice_due_in_2027_says_its_deadline_counts_monday_to_friday(app, spiral, goal_task):
+    from engine.supervision.models import SupervisionNotice
+    from engine.tick import run_tick
+    late = datetime(2025, 10, 30, 9)
+    app.config["SPIRAL_NOW"] = late.isoformat()
+    with app.app_context():
+        run_tick(db.session, late)
+        notice_id = db.session.scalars(select(SupervisionNotice.id).where(
+            SupervisionNotice.task_id == goal_task.id, SupervisionNotice.colour == "red")).one()
+        db.session.execute(update(SupervisionNotice).where(SupervisionNotice.id == notice_id)
+                           .values(deadline=datetime(2027, 1, 8, 23, 59, 59)))
+        db.session.commit()
+    supervisor = spiral.client_for("zhouqiang")
+    assert NOTE in supervisor.get("/supervision").get_data(as_text=True)
+    assert NOTE in supervisor.get(f"/supervision/notices/{notice_id}").get_data(as_text=True)
