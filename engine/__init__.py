@@ -8,8 +8,28 @@ tests.
 """
 from .assembly import build_engine
 from .backup import backup, inspect_backup, restore
-from .calendar.closures import add_closure, closures, remove_closure
+from .calendar.closures import (
+    add_closure,
+    add_school_workday,
+    closures,
+    remove_closure,
+    remove_school_workday,
+    school_workdays,
+)
 from .calendar.deadlines import is_working_day
+from .calendar.official_days import (
+    SOURCES as CALENDAR_SOURCES,
+)
+from .calendar.official_days import (
+    SpecialDay,
+    enter_official_days,
+    remove_official_day,
+    special_days,
+    unknown_years,
+    year_source,
+)
+from .calendar.school_year import PeriodInfo, academic_years, month_period, period_at, period_info, year_for
+from .calendar.years_admin import delete_term, delete_year, save_term, save_year
 from .db import Base
 from .db.cache import watch
 from .db.session import sqlite_pragmas
@@ -98,6 +118,16 @@ from .planning.plans.bulletins import bulletins, get_bulletin, issue_bulletin, l
 from .planning.plans.exports import export_progress, plan_template
 from .planning.plans.imports import PlanReport, import_plan
 from .planning.plans.progress import Overview, Share, get_plan, overview, plans, share_of_cycle
+from .planning.schedules import (
+    ScheduleFields,
+    delete_schedule,
+    get_schedule,
+    save_schedule,
+    schedules,
+    set_active,
+)
+from .planning.schedules import describe as describe_schedule
+from .planning.year import YearPlan, year_dry_run, year_plan
 from .quality.centre import STATE_LABELS, school_status, subject_status, warning_list
 from .quality.goals import GoalNode, goal_tree, review_goal
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
@@ -144,6 +174,36 @@ __all__ = [
     "Overview", "PlanReport", "Share", "bulletins", "export_progress", "get_bulletin", "get_plan", "import_plan",
     "is_staff", "issue_bulletin", "late_items", "may_issue", "overview", "plan_template", "plans", "share_of_cycle",
     "activities",  # 家长学校 and other activities: engine.activities.save_plan(…), sign_in_visitor(…)…
+    "CALENDAR_SOURCES",
+    "SpecialDay",
+    "add_school_workday",
+    "remove_school_workday",
+    "school_workdays",
+    "enter_official_days",
+    "remove_official_day",
+    "special_days",
+    "unknown_years",
+    "year_source",
+    "PeriodInfo",
+    "academic_years",
+    "month_period",
+    "period_at",
+    "period_info",
+    "year_for",
+    "delete_term",
+    "delete_year",
+    "save_term",
+    "save_year",
+    "ScheduleFields",
+    "delete_schedule",
+    "describe_schedule",
+    "get_schedule",
+    "save_schedule",
+    "schedules",
+    "set_active",
+    "YearPlan",
+    "year_dry_run",
+    "year_plan",
     "GoalNode",
     "goal_tree",
     "review_goal",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from forms import FormRegistry, default_registry
 
 from .bus import MessageBus
+from .calendar.events import CalendarChanged
 from .db.cache import watch
 from .definitions.budget import ScriptLimits
 from .definitions.specs import SpecCache
@@ -29,6 +30,7 @@ from .notify import handlers as notify_handlers
 from .notify.settings import MailSettings
 from .org.events import SubstituteNamed
 from .parts import KEY
+from .planning import handlers as planning_handlers
 from .planning.plans import handlers as plan_handlers
 from .quality import goals_form, lines_form
 from .quality import handlers as quality_handlers
@@ -91,6 +93,7 @@ def wire(bus: MessageBus) -> None:
     bus.subscribe(TaskClosed, supervision_handlers.settle_notices)
     bus.subscribe(TaskHandedOver, notify_handlers.tell_substitute)
     bus.subscribe(SubstituteNamed, notify_handlers.tell_named_substitute)
+    bus.subscribe(CalendarChanged, planning_handlers.reschedule_all)
 
 
 def session_factory(database: DatabaseEngine, engine: Engine) -> sessionmaker[Session]:

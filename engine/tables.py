@@ -14,6 +14,7 @@ from .db.base import Base
 from .definitions import models as definitions_models
 from .notify import models as notify_models
 from .org import models as org_models
+from .planning import models as planning_models
 from .planning.activities import models as activity_models
 from .planning.plans import models as plan_models
 from .quality import models as quality_models
@@ -22,7 +23,7 @@ from .workflow import cycle_counts
 from .workflow import models as workflow_models
 
 MODULES = (org_models, calendar_models, definitions_models, workflow_models, supervision_models, notify_models,
-           quality_models, plan_models, activity_models, audit, tick, cache)
+           quality_models, planning_models, plan_models, activity_models, audit, tick, cache)
 
 
 def metadata() -> MetaData:

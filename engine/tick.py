@@ -1,5 +1,5 @@
-"""The scheduler's tick: fire due BPMN timers, start plan tasks whose day has come, climb due ladder rungs, send
-follow-ups and notifications.
+"""The scheduler's tick: fire due BPMN timers, start plan tasks whose day has come, climb due ladder rungs,
+send follow-ups and notifications, launch the scheduled cycles that are due.
 
 Each part is an indexed query on a `next_…_at` column, so a tick costs what is due, not what exists. A lease
 in the database (`scheduler_lock`) lets only one process tick at a time; the lease is measured on the wall
@@ -26,6 +26,7 @@ from .definitions.specs import loaded_for
 from .errors import ScriptError
 from .notify.delivery import deliver_pending
 from .planning.activities.notices import send_due_reminders
+from .planning.launching import launch_due_schedules
 from .planning.plans.launch import start_due_assignments
 from .supervision.climb import fire_due_rungs, fire_follow_ups
 from .workflow.mirror import sync_tasks
@@ -120,17 +121,19 @@ def _record_incident(session: Session, instance: ProcessInstance, exc: Exception
 
 
 def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict[str, int]:
-    """One tick as of `now`: timers, rungs, follow-ups, notifications; skipped if another process ticks."""
+    """One tick as of `now`: timers, rungs, follow-ups, scheduled cycles, notifications; skipped if another
+    process ticks."""
     holder = holder or holder_name()
     if not acquire_lock(session, holder):
         return {"skipped": 1, "timers": 0, "plan_tasks": 0, "rungs": 0, "follow_ups": 0, "activity_reminders": 0,
-                "sent": 0, "failed": 0}
+                "sent": 0, "failed": 0, "scheduled": 0}
     try:
         result = {"skipped": 0, "timers": fire_timers(session, now)}
         result["plan_tasks"] = start_due_assignments(session, now)
         result["rungs"] = fire_due_rungs(session, now, load_calendar(session))
         result["follow_ups"] = fire_follow_ups(session, now)
         result["activity_reminders"] = send_due_reminders(session, now)
+        result["scheduled"] = launch_due_schedules(session, now)
         counts = deliver_pending(session, now)
         result.update(sent=counts.get("sent", 0), failed=counts.get("failed", 0))
         return result

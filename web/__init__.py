@@ -190,13 +190,14 @@ def _register_blueprints(app: Flask) -> None:
     from .inbox import bp as inbox_bp
     from .me import bp as me_bp
     from .notifications import bp as notifications_bp
+    from .planning import bp as planning_bp
     from .plans import bp as plans_bp
     from .quality import bp as quality_bp
     from .studio import bp as studio_bp
     from .supervision import bp as supervision_bp
     from .vendor import bp as vendor_bp
     for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
-                      quality_bp, plans_bp, admin_bp, vendor_bp, activities_bp, activity_public_bp):
+                      quality_bp, plans_bp, admin_bp, vendor_bp, activities_bp, activity_public_bp, planning_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

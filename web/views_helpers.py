@@ -49,7 +49,30 @@ def template_globals() -> dict[str, Any]:
     """Functions every template may call."""
     from engine import STATUS_LABELS
     return {"stage_label": stage_label, "due_class": due_class, "level_label": level_label,
-            "status_labels": STATUS_LABELS}
+            "status_labels": STATUS_LABELS, "unknown_deadline_years": unknown_deadline_years,
+            "today_period": today_period}
+
+
+def today_period() -> Any:
+    """Today's academic year and term from the school's calendar (PeriodInfo; `guessed` by the month when no
+    entered year holds today), once per request."""
+    from flask import g
+
+    from engine import period_info
+
+    from . import clock
+    from .extensions import db
+    if "today_period" not in g:
+        g.today_period = period_info(db.session, clock.now().date())
+    return g.today_period
+
+
+def unknown_deadline_years(moments: Any) -> list[int]:
+    """The years of these deadlines whose official holidays nobody entered (for _calendar_note.html)."""
+    from engine import unknown_years
+
+    from .extensions import db
+    return unknown_years(db.session, [m for m in moments if m is not None])
 
 
 def mask_target(target: str) -> str:

@@ -1,4 +1,5 @@
-"""The school's own closures on top of the official calendar; the calendar deadlines are counted in."""
+"""The school's own closures and make-up working days on top of the official calendar; the calendar deadlines
+are counted in."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -7,21 +8,30 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import engine.audit as audit
+from engine.bus import publish
 from engine.db.cache import snapshot
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.org.access import is_quality_office
 from engine.org.models import Person
 
 from .deadlines import MAX_AHEAD, WorkCalendar
-from .models import Closure
+from .events import CalendarChanged
+from .models import Closure, OfficialDay, SchoolWorkday
 
 MAX_CLOSURE_DAYS = 60
 
 
 def load_calendar(session: Session) -> WorkCalendar:
-    """The official calendar with every closure the school has entered."""
-    return snapshot(session).section("calendar.closures", session,
-                                     lambda s: WorkCalendar(frozenset(s.scalars(select(Closure.day)))))
+    """The official calendar with the official days, closures and make-up working days the school entered."""
+    return snapshot(session).section("calendar.closures", session, _load)
+
+
+def _load(session: Session) -> WorkCalendar:
+    entered = session.execute(select(OfficialDay.day, OfficialDay.kind)).all()
+    return WorkCalendar(frozenset(session.scalars(select(Closure.day))),
+                        frozenset(session.scalars(select(SchoolWorkday.day))),
+                        frozenset(day for day, kind in entered if kind == "holiday"),
+                        frozenset(day for day, kind in entered if kind == "workday"))
 
 
 def closures(session: Session) -> list[Closure]:
@@ -57,6 +67,7 @@ def add_closure(session: Session, actor: Person | None, first: date, last: date,
     audit.record(session, actor, "calendar.closed", now, object_type="calendar", object_id=first.isoformat(),
                  summary=f"设置停课日 {first.isoformat()} 至 {last.isoformat()}：{reason}",
                  after={"days": [c.day.isoformat() for c in added], "reason": reason})
+    publish(session, CalendarChanged(now))
     session.commit()
     return added
 
@@ -72,4 +83,53 @@ def remove_closure(session: Session, actor: Person | None, closure_id: int, now:
                  object_id=closure.day.isoformat(), summary=f"取消停课日 {closure.day.isoformat()}",
                  before={"day": closure.day.isoformat(), "reason": closure.reason})
     session.delete(closure)
+    publish(session, CalendarChanged(now))
+    session.commit()
+
+
+def school_workdays(session: Session) -> list[SchoolWorkday]:
+    """Every make-up working day the school has set, by date."""
+    return list(session.scalars(select(SchoolWorkday).order_by(SchoolWorkday.day)))
+
+
+def add_school_workday(session: Session, actor: Person | None, day: date, reason: str,
+                       now: datetime) -> SchoolWorkday:
+    """Make `day` (a weekend or holiday) a working day of the school; deadlines computed afterwards count it.
+
+    Raises NotAllowed, InvalidInput (no reason, a day already working or closed, too far from today)."""
+    if not is_quality_office(session, actor):
+        raise NotAllowed("只有管理员和质量管理办公室可以设置调休上班日")
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["请填写原因，例如“运动会调休”"]
+    if not now.date() - MAX_AHEAD <= day <= now.date() + MAX_AHEAD:
+        errors["day"] = ["调休上班日应在今天前后一年之内"]
+    elif session.scalar(select(SchoolWorkday.id).where(SchoolWorkday.day == day)) is not None:
+        errors["day"] = [f"{day.isoformat()} 已经是学校的调休上班日"]
+    elif load_calendar(session).is_working_day(day):
+        errors["day"] = [f"{day.isoformat()} 本来就是工作日，无需设置调休上班"]
+    if errors:
+        raise InvalidInput("调休上班日设置有误", errors)
+    workday = SchoolWorkday(day=day, reason=reason[:200])
+    session.add(workday)
+    audit.record(session, actor, "calendar.workday_added", now, object_type="calendar", object_id=day.isoformat(),
+                 summary=f"设置学校调休上班日 {day.isoformat()}：{reason}", after={"day": day.isoformat(), "reason": reason})
+    publish(session, CalendarChanged(now))
+    session.commit()
+    return workday
+
+
+def remove_school_workday(session: Session, actor: Person | None, workday_id: int, now: datetime) -> None:
+    """Take back one of the school's make-up working days. Raises NotAllowed, NotFound."""
+    if not is_quality_office(session, actor):
+        raise NotAllowed("只有管理员和质量管理办公室可以设置调休上班日")
+    workday = session.get(SchoolWorkday, workday_id)
+    if workday is None:
+        raise NotFound("这个调休上班日不存在或已被删除")
+    audit.record(session, actor, "calendar.workday_removed", now, object_type="calendar",
+                 object_id=workday.day.isoformat(), summary=f"取消学校调休上班日 {workday.day.isoformat()}",
+                 before={"day": workday.day.isoformat(), "reason": workday.reason})
+    session.delete(workday)
+    publish(session, CalendarChanged(now))
     session.commit()

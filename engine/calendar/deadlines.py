@@ -1,7 +1,8 @@
 """Due dates and working time: ISO 8601 durations counted in calendar days or in Chinese working days.
 
-A `WorkCalendar` is the official calendar (chinese_calendar: holidays and 调休 make-up days) plus the school's
-own closures. Working time runs only on working days, 24 hours each, so that ladder rungs placed at a fraction
+A `WorkCalendar` is the official calendar (chinese_calendar: holidays and 调休 make-up days, corrected or
+completed by the official days the quality office entered for a year the library does not know) plus the
+school's own closures and make-up working days. Working time runs only on working days, 24 hours each, so that ladder rungs placed at a fraction
 of the time or an offset from due always fall on a working day.
 """
 from __future__ import annotations
@@ -45,6 +46,16 @@ def check_span(span: timedelta, text: str) -> None:
         raise ValueError(f"时长 {text.strip()} 过长：最长 {MAX_DAYS} 天（P{MAX_DAYS}D，约 10 年），请改短")
 
 
+@lru_cache(maxsize=256)
+def library_knows(year: int) -> bool:
+    """True when the chinese_calendar package has the State Council's holidays and 调休 days for `year`."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=8192)
 def _official_working_day(day: date) -> bool:
     try:
@@ -56,17 +67,42 @@ def _official_working_day(day: date) -> bool:
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    """The official Chinese calendar plus the school's closures."""
+    """The official Chinese calendar (the library's, with the entered official days winning) plus the school's
+    closures and make-up working days."""
 
     closures: frozenset[date] = field(default_factory=frozenset)
+    workdays: frozenset[date] = field(default_factory=frozenset)  # the school's own make-up working days
+    holidays: frozenset[date] = field(default_factory=frozenset)  # entered official holidays
+    makeups: frozenset[date] = field(default_factory=frozenset)  # entered official 调休 working days
     _known: dict[date, bool] = field(default_factory=dict, init=False, compare=False, repr=False)  # answers so far
 
     def is_working_day(self, day: date) -> bool:
-        """True on an official working day (调休 days included) that the school has not closed."""
+        """True on an official working day (调休 days included) that the school has not closed, or on a day the
+        school works."""
         known = self._known.get(day)
         if known is None:
-            known = self._known[day] = day not in self.closures and _official_working_day(day)
+            known = self._known[day] = day not in self.closures and (day in self.workdays
+                                                                    or self.is_official_working_day(day))
         return known
+
+    def is_official_working_day(self, day: date) -> bool:
+        """The State Council's answer: an entered day wins, then the library, then Monday–Friday."""
+        if day in self.holidays:
+            return False
+        if day in self.makeups:
+            return True
+        return _official_working_day(day)
+
+    def entered_years(self) -> frozenset[int]:
+        """Years for which the quality office entered official days."""
+        return frozenset(d.year for d in self.holidays | self.makeups)
+
+    def source(self, year: int) -> str:
+        """Where the year's official days come from: "library" (entered days correct it), "entered" (the library
+        does not know the year, the quality office entered it) or "unknown" (counted Monday–Friday)."""
+        if library_knows(year):
+            return "library"
+        return "entered" if year in self.entered_years() else "unknown"
 
     def add_working_days(self, start: date, count: int) -> date:
         """The `count`-th working day after `start` (start itself not counted)."""

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from engine.calendar.school_year import period_at
 from engine.quality.library import IndicatorFields, save_indicator
 from engine.quality.values import ValueInput, record_values
-from engine.workflow.cycles import current_period
 
 # 代码, 名称, 层面, 诊断项目, 单位, 方向, 目标值, 标准值, 预警值, 数据来源 (a unit), 采集频次, 责任角色
 LIBRARY = (
@@ -47,7 +47,7 @@ def seed_quality(session: Session, now: datetime) -> None:
             code=code, name=name, level=level, item=item, measure_unit=unit, direction=direction, aim=aim,
             standard=standard, warning=warning, source_unit=source,
             frequency=frequency, responsible_role=role), now - timedelta(days=60))
-    year, term = current_period(now)
+    year, term = period_at(session, now.date())
     when = now - timedelta(days=1)
     rows = [ValueInput(code, subject, year if span == "year" else term, value, when.date(), source)
             for code, subject, span, value, source in (*VALUES, RED_VALUE)]

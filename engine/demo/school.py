@@ -10,6 +10,7 @@ from werkzeug.security import generate_password_hash
 
 import processes
 from engine.calendar.deadlines import OFFICIAL, compute_due
+from engine.calendar.school_year import period_at
 from engine.definitions.deploy import deploy
 from engine.definitions.specs import form_registry
 from engine.org.catalogue import seed_roles
@@ -19,12 +20,13 @@ from engine.org.workbook import read_org_workbook
 from engine.supervision.ladders import seed_ladders
 from engine.supervision.notices import all_notices, close, extend, record_talk, remind
 from engine.tick import run_tick
-from engine.workflow.cycles import current_period, start_cycle
+from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
 from engine.workflow.tasks import complete_task
 
 from .activities import seed_activities
+from .calendar import seed_schedules, seed_years
 from .plans import seed_plans
 from .quality import seed_quality
 
@@ -115,8 +117,9 @@ def _supervise(session: Session, now: datetime) -> None:
 def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     """Seed the whole demo school with cycles in flight relative to `now`; returns counts."""
     seed_org(session, now)
+    seed_years(session, now)
     deploy_shipped(session, now)
-    year, term = current_period(now)
+    year, term = period_at(session, now.date())
     approve = {"decision": "approve"}
     plans = [  # process, subject, period, started days ago, tasks to complete, days per step
         ("course_cycle", "C-WDYY", term, 2, 0, 1),
@@ -144,6 +147,7 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
         run_tick(session, tick_at, holder="demo")
         tick_at += timedelta(days=1)
     run_tick(session, now, holder="demo")
+    seed_schedules(session, now)  # from now on: the ticks above stood for days before it was set
     _supervise(session, now)
     seed_activities(session, now)  # 家长学校: lectures with parents' sign-ins, feedback and summaries
     return {"units": session.query(Unit).count(), "people": session.query(Person).count(),

@@ -1,1 +1,1 @@
-"""The school year: its calendar schedules, action plans (规划 / 行动计划) and activities (家长学校…)."""
+"""The school year: its schedules, action plans (规划 / 行动计划) and activities (家长学校…)."""

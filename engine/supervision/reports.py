@@ -49,11 +49,13 @@ def on_time_rates(session: Session, group: str, now: datetime, period: str = "")
     units = department_names(session) if group == "department" else {}
     rows: dict[str, RateRow] = {}
 
-    def row(value: Any, unit_id: int | None) -> RateRow:
+    def key_of(value: Any, unit_id: int | None) -> Any:
         if names is None:
-            key = value
-        else:
-            key = units.get(unit_id, "") if unit_id is not None else names.get(value, "")
+            return value  # a level or a period
+        return units.get(unit_id, "") if unit_id is not None else names.get(value, "")
+
+    def row(value: Any, unit_id: int | None) -> RateRow:
+        key = key_of(value, unit_id)
         return rows.setdefault(key, RateRow(key))
 
     for value, unit_id, still_open, done, on_time in session.execute(_counts_query(group, period)):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 import engine.audit as audit
 from engine.audit import AuditEvent
+from engine.calendar.school_year import month_period
 from engine.definitions.deploy import latest_definition
 from engine.definitions.models import ProcessDefinition
 from engine.definitions.specs import get_form, loaded_for
@@ -149,11 +150,9 @@ def _start_form_data(session: Session, form_id: str, data: dict[str, Any], local
 
 
 def current_period(now: datetime) -> tuple[str, str]:
-    """(academic year, term) holding `now`, e.g. ('2026-2027', '2026-2027-1')."""
-    start = now.year if now.month >= 8 else now.year - 1
-    year = f"{start}-{start + 1}"
-    term = f"{year}-1" if now.month >= 8 or now.month == 1 else f"{year}-2"
-    return year, term
+    """(academic year, term) holding `now` by the month rule alone, e.g. ('2026-2027', '2026-2027-1'); pages
+    and services ask the school's calendar instead (engine.calendar.school_year.period_at)."""
+    return month_period(now.date())
 
 
 def running_cycles(session: Session, process_id: str) -> int:

@@ -65,8 +65,10 @@ def choice_fields(process_id: str, session: Session) -> list[tuple[str, str, Any
 
 
 def dry_run(session: Session, actor: Person | None, process_id: str, subject_code: str, period: str,
-            choices: dict[str, dict[str, Any]], now: datetime, step_hours: int = 24) -> DryRun:
-    """Walk the newest version for a subject; `choices[task_id]` answers that task the first time it comes.
+            choices: dict[str, dict[str, Any]], now: datetime, step_hours: int = 24,
+            max_steps: int = MAX_STEPS) -> DryRun:
+    """Walk the newest version for a subject; `choices[task_id]` answers that task the first time it comes;
+    the walk stops after `max_steps` tasks (the year view asks for the first only).
 
     Raises NotAllowed, NotFound (process, subject), InvalidInput (a level mismatch).
     """
@@ -83,7 +85,7 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
     at = now
     try:
         workflow = runtime.new_workflow(loaded, initial, now)
-        while len(result.steps) < MAX_STEPS:
+        while len(result.steps) < min(max_steps, MAX_STEPS):
             ready = Runtime.ready_user_tasks(workflow)
             if not ready:
                 result.finished = workflow.is_completed()

@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.assembly import build_engine, session_factory
+from engine.calendar.models import AcademicYear, OfficialDay, Term
 from engine.db.session import make_engine
 from engine.demo.school import DEMO_PASSWORD, seed_demo
 from engine.notify.models import Delivery, Notification
@@ -30,6 +31,7 @@ from engine.org.models import Role, RoleHolding, Subject
 from engine.org.people import find_person
 from engine.org.substitutes import add_substitution
 from engine.planning.activities import ActivityEvent, ActivityPlan
+from engine.planning.models import Schedule
 from engine.planning.plans.models import PlanBulletin
 from engine.quality.models import Goal, IndicatorValue
 from engine.supervision.models import SupervisionNotice
@@ -117,6 +119,10 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
             "number": session.scalars(select(PlanBulletin.number).order_by(PlanBulletin.id)).first(),
             # the demo's 家长学校 and its coming lecture (published, sign-in not open yet at T0)
             "event_id": coming.id, "sign_in_token": coming.sign_in_token,
+            "year_id": session.scalars(select(AcademicYear.id).order_by(AcademicYear.id)).first(),
+            "term_id": session.scalars(select(Term.id).order_by(Term.id)).first(),
+            "schedule_id": session.scalars(select(Schedule.id).order_by(Schedule.id)).first(),
+            "entry_id": session.scalars(select(OfficialDay.id).order_by(OfficialDay.id)).first() or 1,
         }
         assert all(value is not None for value in values.values()), values
         # `plan_id` fills both /plans/<plan_id> and /activities/plans/<plan_id>: the demo's first of each

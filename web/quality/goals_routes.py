@@ -5,11 +5,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine import current_period, goal_tree, review_goal
+from engine import goal_tree, review_goal
 
 from .. import clock
 from ..extensions import db
-from ..views_helpers import level_label
+from ..views_helpers import level_label, today_period
 from . import bp
 from .access import may_edit, require_edit, require_watch
 
@@ -18,7 +18,7 @@ from .access import may_edit, require_edit, require_watch
 @login_required
 def goals_page():  # type: ignore[no-untyped-def]
     require_watch()
-    year = (request.args.get("year") or current_period(clock.now())[0]).strip()[:9]
+    year = (request.args.get("year") or today_period().year).strip()[:9]
     return render_template("quality/goals.html", roots=goal_tree(db.session, year), year=year,
                            level_label=level_label, may_review=may_edit())
 

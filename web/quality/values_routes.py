@@ -16,7 +16,6 @@ from engine import (
     ValueInput,
     can_supervise,
     correct_value,
-    current_period,
     find_subject,
     history,
     import_values,
@@ -27,7 +26,7 @@ from engine import (
 
 from .. import clock
 from ..extensions import db
-from ..views_helpers import level_label, number
+from ..views_helpers import level_label, number, today_period
 from . import bp
 from .access import require_edit
 from .routes import upload_bytes
@@ -41,7 +40,7 @@ MAX_PASTE_ROWS = 5000
 def values_page():  # type: ignore[no-untyped-def]
     require_edit()
     recent = list(db.session.scalars(select(IndicatorValue).order_by(IndicatorValue.id.desc()).limit(50)))
-    year, term = current_period(clock.now())
+    year, term = today_period().year, today_period().term
     return render_template("quality/values.html", recent=recent, indicators=indicators(db.session),
                            subjects=db.session.scalars(select(Subject).order_by(Subject.level, Subject.code)).all(),
                            labels=STATUS_LABELS, today=clock.now().date().isoformat(), periods=(term, year),
@@ -129,7 +128,7 @@ def subject_page(code: str):  # type: ignore[no-untyped-def]
     subject = find_subject(db.session, code)
     if not (can_supervise(db.session, current_user) or subject.person_id == current_user.id):
         abort(403)
-    year, term = current_period(clock.now())
+    year, term = today_period().year, today_period().term
     period = (request.args.get("period") or (term if subject.level in ("course", "student") else year))[:20]
     rows = subject_status(db.session, subject, period)
     shown = number(request.args, "indicator")

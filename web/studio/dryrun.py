@@ -6,10 +6,11 @@ from typing import Any
 from flask import render_template, request
 from flask_login import current_user
 
-from engine import choice_fields, current_period, dry_run, latest_definition, subjects
+from engine import choice_fields, dry_run, latest_definition, subjects
 
 from .. import clock
 from ..extensions import db
+from ..views_helpers import today_period
 from . import bp
 
 
@@ -29,4 +30,4 @@ def dry_run_page(process_id: str):  # type: ignore[no-untyped-def]
     return render_template("studio/dry_run.html", definition=definition, fields=fields, result=result,
                            chosen=chosen, subjects=subjects(db.session, definition.level or None),
                            subject=request.form.get("subject", ""),
-                           period=request.form.get("period") or current_period(clock.now())[1])
+                           period=request.form.get("period") or today_period().term)

@@ -8,12 +8,12 @@ from __future__ import annotations
 from flask import jsonify, render_template, request, url_for
 from flask_login import current_user
 
-from engine import InvalidInput, NotFound, bulk_launch, current_period, latest_definitions, launch_one, launch_plan
+from engine import InvalidInput, NotFound, bulk_launch, latest_definitions, launch_one, launch_plan
 
 from .. import clock
 from ..errors import error_text, field_errors
 from ..extensions import db
-from ..views_helpers import json_object
+from ..views_helpers import json_object, today_period
 from . import bp
 
 
@@ -21,7 +21,7 @@ from . import bp
 def bulk_launch_page():  # type: ignore[no-untyped-def]
     definitions = [d for d in latest_definitions(db.session) if d.level]
     result, chosen = None, request.values.get("process_id", "")
-    period = request.values.get("period") or current_period(clock.now())[1]
+    period = request.values.get("period") or today_period().term
     if request.method == "POST":
         result = bulk_launch(db.session, current_user, chosen, period, clock.now())
     return render_template("studio/launch.html", definitions=definitions, chosen=chosen, period=period,

@@ -14,7 +14,6 @@ from engine import (
     NeedsConfirmation,
     NotAllowed,
     NotFound,
-    current_period,
     deploy,
     form_registry,
     is_quality_office,
@@ -28,6 +27,7 @@ from forms import parse_form_post
 from .. import clock
 from ..errors import error_text, field_errors
 from ..extensions import db
+from ..views_helpers import today_period
 from . import bp
 
 
@@ -95,5 +95,5 @@ def start():  # type: ignore[no-untyped-def]
     return render_template("studio/start.html", definitions=definitions, chosen=chosen,
                            subjects=subjects(db.session, level or None), levels=LEVELS, form=form,
                            values=values, errors=errors, error=error,
-                           period=request.values.get("period") or current_period(clock.now())[1],
+                           period=request.values.get("period") or today_period().term,
                            subject=request.values.get("subject", "")), status

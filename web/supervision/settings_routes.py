@@ -1,7 +1,7 @@
 """Deadline settings beside the workspace: escalation ladders and the school's working calendar."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,13 +17,17 @@ from engine import (
     Role,
     SpiralError,
     add_closure,
+    add_school_workday,
     closures,
     get_ladder,
     is_quality_office,
-    is_working_day,
     ladders,
     remove_closure,
+    remove_school_workday,
     save_ladder,
+    school_workdays,
+    special_days,
+    year_source,
 )
 
 from .. import clock
@@ -109,6 +113,15 @@ def calendar():  # type: ignore[no-untyped-def]
             if request.form.get("remove"):
                 remove_closure(db.session, current_user, number(request.form, "remove") or 0, now)
                 flash(_("已取消该停课日。"), "success")
+            elif request.form.get("remove_workday"):
+                remove_school_workday(db.session, current_user, number(request.form, "remove_workday") or 0, now)
+                flash(_("已取消该调休上班日。"), "success")
+            elif request.form.get("workday"):
+                day = _day(request.form.get("workday"))
+                if day is None:
+                    raise InvalidInput(_("请选择日期。"), {"workday": [_("请选择日期。")]})
+                add_school_workday(db.session, current_user, day, request.form.get("reason", ""), now)
+                flash(_("已设置调休上班日；之后派发的任务计算期限时会把这一天算作工作日。"), "success")
             else:
                 first, last = _day(request.form.get("first")), _day(request.form.get("last") or request.form.get("first"))
                 if first is None or last is None:
@@ -121,7 +134,9 @@ def calendar():  # type: ignore[no-untyped-def]
         return redirect(url_for("supervision.calendar"))
     year = number(request.args, "year", now.year, low=2000, high=2100)
     return render_template("supervision/calendar.html", closures=closures(db.session), year=year,
-                           special=_official_special_days(year), may_edit=is_quality_office(db.session, current_user))
+                           workdays=school_workdays(db.session),
+                           special=[(d.day, "makeup" if d.kind == "workday" else "holiday") for d in special_days(db.session, year)],
+                           unknown=year_source(db.session, year) == "unknown", may_edit=is_quality_office(db.session, current_user))
 
 
 def _day(text: str | None) -> date | None:
@@ -129,17 +144,3 @@ def _day(text: str | None) -> date | None:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-def _official_special_days(year: int) -> list[tuple[date, str]]:
-    """The year's official holidays on weekdays and its 调休 make-up working days."""
-    days = []
-    day = date(year, 1, 1)
-    while day.year == year:
-        working = is_working_day(day)
-        if day.weekday() < 5 and not working:
-            days.append((day, "holiday"))
-        elif day.weekday() >= 5 and working:
-            days.append((day, "makeup"))
-        day += timedelta(days=1)
-    return days
