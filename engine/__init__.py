@@ -75,7 +75,7 @@ from .org.directory import check_password as check_directory_password
 from .org.directory_sync import directory_sheets, sync_directory
 from .org.holdings_admin import HoldingChange, find_holdings, get_holding
 from .org.imports import ImportReport, OneTimePassword, export_org, import_org
-from .org.models import LEVELS, PERSON_KINDS, UNIT_KINDS, Person, Role, RoleHolding, School, Subject, Unit
+from .org.models import LEVELS, PERSON_KINDS, UNIT_KINDS, ApiToken, Person, Role, RoleHolding, School, Subject, Unit
 from .org.people import find_person, people, subjects
 from .org.people_admin import (
     add_person,
@@ -110,6 +110,18 @@ from .org.substitutes import (
     sees_some_substitutions,
     substitutions_of,
 )
+from .org.tokens import (
+    SCOPE_LABELS,
+    authenticate,
+    create_token,
+    fingerprint,
+    remember,
+    replay,
+    revoke_token,
+    service_tokens,
+    tokens_of,
+)
+from .org.tokens import allows as token_allows
 from .org.units_admin import add_unit, edit_unit, get_unit, move_unit, reopen_unit, unit_choices, unit_tree
 from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
 from .parts import KEY
@@ -150,7 +162,7 @@ from .task_page import form_of, task_page
 from .tick import run_tick
 from .workflow.access import can_view_instance
 from .workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
-from .workflow.cycles import current_period, find_subject, get_instance, start_cycle, timeline
+from .workflow.cycles import current_period, find_subject, get_instance, open_cycle, start_cycle, timeline
 from .workflow.dryrun import choice_fields, dry_run
 from .workflow.handover import hand_over_tasks
 from .workflow.inbox import (
@@ -165,12 +177,25 @@ from .workflow.inbox import (
 )
 from .workflow.launch import bulk_launch, launch_one, launch_plan
 from .workflow.migration import migrate_cycles, migration_blockers, versions
-from .workflow.models import Evidence, ProcessInstance
-from .workflow.tasks import Upload, add_comment, claim_task, claim_tasks, complete_task, get_evidence, get_task
+from .workflow.models import Comment, Evidence, HumanTask, ProcessInstance
+from .workflow.task_query import TaskQuery, count_tasks, query_tasks, visible_task
+from .workflow.tasks import (
+    Upload,
+    add_comment,
+    claim_task,
+    claim_tasks,
+    complete_task,
+    get_evidence,
+    get_task,
+    task_comments,
+)
 from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 
 __all__ = [
+    "ApiToken", "SCOPE_LABELS", "TaskQuery", "authenticate", "count_tasks", "create_token", "fingerprint", "open_cycle",
+    "query_tasks", "remember", "replay", "revoke_token", "service_tokens", "task_comments", "token_allows", "tokens_of",
+    "visible_task", "Comment", "HumanTask",
     "Overview", "PlanReport", "Share", "bulletins", "export_progress", "get_bulletin", "get_plan", "import_plan",
     "is_staff", "issue_bulletin", "late_items", "may_issue", "overview", "plan_template", "plans", "share_of_cycle",
     "activities",  # 家长学校 and other activities: engine.activities.save_plan(…), sign_in_visitor(…)…

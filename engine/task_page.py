@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 import engine.audit as audit
 from engine.audit import AuditEvent
@@ -31,7 +31,7 @@ from engine.workflow.inbox import due_state
 from engine.workflow.instructions import BROKEN, rendered_instructions
 from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance
 from engine.workflow.runtime import runtime_of
-from engine.workflow.tasks import get_task, task_context
+from engine.workflow.tasks import get_task, task_comments, task_context
 from forms import FormDef
 
 
@@ -85,8 +85,7 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
         instructions=instructions,
         vocabulary=meta.get("vocabulary") or [], scope=unit_path(session, task.scope_unit_id),
         due=due_state(task, now), previous=previous, previous_form=form_of(session, previous) if previous else None,
-        comments=list(session.scalars(select(Comment).where(Comment.task_id == task.id)
-                                      .options(selectinload(Comment.author)).order_by(Comment.id))),
+        comments=task_comments(session, task),
         evidence=list(session.scalars(select(Evidence).where(Evidence.instance_id == cycle.id).order_by(Evidence.id))),
         notices=[n for n in notices_for_task(session, task.id) if n.status in ACTIVE],
         timeline=timeline(session, cycle),

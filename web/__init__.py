@@ -79,7 +79,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _jinja(app)
-    from . import cli, errors, security
+    from . import api, cli, errors, security
+    api.register(app)
     errors.register(app)
     security.register(app)
     cli.register(app)

@@ -16,6 +16,7 @@ from engine import (
     SpiralError,
     Unavailable,
 )
+from web.api.problems import flat_errors, problem
 
 STATUS = {NotFound: 404, NotAllowed: 403, Conflict: 409, InvalidInput: 422, InvalidProcess: 422,
           ScriptError: 422, Unavailable: 503}
@@ -51,7 +52,12 @@ def _plain_words(code: int | None) -> str:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _api() -> bool:
+    """The JSON API answers every error as Problem Details."""
+    return request.path.startswith("/api/")
 
 
 def register(app: Flask) -> None:
@@ -63,6 +69,8 @@ def register(app: Flask) -> None:
         db.session.rollback()
         status = status_for(error)
         message = error_text(error)
+        if _api():
+            return problem(status, message, code=error.code or "", errors=field_errors(error) or None)
         if _wants_json():
             return jsonify(error=message, errors=field_errors(error)), status
         if request.method == "POST" and request.referrer and status in (409, 422):
@@ -75,6 +83,13 @@ def register(app: Flask) -> None:
         message = error.description
         if message == type(error).description:  # werkzeug's own English sentence: say it in the user's language
             message = _plain_words(error.code) or message
+        if _api():
+            data = getattr(error, "data", None) or {}  # webargs: the request's field errors
+            errors = flat_errors(data.get("messages")) if isinstance(data, dict) else {}
+            if errors:
+                message = _("请求的内容有误，请按 errors 中的说明修改")
+            return problem(error.code or 500, str(message or ""), errors=errors or None,
+                           headers=dict(data.get("headers") or {}) if isinstance(data, dict) else None)
         if _wants_json():
             return jsonify(error=message, errors={}), error.code
         return render_template("errors/error.html", message=message, status=error.code), error.code
@@ -88,6 +103,8 @@ def register(app: Flask) -> None:
         from web.extensions import db
         db.session.rollback()
         message = _("出错了，我们已记录下来。请稍后再试；如果一直出错，请联系管理员。")
+        if _api():
+            return problem(500, message)
         if _wants_json():
             return jsonify(error=message, errors={}), 500
         return render_template("errors/error.html", message=message, status=500), 500

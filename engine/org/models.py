@@ -1,10 +1,12 @@
 """The organisation's tables: units of the org tree, people, roles, who holds which role where, substitutes,
-and the subjects cycles are about. Models never commit."""
+the subjects cycles are about, and the API tokens people and other systems sign in with. Models never commit."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -174,3 +176,40 @@ class PasswordReset(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+TOKEN_SCOPES = ("read", "write", "admin")
+
+
+class ApiToken(Base):
+    """A token another system (or a person's script) calls the JSON API with: it acts as its person, within its
+    scope (read < write < admin). Only the secret's hash is kept; `prefix` is what lists show."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16), default="personal")  # personal | service (made by the admin)
+    scope: Mapped[str] = mapped_column(String(16), default="read")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class ApiIdempotency(Base):
+    """An API write sent with an Idempotency-Key: what it answered, so that a retry gets the same answer and
+    never does the work twice (a second cycle, a second value)."""
+
+    __tablename__ = "api_idempotency"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_token.id"))
+    key: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # method, path and body, hashed
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 import engine.audit as audit
@@ -250,6 +250,12 @@ def _record_incident(session: Session, actor: Person, task: HumanTask, exc: Scri
     instance.incident = exc.message
     audit.record(session, actor, "instance.incident", now, instance=instance, task=task, summary=exc.message)
     session.commit()
+
+
+def task_comments(session: Session, task: HumanTask) -> list[Comment]:
+    """A task's comments, oldest first, with their authors."""
+    return list(session.scalars(select(Comment).where(Comment.task_id == task.id)
+                                .options(selectinload(Comment.author)).order_by(Comment.id)))
 
 
 def add_comment(session: Session, actor: Person, task_id: int, body: str, now: datetime) -> Comment:

@@ -1,0 +1,132 @@
+"""The JSON API as another system uses it: a token acts as its person; tasks are queried like Camunda's; a course
+cycle is driven start to finish through the API alone; errors are Problem Details; retries with an
+Idempotency-Key never do the work twice."""
+from __future__ import annotations
+
+import io
+import json
+
+from sqlalchemy import func, select
+
+from engine.audit import AuditEvent
+from engine.quality.models import ImprovementLoop
+from engine.workflow.models import ProcessInstance
+from tests.web.api_helpers import Caller
+from tests.web.test_quality_pages import INDICATOR
+from web.extensions import db
+
+PROBLEM = "application/problem+json"
+
+
+def test_without_a_token_the_api_answers_401_as_a_problem(spiral):
+    answer = spiral.app.test_client().get("/api/v1/tasks")
+    assert answer.status_code == 401 and answer.mimetype == PROBLEM
+    assert answer.json["code"] == "unauthorized" and "令牌" in answer.json["detail"]
+    bad = spiral.app.test_client().get("/api/v1/tasks", headers={"Authorization": "Bearer spiral_nope"})
+    assert bad.status_code == 401
+
+
+def test_a_teachers_token_lists_only_her_tasks_and_cannot_complete_another_teachers(spiral):
+    mine = spiral.open_task(spiral.start("C-WDYY"), "制定课程建设目标")  # 陈晓雨's
+    other = spiral.open_task(spiral.start("C-PY"), "制定课程建设目标")  # 李军's
+    chen = Caller(spiral, "chenxiaoyu")
+    listed = chen.get("/api/v1/tasks")
+    assert listed.status_code == 200 and [t["id"] for t in listed.json] == [mine.id]
+    assert chen.get("/api/v1/tasks/count").json == {"count": 1}
+    assert chen.get(f"/api/v1/tasks?assignee={other.assignee}").json == []  # asking for his gives nothing
+    assert chen.get(f"/api/v1/tasks/{other.id}").status_code == 403
+    refused = chen.post(f"/api/v1/tasks/{other.id}/complete", json={"data": {}})
+    assert refused.status_code == 403 and refused.mimetype == PROBLEM
+    assert spiral.task(other.id).status == "open"
+
+
+def test_the_quality_office_queries_like_camunda(spiral):
+    spiral.start("C-WDYY"), spiral.start("C-PY")
+    office = Caller(spiral, "zhaohong", "read")
+    found = office.get("/api/v1/tasks?processDefinitionKey=course_cycle&sortBy=due&sortOrder=desc&maxResults=1")
+    assert found.status_code == 200 and len(found.json) == 1
+    assert office.get("/api/v1/tasks/count?processDefinitionKey=course_cycle").json["count"] == 2
+    assert office.get("/api/v1/tasks/count?candidateGroup=课程负责人&subject=C-PY").json["count"] == 1
+    wrong = office.get("/api/v1/tasks?rung=purple&maxResults=1000&nonsense=1")
+    assert wrong.status_code == 422 and wrong.mimetype == PROBLEM
+    assert set(wrong.json["errors"]) == {"rung", "maxResults"}  # an unknown query parameter is ignored
+    read_only = office.post("/api/v1/cycles", json={"processDefinitionKey": "course_cycle", "subject": "C-JCKJ",
+                                                     "period": "2025-2026-1"})
+    assert read_only.status_code == 403 and read_only.json["code"] == "insufficient_scope"
+
+
+def test_a_course_cycle_is_driven_start_to_finish_through_the_api(spiral):
+    office = Caller(spiral, "zhaohong")
+    started = office.post("/api/v1/cycles", json={"processDefinitionKey": "course_cycle", "subject": "C-WDYY",
+                                                   "period": "2025-2026-1"}, headers={"Idempotency-Key": "start-1"})
+    assert started.status_code == 201, started.json
+    again = office.post("/api/v1/cycles", json={"processDefinitionKey": "course_cycle", "subject": "C-WDYY",
+                                                 "period": "2025-2026-1"}, headers={"Idempotency-Key": "start-1"})
+    assert again.status_code == 201 and again.json["id"] == started.json["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    cycle_id = started.json["id"]
+    callers: dict[str, Caller] = {}
+    for _step in range(30):
+        cycle = office.get(f"/api/v1/cycles/{cycle_id}").json
+        if cycle["status"] == "completed":
+            break
+        task = next(t for t in cycle["tasks"] if t["status"] == "open")
+        who = task["assignee"] or task["candidates"][0]
+        caller = callers.setdefault(who, Caller(spiral, who))
+        if task["assignee"] is None:
+            assert caller.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 200
+        detail = caller.get(f"/api/v1/tasks/{task['id']}").json
+        form = detail["form_definition"]
+        answers = spiral.answers(task["form"], decision="approve") if form else {}
+        files = [c["key"] for c in (form or {}).get("components", []) if c.get("type") == "filepicker"]
+        if files:
+            fields = {k: v for k, v in answers.items() if k not in files}
+            body = {"data": json.dumps(fields)}
+            body.update({k: (io.BytesIO(b"%PDF-1.4 evidence"), "evidence.pdf") for k in files})
+            done = caller.post(f"/api/v1/tasks/{task['id']}/complete", data=body, content_type="multipart/form-data")
+        else:
+            done = caller.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": answers})
+        assert done.status_code == 200, (task["title"], done.json)
+    assert office.get(f"/api/v1/cycles/{cycle_id}").json["status"] == "completed"
+    with spiral.app.app_context():
+        vias = set(db.session.scalars(select(AuditEvent.via).where(AuditEvent.instance_id == cycle_id)))
+    assert "API 令牌“zhaohong 的脚本”" in vias and "API 令牌“chenxiaoyu 的脚本”" in vias
+
+
+def test_a_red_value_pushed_twice_with_its_key_starts_the_improvement_once(spiral):
+    spiral.client_for("zhaohong").post("/quality/indicators", data=INDICATOR)
+    office = Caller(spiral, "zhaohong")
+    body = {"values": [{"indicator": "W-HG", "subject": "C-JCKJ", "period": "2025-2026-1", "value": 70,
+                        "measuredOn": "2025-10-10", "source": "教务系统"}]}
+    with spiral.app.app_context():
+        loops = db.session.scalar(select(func.count()).select_from(ImprovementLoop)) or 0
+        cycles = db.session.scalar(select(func.count()).select_from(ProcessInstance))
+    first = office.post("/api/v1/values", json=body, headers={"Idempotency-Key": "push-7"})
+    assert first.status_code == 201, first.json
+    second = office.post("/api/v1/values", json=body, headers={"Idempotency-Key": "push-7"})
+    assert second.json == first.json and len(first.json["improvements_started"]) == 1
+    with spiral.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ImprovementLoop)) == loops + 1
+        assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == cycles + 1
+    changed = {"values": [{**body["values"][0], "value": 71}]}
+    other = office.post("/api/v1/values", json=changed, headers={"Idempotency-Key": "push-7"})
+    assert other.status_code == 409 and other.mimetype == PROBLEM
+
+
+def test_bad_bodies_are_answered_cleanly(spiral):
+    office = Caller(spiral, "zhaohong")
+    for body, kwargs in (("{not json", {"content_type": "application/json"}),
+                         ('{"values": "x"}', {"content_type": "application/json"}),
+                         ('{"values": [{"indicator": 5}]}', {"content_type": "application/json"}),
+                         ("a=b", {"content_type": "application/x-www-form-urlencoded"})):
+        answer = office.post("/api/v1/values", data=body, **kwargs)
+        assert answer.status_code in (400, 415, 422) and answer.mimetype == PROBLEM, (body, answer.data)
+    assert office.get("/api/v1/cycles/999999").status_code == 404
+
+
+def test_the_openapi_document_and_its_page(spiral):
+    doc = spiral.app.test_client().get("/api/v1/openapi.json")
+    assert doc.status_code == 200 and "/api/v1/tasks" in doc.json["paths"]
+    assert "application/problem+json" in str(doc.json["components"]["responses"]["DEFAULT_ERROR"])
+    page = spiral.app.test_client().get("/api/v1/docs")
+    assert page.status_code == 200 and "GET /api/v1/tasks" in page.get_data(as_text=True)
