@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("me", __name__)
 
-from . import routes  # noqa: E402,F401  (their views register on bp)
+from . import routes, tokens  # noqa: E402,F401  (their views register on bp)
