@@ -1,5 +1,5 @@
-"""The accounts' commands: `spiral create-admin` (the first administrator) and `spiral ldap-sync` (people and
-units from the campus directory)."""
+"""The accounts' commands: `spiral create-admin` (the first administrator), `spiral ldap-sync` (people and
+units from the campus directory) and `spiral token create` (an API token for another system)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,6 +12,11 @@ from engine import InvalidInput, create_admin, create_schema, sync_directory
 
 from .campus import ldap_settings
 from .extensions import db
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from . import clock
+    return clock.now()
 
 
 def _password(password_file: Path | None) -> str:
@@ -64,4 +69,25 @@ def ldap_sync_cmd(dry_run: bool, deactivate_missing: bool) -> None:
         click.echo(f"已同步：目录中 {len(people)} 人；{report.summary()}")
 
 
-COMMANDS = [create_admin_cmd, ldap_sync_cmd]
+@click.group("token")
+def token_group() -> None:
+    """API tokens (the JSON API under /api/v1)."""
+
+
+@token_group.command("create")
+@click.argument("username")
+@click.option("--name", required=True, help="What the token is for (教务系统同步…).")
+@click.option("--scope", type=click.Choice(["read", "write", "admin"]), default="read", show_default=True)
+@with_appcontext
+def token_create(username: str, name: str, scope: str) -> None:
+    """Print a new token acting as USERNAME, once (only its hash is kept)."""
+    from engine import NotFound, create_token, find_person
+    person = find_person(db.session, username)
+    if person is None:
+        raise NotFound(f"找不到账号“{username}”（可用 spiral people 查看）")
+    _token, secret = create_token(db.session, None, person, name, scope, _now(), service=True)
+    click.echo(secret)
+    click.echo(f"已为{person.name}（{person.username}）创建令牌“{name}”（{scope}）。它只显示这一次，请妥善保存。", err=True)
+
+
+COMMANDS = [create_admin_cmd, ldap_sync_cmd, token_group]

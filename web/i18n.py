@@ -17,7 +17,10 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 def select_locale() -> str:
     """The session's choice, else the user's setting, else the school's default language (school settings;
-    zh_CN until set), never the browser's guess."""
+    zh_CN until set), never the browser's guess; the JSON API answers in its caller's Accept-Language."""
+    if request and request.path.startswith("/api/"):
+        asked = request.accept_languages.best_match(LANGUAGES) if request.accept_languages else None
+        return asked or school_locale()
     chosen = session.get("locale")
     if chosen in LANGUAGES:
         return chosen

@@ -9,6 +9,7 @@ import json
 from sqlalchemy import func, select
 
 from engine.audit import AuditEvent
+from engine.org.models import ApiToken
 from engine.quality.models import ImprovementLoop
 from engine.workflow.models import ProcessInstance
 from tests.web.api_helpers import Caller
@@ -130,3 +131,57 @@ def test_the_openapi_document_and_its_page(spiral):
     assert "application/problem+json" in str(doc.json["components"]["responses"]["DEFAULT_ERROR"])
     page = spiral.app.test_client().get("/api/v1/docs")
     assert page.status_code == 200 and "GET /api/v1/tasks" in page.get_data(as_text=True)
+
+
+def test_spiral_token_create_prints_a_token_once_that_the_api_takes(runner, app):
+    made = runner.invoke(args=["token", "create", "zhaohong", "--name", "教务系统同步", "--scope", "write"])
+    assert made.exit_code == 0, made.output
+    secret = made.stdout.strip().splitlines()[0]
+    assert secret.startswith("spiral_")
+    answer = app.test_client().get("/api/v1/tasks/count", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 200
+    unknown = runner.invoke(args=["token", "create", "nobody", "--name", "x"])
+    assert unknown.exit_code != 0
+
+
+def test_a_revoked_token_no_longer_opens_the_api(spiral):
+    office = Caller(spiral, "zhaohong")
+    assert office.get("/api/v1/tasks/count").status_code == 200
+    page = spiral.client_for("zhaohong")
+    assert "zhaohong 的脚本" in page.get("/me/tokens").get_data(as_text=True)
+    with spiral.app.app_context():
+        token_id = db.session.scalars(select(ApiToken.id)).one()
+    assert spiral.client_for("chenxiaoyu").post(f"/me/tokens/{token_id}/revoke").status_code == 403
+    assert page.post(f"/me/tokens/{token_id}/revoke").status_code == 302
+    assert office.get("/api/v1/tasks/count").status_code == 401
+
+
+def test_a_person_creates_a_token_on_my_settings_and_sees_it_once(spiral):
+    page = spiral.client_for("chenxiaoyu")
+    shown = page.post("/me/tokens", data={"name": "我的脚本", "scope": "read"})
+    assert shown.status_code == 200 and shown.headers["Cache-Control"] == "no-store"
+    secret = next(w for w in shown.get_data(as_text=True).replace("<", " ").replace(">", " ").split()
+                  if w.startswith("spiral_"))
+    assert secret not in page.get("/me/tokens").get_data(as_text=True)
+    answer = spiral.app.test_client().get("/api/v1/tasks", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 200
+    refused = page.post("/me/tokens", data={"name": "管理", "scope": "admin"})
+    assert refused.status_code in (302, 422)  # a teacher may not hold an admin token
+
+
+def test_the_personnel_system_syncs_the_org_all_or_nothing_with_errors_by_item(spiral):
+    admin = Caller(spiral, "admin", "admin")
+    units = [{"code": "D-NEW", "name": "新设办公室", "kind": "处室", "parent": "SCHOOL"}]
+    checked = admin.post("/api/v1/org/sync", json={"units": units, "dryRun": True})
+    assert checked.status_code == 200 and checked.json["dryRun"] is True, checked.json
+    bad = admin.post("/api/v1/org/sync", json={"units": units + [{"code": "D-BAD", "name": "坏单位", "kind": "车间",
+                                                                   "parent": "NOPE"}]})
+    assert bad.status_code == 422 and bad.mimetype == PROBLEM
+    assert any(key.startswith("units[1].") for key in bad.json["errors"]), bad.json
+    office = Caller(spiral, "zhaohong", "write")
+    assert office.post("/api/v1/org/sync", json={"units": units}).status_code == 403
+
+
+def test_problems_speak_the_callers_language(spiral):
+    answer = spiral.app.test_client().get("/api/v1/cycles/999999", headers={"Accept-Language": "en"})
+    assert answer.status_code == 401 and "token" in answer.json["detail"].lower()

@@ -11,10 +11,10 @@ from flask_smorest.utils import prepare_response
 from marshmallow import Schema, fields
 
 from ..extensions import csrf
-from . import auth, cycles, docs, notices, tasks, values
+from . import auth, cycles, docs, notices, org, tasks, values
 from .problems import PROBLEM_TYPE
 
-BLUEPRINTS = (tasks.blp, cycles.blp, notices.blp, values.blp)
+BLUEPRINTS = (tasks.blp, cycles.blp, notices.blp, values.blp, org.blp)
 
 
 class Problem(Schema):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import current_app, g, request
@@ -82,11 +80,8 @@ def token() -> ApiToken:
     return found
 
 
-def requires_admin(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A view only a token of scope admin may call."""
-    @wraps(view)
-    def checked(*args: Any, **kwargs: Any) -> Any:
-        if not token_allows(token(), "admin"):
-            return problem(403, _("需要权限范围为 admin 的令牌"), code="insufficient_scope")
-        return view(*args, **kwargs)
-    return checked
+def require_scope(needed: str) -> Any:
+    """None when the request's token covers `needed`; else the 403 problem to answer."""
+    if token_allows(token(), needed):
+        return None
+    return problem(403, _("需要权限范围为 %(scope)s 的令牌", scope=needed), code="insufficient_scope")
