@@ -123,6 +123,7 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
             "term_id": session.scalars(select(Term.id).order_by(Term.id)).first(),
             "schedule_id": session.scalars(select(Schedule.id).order_by(Schedule.id)).first(),
             "entry_id": session.scalars(select(OfficialDay.id).order_by(OfficialDay.id)).first() or 1,
+            "token_id": 1,  # the demo has no API token: revoking one is a 404 for everyone
         }
         assert all(value is not None for value in values.values()), values
         # `plan_id` fills both /plans/<plan_id> and /activities/plans/<plan_id>: the demo's first of each
