@@ -59,6 +59,8 @@ from .notify.models import Notification
 from .notify.notifications import mark_read, notifications_of, preference_of, set_channels, unread_count
 from .notify.password_mail import resets_by_mail, send_reset_link
 from .notify.settings import MailSettings, mail_settings
+from .notify.webhooks import EVENTS as WEBHOOK_EVENTS
+from .notify.webhooks import retry_webhook_delivery, save_webhook, set_webhook_active, webhook_log, webhooks
 from .org.access import (
     can_supervise,
     heads_some_unit,
@@ -193,6 +195,7 @@ from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 
 __all__ = [
+    "WEBHOOK_EVENTS", "retry_webhook_delivery", "save_webhook", "set_webhook_active", "webhook_log", "webhooks",
     "ApiToken", "SCOPE_LABELS", "TaskQuery", "authenticate", "count_tasks", "create_token", "fingerprint", "open_cycle",
     "query_tasks", "remember", "replay", "revoke_token", "service_tokens", "task_comments", "token_allows", "tokens_of",
     "visible_task", "Comment", "HumanTask",

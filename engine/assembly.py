@@ -37,7 +37,7 @@ from .quality import handlers as quality_handlers
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.cycles import running_cycles
-from .workflow.events import TaskClosed, TaskCompleting, TaskHandedOver, TaskOpened
+from .workflow.events import CycleFinished, TaskClosed, TaskCompleting, TaskHandedOver, TaskOpened
 from .workflow.runtime import Runtime, StoreLimits, apply_spiff_patches
 from .workflow.uploads import UploadStore
 
@@ -90,6 +90,9 @@ def wire(bus: MessageBus) -> None:
     bus.subscribe(TaskCompleting, plan_handlers.record_progress)
     bus.subscribe(TaskOpened, supervision_handlers.schedule_ladder)
     bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)
+    bus.subscribe(TaskOpened, notify_handlers.push_task_created)
+    bus.subscribe(TaskClosed, notify_handlers.push_task_completed)
+    bus.subscribe(CycleFinished, notify_handlers.push_cycle_finished)
     bus.subscribe(TaskClosed, supervision_handlers.settle_notices)
     bus.subscribe(TaskHandedOver, notify_handlers.tell_substitute)
     bus.subscribe(SubstituteNamed, notify_handlers.tell_named_substitute)

@@ -25,6 +25,7 @@ from .db.session import rowcount
 from .definitions.specs import loaded_for
 from .errors import ScriptError
 from .notify.delivery import deliver_pending
+from .notify.webhooks import deliver_webhooks
 from .planning.activities.notices import send_due_reminders
 from .planning.launching import launch_due_schedules
 from .planning.plans.launch import start_due_assignments
@@ -126,7 +127,7 @@ def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict
     holder = holder or holder_name()
     if not acquire_lock(session, holder):
         return {"skipped": 1, "timers": 0, "plan_tasks": 0, "rungs": 0, "follow_ups": 0, "activity_reminders": 0,
-                "sent": 0, "failed": 0, "scheduled": 0}
+                "sent": 0, "failed": 0, "scheduled": 0, "webhooks": 0}
     try:
         result = {"skipped": 0, "timers": fire_timers(session, now)}
         result["plan_tasks"] = start_due_assignments(session, now)
@@ -134,6 +135,7 @@ def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict
         result["follow_ups"] = fire_follow_ups(session, now)
         result["activity_reminders"] = send_due_reminders(session, now)
         result["scheduled"] = launch_due_schedules(session, now)
+        result["webhooks"] = deliver_webhooks(session, now)["sent"]
         counts = deliver_pending(session, now)
         result.update(sent=counts.get("sent", 0), failed=counts.get("failed", 0))
         return result

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import engine.audit as audit
+from engine.notify.webhooks import queue_event, wanted
 from engine.workflow.cycles import open_cycle
 from engine.workflow.models import ProcessInstance
 
@@ -30,6 +31,12 @@ def react(session: Session, value: IndicatorValue, now: datetime) -> tuple[bool,
     assert value.status in BAD
     indicator, subject = value.indicator, value.subject
     running = open_loop(session, value.indicator_id, value.subject_id, value.period)
+    if wanted(session, "warning.raised"):
+        queue_event(session, "warning.raised", {
+            "indicator": indicator.code, "indicator_name": indicator.name, "subject": subject.code,
+            "period": value.period, "value": value.value, "status": value.status,
+            "measured_on": value.measured_on.isoformat(), "value_id": value.id,
+            "improvement_cycle_id": running.instance_id if running is not None else None}, f"value:{value.id}", now)
     if running is not None:
         audit.record(session, None, "warning.repeated", now, instance=running.instance,
                      object_type="indicator_value", object_id=value.id,

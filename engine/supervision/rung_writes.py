@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 import engine.audit as audit
 from engine.notify.notifications import Message, notify_all
+from engine.notify.webhooks import queue_event, wanted
 from engine.org.models import Person
 from engine.workflow import task_state
 from engine.workflow.models import HumanTask
@@ -128,6 +129,14 @@ class Firing:
             table = SupervisionNotice.__table__
             made = session.execute(insert(table).returning(table.c.number, table.c.id), list(self.notices.values()))
             ids.update({number: notice_id for number, notice_id in made})
+            if wanted(session, "notice.issued"):
+                for number, row in self.notices.items():
+                    queue_event(session, "notice.issued", {
+                        "notice_id": ids[number], "number": number, "colour": row.get("colour"),
+                        "task_id": row.get("task_id"), "matter": row.get("matter"),
+                        "responsible_person_id": row.get("responsible_person_id"),
+                        "deadline": row["deadline"].isoformat() if row.get("deadline") else None},
+                        f"notice:{ids[number]}", self.now)
         if self.escalated:
             session.execute(update(SupervisionNotice).where(SupervisionNotice.id.in_(self.escalated))
                             .values(status="escalated").execution_options(synchronize_session=False))

@@ -59,3 +59,11 @@ class TaskCompleting:
     data: dict[str, Any]
     form_id: str
     now: datetime
+
+
+@dataclass(frozen=True)
+class CycleFinished:
+    """A cycle's workflow reached its end (all its tasks done)."""
+
+    instance: ProcessInstance
+    now: datetime

@@ -9,12 +9,14 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.bus import publish
 from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import WorkCalendar, is_working_calendar, task_due
 from engine.org.models import Person
 from engine.org.routing import route_task
 
 from . import task_state
+from .events import CycleFinished
 from .models import HumanTask, ProcessInstance
 from .runtime import Runtime
 
@@ -84,3 +86,4 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
         instance.completed_at = now
         instance.current_stage = ""
         instance.stages_done = list(dict.fromkeys(done_rows))
+        publish(session, CycleFinished(instance, now))

@@ -185,3 +185,16 @@ def test_the_personnel_system_syncs_the_org_all_or_nothing_with_errors_by_item(s
 def test_problems_speak_the_callers_language(spiral):
     answer = spiral.app.test_client().get("/api/v1/cycles/999999", headers={"Accept-Language": "en"})
     assert answer.status_code == 401 and "token" in answer.json["detail"].lower()
+
+
+def test_the_admin_registers_a_webhook_and_reads_its_log(spiral):
+    admin = spiral.client_for("admin")
+    saved = admin.post("/admin/webhooks", data={"name": "数据中心", "url": "https://data.example/spiral",
+                                                 "events": ["task.created", "cycle.finished"]}, follow_redirects=True)
+    assert "已保存 Webhook“数据中心”" in saved.get_data(as_text=True)
+    spiral.start("C-WDYY")
+    page = admin.get("/admin/webhooks").get_data(as_text=True)
+    assert "task.created" in page and "待发送" in page
+    bad = admin.post("/admin/webhooks", data={"name": "x", "url": "javascript:alert(1)", "events": ["task.created"]})
+    assert bad.status_code == 422
+    assert spiral.client_for("zhaohong").post("/admin/webhooks", data={"name": "x"}).status_code == 403

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import holdings, imports, people, roles, routes, school, subjects, units  # noqa: E402,F401  (their views register on bp)
+from . import holdings, imports, people, roles, routes, school, subjects, units, webhooks  # noqa: E402,F401  (their views register on bp)
