@@ -1,4 +1,5 @@
-"""`python -m bench [--size small|medium|large] [--only completion,history,http,province,import]`: print every table."""
+"""`python -m bench [--size small|medium|large] [--only completion,history,http,province,import,quality,api]`: print
+every table."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from .common import SIZES, load_note
 
-PARTS = ("completion", "history", "http", "province", "import", "quality")
+PARTS = ("completion", "history", "http", "province", "import", "quality", "api")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         if "quality" in parts:
             from .quality import bench_quality
             out += bench_quality(folder, args.size)
+        if "api" in parts:
+            from .api import bench_api
+            out += bench_api(folder, args.size)
     if args.out:
         args.out.write_text("\n".join(out) + "\n", encoding="utf-8")
     return 0

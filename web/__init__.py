@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, redirect, url_for
 from jinja2 import ChoiceLoader, FileSystemLoader
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter, Map
 
 import forms
 from engine import MailSettings, Person, build_engine, sqlite_pragmas
@@ -77,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if translations != TRANSLATIONS:  # the package folder is read-only here (an installed Spiral)
         app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(translations)
     _init_extensions(app)
+    app.url_map.converters["int"] = BoundedInt  # before any rule is added
     _register_blueprints(app)
     _jinja(app)
     from . import api, cli, errors, security
@@ -89,6 +91,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from .scheduler import start_scheduler
         start_scheduler(app)
     return app
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:…>` up to the largest id a database column holds (PostgreSQL's integer): a longer number is a 404,
+    never an overflow in the database driver."""
+
+    def __init__(self, url_map: Map, fixed_digits: int = 0, min: int | None = None,  # noqa: A002 - werkzeug's names
+                 max: int | None = 2**31 - 1, signed: bool = False) -> None:  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _trust_proxies(app: Flask) -> None:

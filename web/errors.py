@@ -88,8 +88,9 @@ def register(app: Flask) -> None:
             errors = flat_errors(data.get("messages")) if isinstance(data, dict) else {}
             if errors:
                 message = _("请求的内容有误，请按 errors 中的说明修改")
-            return problem(error.code or 500, str(message or ""), errors=errors or None,
-                           headers=dict(data.get("headers") or {}) if isinstance(data, dict) else None)
+            headers = dict(data.get("headers") or {}) if isinstance(data, dict) else {}
+            headers.update({k: v for k, v in error.get_headers() if k == "Allow"})  # a 405 names what is allowed
+            return problem(error.code or 500, str(message or ""), errors=errors or None, headers=headers)
         if _wants_json():
             return jsonify(error=message, errors={}), error.code
         return render_template("errors/error.html", message=message, status=error.code), error.code

@@ -198,3 +198,13 @@ def test_the_admin_registers_a_webhook_and_reads_its_log(spiral):
     bad = admin.post("/admin/webhooks", data={"name": "x", "url": "javascript:alert(1)", "events": ["task.created"]})
     assert bad.status_code == 422
     assert spiral.client_for("zhaohong").post("/admin/webhooks", data={"name": "x"}).status_code == 403
+
+
+def test_an_id_too_large_for_any_column_is_a_404_and_a_wrong_method_names_the_allowed_ones(spiral):
+    office = Caller(spiral, "zhaohong")
+    huge = office.post("/api/v1/notices/7759062373359675278098432/remind", json={"note": "催办"})
+    assert huge.status_code == 404 and huge.mimetype == PROBLEM
+    assert spiral.client_for("zhaohong").get("/tasks/99999999999999999999").status_code == 404  # the pages too
+    wrong = office.client.open("/api/v1/cycles", method="TRACE", headers=office.headers)
+    assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+    assert office.post("/api/v1/org/sync", json={"units": [], "dryRun": 0}).status_code in (403, 422)

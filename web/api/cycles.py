@@ -26,7 +26,7 @@ from .. import clock
 from ..extensions import db
 from . import auth
 from .idempotent import once
-from .schemas import Strict, Task
+from .schemas import PERIOD_FORMAT, Strict, Task
 
 blp = Blueprint("api_cycles", __name__, url_prefix="/api/v1", description="诊改周期：查询、启动、取消")
 blp.before_request(auth.sign_in)
@@ -37,7 +37,7 @@ class CycleList(Strict):
     process_id = fields.String(data_key="processDefinitionKey", validate=validate.Length(max=100))
     version = fields.Integer(validate=validate.Range(min=1, max=10**6))
     subject = fields.String(validate=validate.Length(max=64))
-    period = fields.String(validate=validate.Length(max=20))
+    period = fields.String(validate=PERIOD_FORMAT)
     stage = fields.String(validate=validate.Length(max=32))
     status = fields.String(validate=validate.OneOf(["running", "completed", "cancelled"]))
     lateness = fields.String(validate=validate.OneOf(["late", "on_time", "incident"]))
@@ -84,7 +84,7 @@ class CycleDetail(CycleOut):
 class StartIn(Strict):
     process = fields.String(data_key="processDefinitionKey", required=True, validate=validate.Length(min=1, max=100))
     subject = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    period = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    period = fields.String(required=True, validate=PERIOD_FORMAT)
     data = fields.Dict(keys=fields.String(), load_default=dict, metadata={"description": "启动数据（有启动表单时按其校验）"})
 
 

@@ -45,7 +45,8 @@ class OrgIn(Strict):
     people = fields.List(fields.Nested(_item("OrgPerson", LISTS["people"][1])), validate=validate.Length(max=MAX_ITEMS))
     holdings = fields.List(fields.Nested(_item("OrgHolding", LISTS["holdings"][1])), validate=validate.Length(max=MAX_ITEMS))
     subjects = fields.List(fields.Nested(_item("OrgSubject", LISTS["subjects"][1])), validate=validate.Length(max=MAX_ITEMS))
-    dry_run = fields.Boolean(data_key="dryRun", load_default=False, metadata={"description": "只检查，不写入"})
+    dry_run = fields.Boolean(data_key="dryRun", load_default=False, truthy={True}, falsy={False},
+                             metadata={"description": "只检查，不写入（true 或 false）"})
 
 
 class ChangeOut(Strict):

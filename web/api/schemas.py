@@ -6,6 +6,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 STATUS = validate.OneOf(["open", "done", "cancelled"])
 RUNG = validate.OneOf(["none", "remind", "yellow", "orange", "red"])
+PERIOD_FORMAT = validate.Regexp(r"^\d{4}-\d{4}(-[12])?$", error="周期应为学年（2025-2026）或学期（2025-2026-1）")
 
 
 class Strict(Schema):
@@ -34,7 +35,7 @@ class TaskFilter(Strict):
     process_definition_key = fields.String(data_key="processDefinitionKey", validate=validate.Length(max=100),
                                            metadata={"description": "流程 id（如 course_cycle）"})
     subject = fields.String(validate=validate.Length(max=64), metadata={"description": "诊改对象代码"})
-    period = fields.String(validate=validate.Length(max=20), metadata={"description": "周期，如 2025-2026-1"})
+    period = fields.String(validate=PERIOD_FORMAT, metadata={"description": "周期，如 2025-2026-1"})
     due_before = fields.DateTime(data_key="dueBefore", metadata={"description": "期限早于（ISO 时间）"})
     due_after = fields.DateTime(data_key="dueAfter", metadata={"description": "期限晚于（ISO 时间）"})
     follow_up_before = fields.DateTime(data_key="followUpBefore", metadata={"description": "跟进提醒早于"})

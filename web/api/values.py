@@ -14,7 +14,7 @@ from .. import clock
 from ..extensions import db
 from . import auth
 from .idempotent import once
-from .schemas import Strict
+from .schemas import PERIOD_FORMAT, Strict
 
 blp = Blueprint("api_values", __name__, url_prefix="/api/v1", description="指标值：推送（触发监测预警）")
 blp.before_request(auth.sign_in)
@@ -23,7 +23,7 @@ blp.before_request(auth.sign_in)
 class ValueIn(Strict):
     indicator = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "指标代码"})
     subject = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "诊改对象代码"})
-    period = fields.String(required=True, validate=validate.Length(min=1, max=20), metadata={"description": "周期"})
+    period = fields.String(required=True, validate=PERIOD_FORMAT, metadata={"description": "周期"})
     value = fields.Float(required=True, allow_nan=False, metadata={"description": "值（百分比写 82，不写 82%）"})
     measured_on = fields.Date(data_key="measuredOn", required=True, metadata={"description": "采集日期"})
     source = fields.String(load_default="", validate=validate.Length(max=100), metadata={"description": "来源"})
