@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -208,3 +209,25 @@ def test_an_id_too_large_for_any_column_is_a_404_and_a_wrong_method_names_the_al
     wrong = office.client.open("/api/v1/cycles", method="TRACE", headers=office.headers)
     assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
     assert office.post("/api/v1/org/sync", json={"units": [], "dryRun": 0}).status_code in (403, 422)
+
+
+def test_a_supervisor_acts_on_a_notice_through_the_api(spiral):
+    from engine.tick import run_tick
+    cycle = spiral.start("C-WDYY")
+    with spiral.app.app_context():
+        run_tick(db.session, spiral.now() + timedelta(days=30))  # the goal task went late: a red notice
+        from engine.supervision.models import SupervisionNotice
+        notice_id = db.session.scalars(select(SupervisionNotice.id).where(SupervisionNotice.instance_id == cycle)
+                                       .order_by(SupervisionNotice.id.desc())).first()
+    boss = Caller(spiral, "zhaohong")
+    listed = boss.get("/api/v1/notices?status=all").json
+    assert notice_id in [n["id"] for n in listed["items"]] and listed["total"] >= 1
+    moved = boss.post(f"/api/v1/notices/{notice_id}/extend", json={"newDue": "2025-12-31", "reason": "参加省赛"})
+    assert moved.status_code == 200, moved.json
+    talked = boss.post(f"/api/v1/notices/{notice_id}/talk", json={"talkedOn": "2025-10-30", "withWhom": "陈晓雨",
+                                                                  "note": "约定本周内提交"})
+    assert talked.status_code == 200, talked.json
+    nobody = boss.post(f"/api/v1/notices/{notice_id}/reassign", json={"person": "nobody", "reason": "x"})
+    assert nobody.status_code == 422
+    teacher = Caller(spiral, "chenxiaoyu")
+    assert teacher.post(f"/api/v1/notices/{notice_id}/remind", json={"note": "快"}).status_code == 403

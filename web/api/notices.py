@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from engine import InvalidInput, find_person
 from engine import notices as sv
 
 from .. import clock
@@ -14,7 +15,7 @@ from ..extensions import db
 from . import auth
 from .schemas import Strict
 
-blp = Blueprint("api_notices", __name__, url_prefix="/api/v1", description="督办单：查询、催办、办结")
+blp = Blueprint("api_notices", __name__, url_prefix="/api/v1", description="督办单：查询、催办、改派、延期、约谈、办结")
 blp.before_request(auth.sign_in)
 
 
@@ -102,4 +103,54 @@ class Close(MethodView):
     def post(self, body: dict[str, Any], notice_id: int) -> dict[str, Any]:
         """办结：任务完成后由督办人销号"""
         sv.close(db.session, auth.person(), [notice_id], body["note"], clock.now())
+        return _dict(sv.get_notice(db.session, auth.person(), notice_id))
+
+
+class ReassignIn(Strict):
+    person = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "改派给谁（工号）"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ExtendIn(Strict):
+    new_due = fields.Date(data_key="newDue", required=True, metadata={"description": "新的期限（日期）"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class TalkIn(Strict):
+    talked_on = fields.Date(data_key="talkedOn", required=True, metadata={"description": "约谈日期"})
+    with_whom = fields.String(data_key="withWhom", load_default="", validate=validate.Length(max=200))
+    note = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={"description": "约谈记录"})
+
+
+@blp.route("/notices/<int:notice_id>/reassign")
+class Reassign(MethodView):
+    @blp.arguments(ReassignIn)
+    @blp.response(200, NoticeOut)
+    def post(self, body: dict[str, Any], notice_id: int) -> dict[str, Any]:
+        """改派：把督办单的任务交给另一位可以办理的人，写明原因"""
+        target = find_person(db.session, body["person"])
+        if target is None:
+            raise InvalidInput("找不到这个工号", {"person": ["请填写要改派给的人的工号"]})
+        sv.reassign(db.session, auth.person(), [notice_id], target.id, body["reason"], clock.now())
+        return _dict(sv.get_notice(db.session, auth.person(), notice_id))
+
+
+@blp.route("/notices/<int:notice_id>/extend")
+class Extend(MethodView):
+    @blp.arguments(ExtendIn)
+    @blp.response(200, NoticeOut)
+    def post(self, body: dict[str, Any], notice_id: int) -> dict[str, Any]:
+        """延期：把任务的期限延到新的日期，写明原因；督办阶梯按新期限重算"""
+        sv.extend(db.session, auth.person(), notice_id, body["new_due"], body["reason"], clock.now())
+        return _dict(sv.get_notice(db.session, auth.person(), notice_id))
+
+
+@blp.route("/notices/<int:notice_id>/talk")
+class Talk(MethodView):
+    @blp.arguments(TalkIn)
+    @blp.response(200, NoticeOut)
+    def post(self, body: dict[str, Any], notice_id: int) -> dict[str, Any]:
+        """约谈：记录与责任人的约谈及商定的事项"""
+        sv.record_talk(db.session, auth.person(), notice_id, body["talked_on"], body["with_whom"], body["note"],
+                       clock.now())
         return _dict(sv.get_notice(db.session, auth.person(), notice_id))
