@@ -216,6 +216,10 @@ def _register_blueprints(app: Flask) -> None:
     def index():  # type: ignore[no-untyped-def]
         return redirect(url_for("inbox.index"))
 
+    @app.get("/favicon.ico")
+    def favicon():  # type: ignore[no-untyped-def]
+        return redirect(url_for("static", filename="favicon.svg"), code=301)  # browsers ask here first
+
 
 def _jinja(app: Flask) -> None:
     forms_templates = Path(forms.__file__).parent / "templates"

@@ -131,6 +131,8 @@ def test_bulk_remind_and_the_excel_export(app, spiral, late_goal):
     sheet = load_workbook(BytesIO(export.data)).active
     assert sheet["A1"].value == "编号" and sheet.max_row == 3
     assert {sheet.cell(row=r, column=10).value for r in (2, 3)} == {"陈晓雨", "王芳"}
+    late_column = [c.value for c in sheet[1]].index("逾期天数") + 1
+    assert all(isinstance(sheet.cell(row=r, column=late_column).value, int) for r in (2, 3))
 
 
 def test_on_time_rates_by_department_level_and_period(app, spiral, late_goal):

@@ -115,3 +115,9 @@ def test_a_form_value_over_one_megabyte_is_refused_next_to_its_field(spiral, goa
     (field,) = tree.xpath('//div[contains(@class, "has-error")][.//textarea[@name="goal_text"]]')
     assert "1 MB" in field.xpath('.//p[@class="field-error"]')[0].text_content()
     assert spiral.task(goal_task.id).status == "open"
+
+
+def test_after_a_submit_the_page_says_who_got_the_next_step(spiral, goal_task, goal_answers):
+    client = spiral.client_for("chenxiaoyu")
+    landed = client.post(f"/tasks/{goal_task.id}/complete", data=goal_answers, follow_redirects=True)
+    assert "下一步：“审核课程建设目标”交给 韩雪" in landed.get_data(as_text=True)

@@ -24,8 +24,10 @@ from engine import (
     content_type_for,
     form_of,
     get_evidence,
+    get_instance,
     get_task,
     inbox,
+    instance_tasks,
     set_follow_up,
     shown_inline,
     task_page,
@@ -119,8 +121,20 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     except Conflict as exc:
         db.session.rollback()
         return _render_task(task_id, status=409, error=error_text(exc))
-    flash(_("已提交：“%(title)s”。流程已流转到下一步。", title=title), "success")
+    flash(_next_step_words(title, task.instance_id), "success")
     return redirect(url_for("inbox.index"))
+
+
+def _next_step_words(title: str, instance_id: int) -> str:
+    """What a submit did: who got the cycle's next step (assigned, or offered to claim), or that it ended."""
+    following = [t for t in instance_tasks(db.session, get_instance(db.session, instance_id)) if t.status == "open"]
+    if not following:
+        return _("已提交：“%(title)s”。该周期的任务已全部完成。", title=title)
+    steps = []
+    for step in following[:3]:
+        who = step.assignee.name if step.assignee else _("%(names)s 认领", names="、".join(p.name for p in step.candidates[:5]))
+        steps.append(_("“%(step)s”交给 %(who)s", step=step.title, who=who))
+    return _("已提交：“%(title)s”。下一步：%(steps)s。", title=title, steps="；".join(steps))
 
 
 @bp.post("/tasks/<int:task_id>/follow-up")

@@ -192,7 +192,7 @@ EXPORT_COLUMNS = [("number", "编号"), ("colour_label", "颜色"), ("kind", "�
                   ("subject", "诊改对象"), ("task", "事项"), ("period", "周期"), ("department", "部门"),
                   ("responsible_unit", "责任单位"), ("responsible_name", "责任人"), ("supervisor_name", "督办人"),
                   ("issuing_unit", "发文单位"), ("issued_at", "发出时间"), ("deadline", "截止时间"),
-                  ("reminders", "催办次数"), ("negative_list", "负面清单"), ("matter", "督办事项")]
+                  ("days_late", "逾期天数"), ("reminders", "催办次数"), ("negative_list", "负面清单"), ("matter", "督办事项")]
 
 
 @bp.get("/export.xlsx")
@@ -202,8 +202,11 @@ def export():  # type: ignore[no-untyped-def]
     notices = sv.list_notices(db.session, current_user, _filter(), clock.now())
     colours = {"red": "红", "orange": "橙", "yellow": "黄"}
     statuses = status_labels()
+    now = clock.now()
     rows = [{**sv.notice_to_dict(n), "colour_label": colours.get(n.colour, n.colour),
-             "status_label": statuses.get(n.status, n.status)} for n in notices]
+             "status_label": statuses.get(n.status, n.status),
+             "days_late": max(0, (now.date() - n.deadline.date()).days)  # days past due while still open
+             if n.deadline and n.status in sv.ACTIVE else 0} for n in notices]
     data = notices_workbook(rows, EXPORT_COLUMNS, "督办清单", school_name(db.session))
     filename = f"supervision-{clock.now():%Y%m%d}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
