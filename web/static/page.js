@@ -8,6 +8,16 @@
         document.querySelectorAll('input[name="' + box.dataset.checkAll + '"]').forEach(function (b) { b.checked = box.checked; });
       });
     });
+    // the top bar on a phone: the menu button opens and closes the navigation (without script it stays open)
+    var bar = document.querySelector(".topbar");
+    var button = bar && bar.querySelector(".menu-button");
+    if (button) {
+      bar.classList.add("has-menu");
+      button.addEventListener("click", function () {
+        var open = bar.classList.toggle("open");
+        button.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
     // <select data-submit-on-change>: choosing sends its form
     document.querySelectorAll("[data-submit-on-change]").forEach(function (field) {
       field.addEventListener("change", function () { field.form.submit(); });
