@@ -10,14 +10,17 @@ from engine.org.events import SubstituteNamed
 from engine.workflow.events import CycleFinished, TaskClosed, TaskHandedOver, TaskOpened
 from engine.workflow.models import HumanTask, ProcessInstance
 
-from .notifications import notify_new_task, notify_people
+from .notifications import notify_new_task, notify_people, sent_back
 from .webhooks import queue_event, wanted
 
 
 def tell_new_holders(session: Session, event: TaskOpened) -> None:
-    """The assignee, or each candidate, learns of the new task."""
+    """The assignee, or each candidate, learns of the new task (and, for one sent back, who returned it and why)."""
+    if not event.tell:
+        return
+    returned = sent_back(session, event.task)
     for person_id in event.tell:
-        notify_new_task(session, event.task, event.instance, person_id, event.now)
+        notify_new_task(session, event.task, event.instance, person_id, event.now, returned)
 
 
 def tell_substitute(session: Session, event: TaskHandedOver) -> None:

@@ -109,17 +109,36 @@ def notify(session: Session, person_id: int, *, kind: str, title: str, body: str
 
 
 def notify_new_task(session: Session, task: HumanTask, instance: ProcessInstance, person_id: int,
-                    now: datetime) -> int | None:
-    """Tell a person a task is theirs (assigned, offered to claim, or handed over); once per task and person."""
+                    now: datetime, sent_back: str = "") -> int | None:
+    """Tell a person a task is theirs (assigned, offered to claim, or handed over; `sent_back` says who returned it
+    for rework, and why); once per task and person."""
     claim = task.assignee_id is None
     due = f"，期限 {task.due_at:%Y-%m-%d %H:%M}" if task.due_at else ""
-    title = ("待认领：" if claim else "新任务：") + task.title
-    body = f"{instance.subject.name}（{instance.period}）{due}。" + (
+    title = ("退回修改：" if sent_back else "待认领：" if claim else "新任务：") + task.title
+    body = (f"{sent_back}。" if sent_back else "") + f"{instance.subject.name}（{instance.period}）{due}。" + (
         "该任务同时派给了多位老师，先认领者办理。" if claim else "请按时办理。")
     if task.unroutable:
         title, body = "无法路由的任务：" + task.title, body + "流程中找不到办理人，已转质量办。"
     return notify(session, person_id, kind="task.assigned", title=title, body=body, link=f"/tasks/{task.id}",
                   now=now, dedupe_key=f"task:{task.id}:assigned:{person_id}")
+
+
+def sent_back(session: Session, task: HumanTask) -> str:
+    """When `task` opens again in its cycle because another step sent it back (a review): who returned it, in which
+    step, and their comment (the review form's `comment` field); "" otherwise."""
+    again = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == task.instance_id,
+                                                      HumanTask.bpmn_id == task.bpmn_id, HumanTask.status == "done")
+                           .limit(1))
+    if again is None:
+        return ""
+    last = session.scalars(select(HumanTask).where(HumanTask.instance_id == task.instance_id,
+                                                   HumanTask.status == "done")
+                           .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1)).first()
+    if last is None or last.bpmn_id == task.bpmn_id:
+        return ""  # the step repeats itself (the next progress report), nobody sent it back
+    who = last.completed_by.name if last.completed_by else "审核人"
+    why = str((last.data or {}).get("comment") or "").strip()
+    return f"{who}在“{last.title}”中退回修改" + (f"：{why[:300]}" if why else "")
 
 
 def unread_count(session: Session, person: Person) -> int:

@@ -74,6 +74,9 @@ def test_office_head_returns_the_goal_and_course_lead_gets_it_again(spiral, subm
     assert redo.assignee == "chenxiaoyu"
     inbox = spiral.client_for("chenxiaoyu").get("/inbox").get_data(as_text=True)
     assert f"/tasks/{redo.id}" in inbox
+    told = spiral.client_for("chenxiaoyu").get("/notifications").get_data(as_text=True)
+    assert "退回修改：制定课程建设目标" in told  # not “新任务”: she is told who sent it back, and why
+    assert "韩雪在“审核课程建设目标”中退回修改：关键指标缺少预警值的依据，请补充。" in told
 
 
 def test_cycle_page_lights_the_goal_stage_on_the_spiral(spiral, goal_task):
