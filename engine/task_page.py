@@ -61,6 +61,16 @@ class TaskPage:
     previous_goals: list[GoalNode]  # a goal form's subject's goals of the period before, with their attainment
     carried: list[tuple[HumanTask, FormDef | None]]  # the previous cycle's tasks of the stage named by carryOver
 
+    @property
+    def unroutable_reason(self) -> str:
+        """Why an unroutable task found nobody, in plain words (which role nobody holds from which unit up)."""
+        if not self.task.unroutable:
+            return ""
+        for event in self.timeline:
+            if event.task_id == self.task.id and event.action == "task.created":
+                return str((event.after or {}).get("unroutable_reason") or event.summary.partition("：")[2])
+        return ""
+
 
 def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> TaskPage:
     """The task page for `actor`; loads the cycle's workflow at most once (for an open task's data). Raises

@@ -36,7 +36,8 @@ def open_task(session: Session, instance: ProcessInstance, row: HumanTask, route
                  summary=f"任务“{row.title}”已派发" + ("（无法路由，转质量办）：" + route.reason
                                                       if route.unroutable else ""),
                  after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
-                        "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None})
+                        "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None,
+                        **({"unroutable_reason": route.reason} if route.unroutable else {})})
     holders = [route.assignee_id] if route.assignee_id else route.candidate_ids
     tell = [pid for pid in holders if actor is None or pid != actor.id]
     publish(session, TaskOpened(row, instance, actor, now, escalation, tell))

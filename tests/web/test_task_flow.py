@@ -124,3 +124,18 @@ def test_after_a_submit_the_page_says_who_got_the_next_step(spiral, goal_task, g
     client = spiral.client_for("chenxiaoyu")
     landed = client.post(f"/tasks/{goal_task.id}/complete", data=goal_answers, follow_redirects=True)
     assert "下一步：“审核课程建设目标”交给 韩雪" in landed.get_data(as_text=True)
+
+
+def test_an_unroutable_task_says_which_role_nobody_holds_where(spiral):
+    from engine.org.models import Subject
+    from engine.org.people import find_person
+    from web.extensions import db
+    with spiral.app.app_context():  # 唐莉 teaches in 公共基础教研室, under 教务科 and no 专业部
+        tangli = find_person(db.session, "tangli")
+        db.session.add(Subject(code="T-tangli", name="唐莉（教师）", level="teacher", unit=tangli.unit, person=tangli))
+        db.session.commit()
+    cycle = spiral.start("T-tangli", "teacher_cycle")
+    spiral.advance_to(cycle, "审核个人发展目标")
+    review = spiral.open_task(cycle, "审核个人发展目标")
+    page = spiral.client_for("zhaohong").get(f"/tasks/{review.id}").get_data(as_text=True)
+    assert "无法路由，已转质量办" in page and "找不到担任“专业部主任”的人" in page
