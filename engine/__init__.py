@@ -175,6 +175,7 @@ from .workflow.inbox import (
     inbox_counts,
     instance_tasks,
     open_tasks,
+    soon_until,
     task_to_dict,
 )
 from .workflow.launch import bulk_launch, launch_one, launch_plan
@@ -294,6 +295,7 @@ __all__ = [
     "diff_versions",
     "dry_run",
     "due_state",
+    "soon_until",
     "element_states",
     "EN_LABELS",
     "export_org",

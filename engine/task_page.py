@@ -27,7 +27,7 @@ from engine.supervision.models import ACTIVE, SupervisionNotice
 from engine.supervision.notices import notices_for_task
 from engine.workflow.access import can_view_instance, may_act, must_claim
 from engine.workflow.cycles import timeline
-from engine.workflow.inbox import due_state
+from engine.workflow.inbox import due_state, soon_until
 from engine.workflow.instructions import BROKEN, rendered_instructions
 from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance
 from engine.workflow.runtime import runtime_of
@@ -94,7 +94,7 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
         answers=data if form is not None and any(f.key in data for f in form.fields) else None,
         instructions=instructions,
         vocabulary=meta.get("vocabulary") or [], scope=unit_path(session, task.scope_unit_id),
-        due=due_state(task, now), previous=previous, previous_form=form_of(session, previous) if previous else None,
+        due=due_state(task, now, soon_until(session, now)), previous=previous, previous_form=form_of(session, previous) if previous else None,
         comments=task_comments(session, task),
         evidence=list(session.scalars(select(Evidence).where(Evidence.instance_id == cycle.id).order_by(Evidence.id))),
         notices=[n for n in notices_for_task(session, task.id) if n.status in ACTIVE],

@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from engine import DEFAULT_STAGES, EN_LABELS, due_state
+from engine import DEFAULT_STAGES, EN_LABELS, due_state, soon_until
 
 from . import clock
 
@@ -41,8 +41,13 @@ def fmt_dt(value: datetime | None, with_time: bool = True) -> str:
 
 
 def due_class(task: Any) -> str:
-    """CSS class for a task's due state: overdue (red), soon (amber) or ok."""
-    return due_state(task, clock.now())
+    """CSS class for a task's due state: overdue (red), soon (amber: within three working days) or ok."""
+    from flask import g
+
+    from .extensions import db
+    if "soon_until" not in g:  # once per request: every row of a list asks
+        g.soon_until = soon_until(db.session, clock.now())
+    return due_state(task, clock.now(), g.soon_until)
 
 
 def template_globals() -> dict[str, Any]:

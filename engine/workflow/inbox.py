@@ -7,21 +7,29 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from engine.calendar.closures import load_calendar
+from engine.calendar.deadlines import END_OF_DAY
 from engine.org.models import Person
 
 from .models import HumanTask, ProcessInstance, TaskCandidate
 
 INBOX_VIEWS = ("mine", "claimable", "due_soon", "overdue", "done")
-DUE_SOON = timedelta(days=3)  # an open task due within this is "due soon" (the inbox tab, the amber mark)
+DUE_SOON_DAYS = 3  # an open task due within this many working days is "due soon" (the inbox tab, the amber mark)
 
 
-def due_state(task: HumanTask, now: datetime) -> str:
-    """An open task's deadline state: "overdue", "soon" (within DUE_SOON), "ok"; "" without a deadline or open."""
+def soon_until(session: Session, now: datetime) -> datetime:
+    """The end of the "due soon" window: the close of the third working day after today (as deadlines count)."""
+    return datetime.combine(load_calendar(session).add_working_days(now.date(), DUE_SOON_DAYS), END_OF_DAY)
+
+
+def due_state(task: HumanTask, now: datetime, soon: datetime | None = None) -> str:
+    """An open task's deadline state: "overdue", "soon" (due by `soon`, default three days on), "ok"; "" without a
+    deadline or open."""
     if task.due_at is None or task.status != "open":
         return ""
     if task.due_at < now:
         return "overdue"
-    return "soon" if task.due_at <= now + DUE_SOON else "ok"
+    return "soon" if task.due_at <= (soon or now + timedelta(days=DUE_SOON_DAYS)) else "ok"
 
 
 def _actionable(person: Person) -> Any:
@@ -30,8 +38,8 @@ def _actionable(person: Person) -> Any:
     return and_(HumanTask.status == "open", or_(HumanTask.assignee_id == person.id, claimable))
 
 
-def inbox_query(person: Person, view: str, now: datetime) -> Select[HumanTask]:
-    """The query behind one inbox tab."""
+def inbox_query(person: Person, view: str, now: datetime, soon: datetime | None = None) -> Select[HumanTask]:
+    """The query behind one inbox tab (`soon`: the end of the 即将到期 window, soon_until)."""
     query = select(HumanTask).options(selectinload(HumanTask.instance).selectinload(ProcessInstance.subject),
                                       selectinload(HumanTask.assignee))
     if view == "mine":
@@ -43,7 +51,8 @@ def inbox_query(person: Person, view: str, now: datetime) -> Select[HumanTask]:
                                             .where(TaskCandidate.person_id == person.id))) \
             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
     if view == "due_soon":
-        return query.where(_actionable(person), HumanTask.due_at >= now, HumanTask.due_at <= now + DUE_SOON) \
+        until = soon or now + timedelta(days=DUE_SOON_DAYS)
+        return query.where(_actionable(person), HumanTask.due_at >= now, HumanTask.due_at <= until) \
             .order_by(HumanTask.due_at)
     if view == "overdue":
         return query.where(_actionable(person), HumanTask.due_at < now).order_by(HumanTask.due_at)
@@ -55,14 +64,14 @@ def inbox_query(person: Person, view: str, now: datetime) -> Select[HumanTask]:
 
 def inbox(session: Session, person: Person, view: str, now: datetime, limit: int = 200) -> list[HumanTask]:
     """One inbox tab's tasks."""
-    return list(session.scalars(inbox_query(person, view, now).limit(limit)))
+    return list(session.scalars(inbox_query(person, view, now, soon_until(session, now)).limit(limit)))
 
 
 def inbox_counts(session: Session, person: Person, now: datetime) -> dict[str, int]:
     """How many tasks each inbox tab holds."""
-    counts = {}
+    counts, until = {}, soon_until(session, now)
     for view in INBOX_VIEWS:
-        sub = inbox_query(person, view, now).order_by(None).subquery()
+        sub = inbox_query(person, view, now, until).order_by(None).subquery()
         counts[view] = session.scalar(select(func.count()).select_from(sub)) or 0
     return counts
 

@@ -26,3 +26,17 @@ def test_calendar_days_are_plain_time_spans():
 def test_a_due_that_is_not_an_iso_duration_is_refused_with_an_example(text):
     with pytest.raises(ValueError, match="P10D"):
         parse_duration(text)
+
+
+def test_due_soon_counts_working_days_as_the_deadlines_do(session):
+    from engine.workflow.inbox import due_state, soon_until
+    from tests.conftest import T0
+    from engine.workflow.models import HumanTask
+    # Friday 26 September 2025: Sunday the 28th is worked (调休), so three working days end on Tuesday the 30th
+    assert soon_until(session, T0) == datetime(2025, 9, 30, 23, 59, 59)
+    before_the_holiday = HumanTask(status="open", due_at=datetime(2025, 9, 30, 18, 0))
+    after_it = HumanTask(status="open", due_at=datetime(2025, 10, 9, 18, 0))
+    assert due_state(before_the_holiday, T0, soon_until(session, T0)) == "soon"
+    assert due_state(after_it, T0, soon_until(session, T0)) == "ok"
+    # on Tuesday the 30th, the National Day week counts for nothing: Thursday 9 October is the second working day
+    assert due_state(after_it, datetime(2025, 9, 30, 9, 0), soon_until(session, datetime(2025, 9, 30, 9, 0))) == "soon"
