@@ -30,8 +30,8 @@ def test_a_due_that_is_not_an_iso_duration_is_refused_with_an_example(text):
 
 def test_due_soon_counts_working_days_as_the_deadlines_do(session):
     from engine.workflow.inbox import due_state, soon_until
-    from tests.conftest import T0
     from engine.workflow.models import HumanTask
+    from tests.conftest import T0
     # Friday 26 September 2025: Sunday the 28th is worked (调休), so three working days end on Tuesday the 30th
     assert soon_until(session, T0) == datetime(2025, 9, 30, 23, 59, 59)
     before_the_holiday = HumanTask(status="open", due_at=datetime(2025, 9, 30, 18, 0))
