@@ -251,16 +251,18 @@ def extend(session: Session, actor: Person, notice_id: int, new_due: date | None
         raise Conflict(f"督办单 {notice.number} 的任务已结束，无需延期")
     assert new_due is not None
     before = {"due": task.due_at.isoformat() if task.due_at else None, "rung": task.rung}
+    moved = f"原截止 {task.due_at:%Y-%m-%d} → 新截止 {new_due.isoformat()}" if task.due_at else \
+        f"新截止 {new_due.isoformat()}"
     task_state.change_due(task, datetime.combine(new_due, END_OF_DAY))
     reschedule_after_extension(task, ladder_for(session, task.ladder), now, load_calendar(session))
     for other in notices_for_task(session, task.id):
         if other.status in ACTIVE:
             other.status, other.deadline = "extended", task.due_at
-    _log(session, actor, notice, "extend", reason.strip(), now,
-         f"延期至 {new_due.isoformat()}：{reason.strip()}", before=before,
+    _log(session, actor, notice, "extend", f"{moved}：{reason.strip()}", now,
+         f"延期（{moved}）：{reason.strip()}", before=before,
          after={"due": task.due_at.isoformat() if task.due_at else None, "rung": task.rung})
     notify_people(session, task_owner_ids(task), kind="task.extended", title=f"【延期】{task.title}",
-                  body=f"截止时间已延至 {new_due.isoformat()}：{reason.strip()}", link=f"/tasks/{task.id}",
+                  body=f"截止时间已延期（{moved}）：{reason.strip()}", link=f"/tasks/{task.id}",
                   now=now, dedupe_key=f"extend:{task.id}:{new_due.isoformat()}")
     session.commit()
     return notice

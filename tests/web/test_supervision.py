@@ -98,6 +98,8 @@ def test_extending_moves_the_deadline_and_recomputes_the_ladder(app, spiral, lat
         assert task.due_at == datetime(2025, 11, 20, 23, 59, 59)
         assert task.rung == "none" and task.next_rung_at > LATE
     assert notices(app, late_goal.id)[-1] == ("red", "extended")
+    shown = client.get(f"/supervision/notices/{notice}").get_data(as_text=True)
+    assert "新截止 2025-11-20" in shown and "原截止 " in shown  # the old deadline and the new one
     refused = client.post(f"/supervision/notices/{notice}/extend", data={"due": "2025-10-01", "reason": "x"},
                           follow_redirects=True)
     assert "新的截止日期应晚于今天和原截止日期" in refused.get_data(as_text=True)
