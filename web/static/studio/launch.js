@@ -56,7 +56,12 @@
           if (s.instance_id) { counts.skipped++; mark(li, "", T.skipped, T.already + " #" + s.instance_id, s.url); }
           else todo.push([s, li]);
         });
-        show(); stopBtn.hidden = false;
+        show();
+        // ask once, with the numbers, before anything starts (a launch cannot be taken back)
+        if (todo.length && !window.confirm(T.confirm.replace("{n}", todo.length).replace("{skip}", counts.skipped))) {
+          return finish(T.cancelled);
+        }
+        stopBtn.hidden = false;
         (function next() {
           if (stopping) return finish(T.stopped);
           var item = todo.shift();
