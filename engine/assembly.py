@@ -37,7 +37,7 @@ from .quality import handlers as quality_handlers
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.cycles import running_cycles
-from .workflow.events import CycleFinished, TaskClosed, TaskCompleting, TaskHandedOver, TaskOpened
+from .workflow.events import CycleFinished, TaskClaimed, TaskClosed, TaskCompleting, TaskHandedOver, TaskOpened
 from .workflow.runtime import Runtime, StoreLimits, apply_spiff_patches
 from .workflow.uploads import UploadStore
 
@@ -94,6 +94,7 @@ def wire(bus: MessageBus) -> None:
     bus.subscribe(TaskClosed, notify_handlers.push_task_completed)
     bus.subscribe(CycleFinished, notify_handlers.push_cycle_finished)
     bus.subscribe(TaskClosed, supervision_handlers.settle_notices)
+    bus.subscribe(TaskClaimed, supervision_handlers.name_the_claimer)
     bus.subscribe(TaskHandedOver, notify_handlers.tell_substitute)
     bus.subscribe(SubstituteNamed, notify_handlers.tell_named_substitute)
     bus.subscribe(CalendarChanged, planning_handlers.reschedule_all)

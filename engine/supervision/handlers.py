@@ -1,12 +1,14 @@
-"""What the supervision room does when the workflow says a task opened or closed (wired in engine/assembly.py)."""
+"""What the supervision room does when the workflow says a task opened, was claimed or closed (wired in
+engine/assembly.py)."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from engine.calendar.closures import load_calendar
-from engine.workflow.events import TaskClosed, TaskOpened
+from engine.workflow.events import TaskClaimed, TaskClosed, TaskOpened
 
 from .ladders import ladder_for, schedule
+from .notices import name_current_holders
 from .notices import settle_notices as settle
 
 
@@ -18,3 +20,8 @@ def schedule_ladder(session: Session, event: TaskOpened) -> None:
 def settle_notices(session: Session, event: TaskClosed) -> None:
     """A task done or cancelled ends its active notices; they wait for the supervisor's 办结."""
     settle(session, event.task, event.actor, event.now, event.note)
+
+
+def name_the_claimer(session: Session, event: TaskClaimed) -> None:
+    """A claimed task's notices name the person who took it."""
+    name_current_holders(session, event.task)

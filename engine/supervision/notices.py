@@ -1,6 +1,7 @@
 """The supervisors' use cases (督办): list notices, remind, reassign, extend, record a talk, close."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -140,6 +141,21 @@ def get_notice(session: Session, actor: Person, notice_id: int) -> SupervisionNo
     return notice
 
 
+_HOLDERS = re.compile(r"请[^。]*抓紧办理。$")
+
+
+def name_current_holders(session: Session, task: HumanTask) -> None:
+    """After a claim or a reassignment, the task's active notices name whoever holds it now (the responsible
+    person, and the “请…抓紧办理” of their text). Does not commit."""
+    session.flush()
+    holders = [task.assignee] if task.assignee else list(task.candidates)
+    names = "、".join(p.name for p in holders) or "责任人"
+    for notice in notices_for_task(session, task.id):
+        if notice.status in ACTIVE:
+            notice.responsible_person_id = holders[0].id if len(holders) == 1 else None
+            notice.matter = _HOLDERS.sub(f"请{names}抓紧办理。", notice.matter or "")
+
+
 def notices_for_task(session: Session, task_id: int) -> list[SupervisionNotice]:
     """Every notice about one task, newest first (the owner sees them on the task page)."""
     return list(session.scalars(select(SupervisionNotice).where(SupervisionNotice.task_id == task_id)
@@ -216,9 +232,7 @@ def reassign(session: Session, actor: Person, notice_ids: list[int], person_id: 
         if task.assignee_id != target.id or task.candidates:
             task_state.give_to(session, task, target.id)
             moved += 1
-        for other in notices_for_task(session, task.id):
-            if other.status in ACTIVE:
-                other.responsible_person_id = target.id
+        name_current_holders(session, task)
         _log(session, actor, notice, "reassign", reason, now, f"改派给{target.name}：{reason}",
              before=before, after={"assignee_id": target.id})
         notify_people(session, [target.id], kind="task.reassigned", title=f"【改派】{task.title}",

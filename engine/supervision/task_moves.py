@@ -19,7 +19,7 @@ from engine.workflow import task_state
 from engine.workflow.access import task_owner_ids
 from engine.workflow.models import HumanTask, TaskCandidate
 
-from .models import ACTIVE, SupervisionNotice
+from .notices import name_current_holders
 
 
 def open_tasks_of(session: Session, person_id: int) -> list[HumanTask]:
@@ -62,9 +62,7 @@ def move_task(session: Session, actor: Person | None, task: HumanTask, to_ids: l
     if sorted(before) == sorted(ids):
         return False
     task_state.offer_to(session, task, ids)
-    for notice in session.scalars(select(SupervisionNotice).where(SupervisionNotice.task_id == task.id)):
-        if notice.status in ACTIVE:
-            notice.responsible_person_id = ids[0] if len(ids) == 1 else None
+    name_current_holders(session, task)
     names = "、".join(t.name for t in targets if t is not None)
     audit.record(session, actor, "task.reassigned", now, instance=task.instance, task=task,
                  summary=f"任务“{task.title}”改派给{names}" + (f"：{reason}" if reason else ""),

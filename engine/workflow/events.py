@@ -67,3 +67,11 @@ class CycleFinished:
 
     instance: ProcessInstance
     now: datetime
+
+
+@dataclass(frozen=True)
+class TaskClaimed:
+    """A candidate claimed a task offered to several people."""
+
+    task: HumanTask
+    now: datetime

@@ -21,7 +21,7 @@ from forms import check_upload, validate_submission
 
 from . import task_state
 from .access import can_view_instance, ensure_may_act, is_candidate
-from .events import TaskCompleting
+from .events import TaskClaimed, TaskCompleting
 from .mirror import sync_tasks
 from .models import Comment, Evidence, HumanTask, ProcessInstance
 from .runtime import json_size, runtime_of
@@ -89,6 +89,7 @@ def _try_claim(session: Session, actor: Person, task: HumanTask, now: datetime) 
     session.refresh(task)
     audit.record(session, actor, "task.claimed", now, instance=task.instance, task=task,
                  summary=f"{actor.name}认领了任务“{task.title}”")
+    publish(session, TaskClaimed(task, now))
     return True
 
 

@@ -265,3 +265,17 @@ def test_the_bulk_reassign_picker_offers_only_people_who_may_do_one_of_the_liste
     notice_options = spiral.page(spiral.client_for("zhouqiang").get(
         f"/supervision/notices/{red_notice_id(app, late_goal.id)}")).xpath("//select[@id='person']//option/@value")
     assert {int(v) for v in notice_options if v} == allowed
+
+
+def test_after_a_claim_the_notice_names_who_holds_the_task_now(app, spiral, implement_task):
+    from engine.supervision.models import SupervisionNotice
+    with app.app_context():
+        run_tick(db.session, spiral.now() + timedelta(days=60))  # the offered task went late
+        notice = db.session.scalars(select(SupervisionNotice).where(SupervisionNotice.task_id == implement_task.id)
+                                    .order_by(SupervisionNotice.id.desc())).first()
+        assert notice is not None and "陈晓雨、王芳" in notice.matter
+    assert spiral.client_for("wangfang").post(f"/tasks/{implement_task.id}/claim").status_code == 302
+    with app.app_context():
+        notice = db.session.get(SupervisionNotice, notice.id)
+        assert notice.responsible_person.username == "wangfang"
+        assert notice.matter.endswith("请王芳抓紧办理。")
