@@ -103,3 +103,12 @@ def test_default_registry_looks_in_the_package_directory():
     import forms
 
     assert default_registry().directory == Path(forms.__file__).parent / "library"
+
+
+def test_every_shipped_form_has_a_chinese_title():
+    import re
+
+    from forms import default_registry
+    registry = default_registry()
+    untitled = [f.id for f in (registry.get(i) for i in registry.ids()) if not re.search(r"[\u4e00-\u9fff]", f.title)]
+    assert not untitled, untitled
