@@ -165,6 +165,7 @@ from .tick import run_tick
 from .workflow.access import can_view_instance
 from .workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
 from .workflow.cycles import current_period, find_subject, get_instance, open_cycle, start_cycle, timeline
+from .workflow.drafts import save_task_draft, task_draft
 from .workflow.dryrun import choice_fields, dry_run
 from .workflow.handover import hand_over_tasks
 from .workflow.inbox import (
@@ -196,6 +197,7 @@ from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 
 __all__ = [
+    "save_task_draft", "task_draft",
     "WEBHOOK_EVENTS", "retry_webhook_delivery", "save_webhook", "set_webhook_active", "webhook_log", "webhooks",
     "ApiToken", "SCOPE_LABELS", "TaskQuery", "authenticate", "count_tasks", "create_token", "fingerprint", "open_cycle",
     "query_tasks", "remember", "replay", "revoke_token", "service_tokens", "task_comments", "token_allows", "tokens_of",

@@ -27,9 +27,10 @@ from engine.supervision.models import ACTIVE, SupervisionNotice
 from engine.supervision.notices import notices_for_task
 from engine.workflow.access import can_view_instance, may_act, must_claim
 from engine.workflow.cycles import timeline
+from engine.workflow.drafts import task_draft
 from engine.workflow.inbox import due_state, soon_until
 from engine.workflow.instructions import BROKEN, rendered_instructions
-from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance
+from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance, TaskDraft
 from engine.workflow.runtime import runtime_of
 from engine.workflow.tasks import get_task, task_comments, task_context
 from forms import FormDef
@@ -60,6 +61,7 @@ class TaskPage:
     suggestions: dict[str, list[tuple[str, str]]]  # choices offered to text fields (form-js property suggest)
     previous_goals: list[GoalNode]  # a goal form's subject's goals of the period before, with their attainment
     carried: list[tuple[HumanTask, FormDef | None]]  # the previous cycle's tasks of the stage named by carryOver
+    draft: TaskDraft | None = None  # the reader's unsubmitted answers, kept on the server
 
     @property
     def unroutable_reason(self) -> str:
@@ -106,6 +108,7 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
         previous_goals=previous_goals(session, cycle.subject_id, cycle.period)
         if form is not None and writes_goal(form) else [],
         carried=_carried(session, cycle, task_meta.get("carry_over", "")),
+        draft=task_draft(session, actor, task) if form is not None else None,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db.base import Base
@@ -99,6 +99,18 @@ class Comment(Base):
     at: Mapped[datetime] = mapped_column(DateTime)
     body: Mapped[str] = mapped_column(Text)
     author: Mapped[Person] = relationship()
+
+class TaskDraft(Base):
+    """What someone has typed into a task's form but not submitted yet (their draft; files are not kept)."""
+
+    __tablename__ = "task_draft"
+    __table_args__ = (UniqueConstraint("task_id", "person_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    saved_at: Mapped[datetime] = mapped_column(DateTime)
+
 
 class Evidence(Base):
     """An uploaded file (佐证材料) attached to a task through a filepicker field."""

@@ -111,3 +111,16 @@ def test_many_late_tasks_and_two_tickers_fire_each_rung_once_on_postgresql(pg_se
 def test_two_first_saves_of_notification_settings_at_once_both_succeed_on_postgresql(pg_session):
     from tests.engine.test_notifications import two_first_saves_at_once
     two_first_saves_at_once(pg_session)
+
+
+def test_a_draft_saved_twice_is_one_draft_on_postgresql(pg_session):
+    from datetime import timedelta
+
+    from engine.workflow.drafts import save_task_draft, task_draft
+    instance = start_cycle(pg_session, None, "course_cycle", "C-WDYY", "2025-2026-1", T0)
+    goal = pg_session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+    lead = find_person(pg_session, "chenxiaoyu")
+    save_task_draft(pg_session, lead, goal.id, {"goal_text": "第一稿"}, T0)
+    save_task_draft(pg_session, lead, goal.id, {"goal_text": "第二稿"}, T0 + timedelta(minutes=1))
+    pg_session.expire_all()
+    assert task_draft(pg_session, lead, goal).data == {"goal_text": "第二稿"}

@@ -139,3 +139,16 @@ def test_an_unroutable_task_says_which_role_nobody_holds_where(spiral):
     review = spiral.open_task(cycle, "审核个人发展目标")
     page = spiral.client_for("zhaohong").get(f"/tasks/{review.id}").get_data(as_text=True)
     assert "无法路由，已转质量办" in page and "找不到担任“专业部主任”的人" in page
+
+
+def test_a_draft_is_kept_on_the_server_and_comes_back_when_the_page_is_opened_again(spiral, goal_task, goal_answers):
+    client = spiral.client_for("chenxiaoyu")
+    half = {**goal_answers, "goal_text": "先写一半：建成校级精品在线课程"}
+    saved = client.post(f"/tasks/{goal_task.id}/draft", data=half, follow_redirects=True)
+    assert "草稿已保存" in saved.get_data(as_text=True)
+    again = client.get(f"/tasks/{goal_task.id}").get_data(as_text=True)
+    assert "先写一半：建成校级精品在线课程" in again and "草稿保存于" in again
+    quiet = client.post(f"/tasks/{goal_task.id}/draft", data=half, headers={"Accept": "application/json"})
+    assert quiet.json["ok"] is True  # what page.js does every half minute
+    assert spiral.client_for("wangfang").post(f"/tasks/{goal_task.id}/draft", data=half).status_code == 403
+    assert "先写一半" not in spiral.client_for("hanxue").get(f"/tasks/{goal_task.id}").get_data(as_text=True)

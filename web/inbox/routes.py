@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -28,6 +28,7 @@ from engine import (
     get_task,
     inbox,
     instance_tasks,
+    save_task_draft,
     set_follow_up,
     shown_inline,
     task_page,
@@ -60,8 +61,10 @@ def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dic
                  extra_rows: dict[str, int] | None = None, status: int = 200, error: str = ""):  # type: ignore[no-untyped-def]
     """The task page; `values` (what was just posted) replace the answers it would start from."""
     page = task_page(db.session, current_user, task_id, clock.now())
+    if values is None:  # what was just posted, else the reader's draft, else the answers to start from
+        values = page.draft.data if page.draft is not None else page.answers
     return render_template(
-        "inbox/task.html", page=page, values=values if values is not None else page.answers, errors=errors or {},
+        "inbox/task.html", page=page, values=values, errors=errors or {},
         extra_rows=extra_rows or {}, error=error,
     ), status
 
@@ -123,6 +126,20 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
         return _render_task(task_id, status=409, error=error_text(exc))
     flash(_next_step_words(title, task.instance_id), "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.post("/tasks/<int:task_id>/draft")
+@login_required
+def draft(task_id: int):  # type: ignore[no-untyped-def]
+    task = get_task(db.session, task_id)
+    form = form_of(db.session, task)
+    values = parse_form_post(form, request.form) if form else {}
+    saved = save_task_draft(db.session, current_user, task_id, values, clock.now())
+    words = _("草稿已保存（%(at)s）", at=saved.strftime("%H:%M"))
+    if request.accept_mimetypes.best == "application/json":  # page.js saves as one types
+        return jsonify(ok=True, saved_at=saved.isoformat(), message=words)
+    flash(words, "success")
+    return redirect(url_for("inbox.show", task_id=task_id))
 
 
 def _next_step_words(title: str, instance_id: int) -> str:

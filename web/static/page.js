@@ -18,6 +18,23 @@
         button.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
+    // a task form with data-draft-url: what is typed is saved as a draft every half minute (files are not)
+    document.querySelectorAll("form[data-draft-url]").forEach(function (form) {
+      var dirty = false, status = form.querySelector("[data-draft-status]");
+      form.addEventListener("input", function () { dirty = true; });
+      form.addEventListener("change", function () { dirty = true; });
+      window.setInterval(function () {
+        if (!dirty) return;
+        dirty = false;
+        var body = new FormData(form);
+        form.querySelectorAll('input[type="file"]').forEach(function (f) { body.delete(f.name); });
+        fetch(form.dataset.draftUrl, { method: "POST", body: body, credentials: "same-origin",
+                                       headers: { "Accept": "application/json" } })
+          .then(function (r) { return r.json(); })
+          .then(function (answer) { if (status && answer.message) status.textContent = answer.message; })
+          .catch(function () { dirty = true; });
+      }, 30000);
+    });
     // <select data-submit-on-change>: choosing sends its form
     document.querySelectorAll("[data-submit-on-change]").forEach(function (field) {
       field.addEventListener("change", function () { field.form.submit(); });
