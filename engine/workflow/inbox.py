@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import END_OF_DAY
-from engine.org.models import Person
+from engine.org.models import Person, Subject
 
 from .models import HumanTask, ProcessInstance, TaskCandidate
 
@@ -38,10 +38,17 @@ def _actionable(person: Person) -> Any:
     return and_(HumanTask.status == "open", or_(HumanTask.assignee_id == person.id, claimable))
 
 
-def inbox_query(person: Person, view: str, now: datetime, soon: datetime | None = None) -> Select[HumanTask]:
-    """The query behind one inbox tab (`soon`: the end of the 即将到期 window, soon_until)."""
+def inbox_query(person: Person, view: str, now: datetime, soon: datetime | None = None,
+                search: str = "") -> Select[HumanTask]:
+    """The query behind one inbox tab (`soon`: the end of the 即将到期 window, soon_until), narrowed to tasks whose
+    title, or subject's name or code, holds `search`."""
     query = select(HumanTask).options(selectinload(HumanTask.instance).selectinload(ProcessInstance.subject),
                                       selectinload(HumanTask.assignee))
+    if search.strip():
+        text = search.strip()[:100]
+        subjects = select(ProcessInstance.id).join(Subject).where(
+            or_(Subject.name.contains(text, autoescape=True), Subject.code.contains(text, autoescape=True)))
+        query = query.where(or_(HumanTask.title.contains(text, autoescape=True), HumanTask.instance_id.in_(subjects)))
     if view == "mine":
         return query.where(HumanTask.status == "open", HumanTask.assignee_id == person.id) \
             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
@@ -62,9 +69,17 @@ def inbox_query(person: Person, view: str, now: datetime, soon: datetime | None 
     raise ValueError(f"unknown inbox view {view!r}")
 
 
-def inbox(session: Session, person: Person, view: str, now: datetime, limit: int = 200) -> list[HumanTask]:
-    """One inbox tab's tasks."""
-    return list(session.scalars(inbox_query(person, view, now, soon_until(session, now)).limit(limit)))
+def inbox(session: Session, person: Person, view: str, now: datetime, limit: int = 200, offset: int = 0,
+          search: str = "") -> list[HumanTask]:
+    """One page of an inbox tab's tasks (those matching `search`)."""
+    query = inbox_query(person, view, now, soon_until(session, now), search)
+    return list(session.scalars(query.offset(offset).limit(limit)))
+
+
+def inbox_total(session: Session, person: Person, view: str, now: datetime, search: str = "") -> int:
+    """How many tasks an inbox tab holds that match `search` (for the pager)."""
+    sub = inbox_query(person, view, now, soon_until(session, now), search).order_by(None).subquery()
+    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
 
 
 def inbox_counts(session: Session, person: Person, now: datetime) -> dict[str, int]:

@@ -27,6 +27,7 @@ from engine import (
     get_instance,
     get_task,
     inbox,
+    inbox_total,
     instance_tasks,
     save_task_draft,
     set_follow_up,
@@ -38,8 +39,10 @@ from forms import parse_form_post
 from .. import clock
 from ..errors import error_text
 from ..extensions import db
-from ..views_helpers import current_counts, numbers
+from ..views_helpers import current_counts, number, numbers
 from . import bp
+
+PER_PAGE = 50
 
 
 @bp.get("/inbox")
@@ -49,12 +52,17 @@ def index():  # type: ignore[no-untyped-def]
     if view not in INBOX_VIEWS:
         view = "mine"
     now = clock.now()
-    tasks = inbox(db.session, current_user, view, now, limit=int(current_app.config.get("INBOX_LIMIT", 200)))
+    search = request.args.get("q", "").strip()[:100]
+    per_page = int(current_app.config.get("INBOX_LIMIT", PER_PAGE))
+    total = inbox_total(db.session, current_user, view, now, search)
+    pages = max(1, -(-total // per_page))
+    page = min(number(request.args, "page", 1, low=1) or 1, pages)
+    tasks = inbox(db.session, current_user, view, now, limit=per_page, offset=(page - 1) * per_page, search=search)
     counts = current_counts()
-    if view == "mine" and not tasks and counts["claimable"]:
+    if view == "mine" and not tasks and counts["claimable"] and not search:
         flash(_("您有可认领的任务，请查看“待认领”。"), "info")
     return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS,
-                           more=max(0, counts.get(view, 0) - len(tasks)))
+                           search=search, total=total, page=page, pages=pages, per_page=per_page)
 
 
 def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
