@@ -180,7 +180,7 @@ from .workflow.inbox import (
     soon_until,
     task_to_dict,
 )
-from .workflow.launch import bulk_launch, launch_one, launch_plan
+from .workflow.launch import bulk_launch, launch_one, launch_plan, launch_scopes
 from .workflow.migration import migrate_cycles, migration_blockers, versions
 from .workflow.models import Comment, Evidence, HumanTask, ProcessInstance
 from .workflow.task_query import TaskQuery, count_tasks, query_tasks, visible_task
@@ -343,6 +343,7 @@ __all__ = [
     "latest_definitions",
     "launch_one",
     "launch_plan",
+    "launch_scopes",
     "LEVELS",
     "loaded_for",
     "mail_settings",

@@ -16,7 +16,8 @@ from engine.definitions.deploy import latest_definition
 from engine.definitions.models import ProcessDefinition
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, SpiralError
 from engine.org.access import is_quality_office
-from engine.org.models import Person, Subject
+from engine.org.models import Person, Subject, Unit
+from engine.org.snapshot import snapshot
 
 from .cycles import PERIOD, find_subject, start_cycle
 from .models import ProcessInstance
@@ -48,14 +49,21 @@ def _definition(session: Session, actor: Person | None, process_id: str, period:
 
 
 def launch_plan(session: Session, actor: Person | None, process_id: str,
-                period: str) -> list[tuple[Subject, int | None]]:
-    """Every subject of the process's level, with the cycle already running for it in `period` (or None).
+                period: str, within: str = "") -> list[tuple[Subject, int | None]]:
+    """Every subject of the process's level (only those of unit `within` and the units under it, when given: a
+    department's courses), with the cycle already running for it in `period` (or None).
 
     Changes nothing. Raises NotAllowed, NotFound, InvalidInput.
     """
     definition = _definition(session, actor, process_id, period)
     subjects = list(session.scalars(select(Subject).where(Subject.level == definition.level)
                                     .order_by(Subject.code)))
+    if within.strip():
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == within.strip()))
+        if unit_id is None:
+            raise InvalidInput(f"找不到单位“{within.strip()}”", {"within": ["请选择一个单位"]})
+        org = snapshot(session)
+        subjects = [s for s in subjects if unit_id in org.ancestors(session, s.unit_id)]
     running = dict(session.execute(
         select(ProcessInstance.subject_id, ProcessInstance.id).join(ProcessDefinition)
         .where(ProcessDefinition.process_id == process_id, ProcessInstance.period == period.strip(),
@@ -100,10 +108,10 @@ class BulkResult:
 
 
 def bulk_launch(session: Session, actor: Person | None, process_id: str, period: str, now: datetime,
-                progress: Callable[[int, int], None] | None = None) -> BulkResult:
+                progress: Callable[[int, int], None] | None = None, within: str = "") -> BulkResult:
     """Every step of a bulk launch in one call; each start commits on its own, so it is simply run again when
     cut short. `progress(done, total)` is called after each subject. Raises NotAllowed, NotFound, InvalidInput."""
-    plan = launch_plan(session, actor, process_id, period)
+    plan = launch_plan(session, actor, process_id, period, within)
     result = BulkResult()
     for index, (subject, _running) in enumerate(plan, start=1):
         step = launch_one(session, actor, process_id, subject.code, period, now)
@@ -120,3 +128,10 @@ def bulk_launch(session: Session, actor: Person | None, process_id: str, period:
                  after={"started": [i for _n, i in result.started], "period": period})
     session.commit()
     return result
+
+
+def launch_scopes(session: Session) -> list[Unit]:
+    """The units a bulk launch may be narrowed to: the departments (处室, 专业部) and the 教研室, by code."""
+    return list(session.scalars(select(Unit).where(Unit.active.is_(True),
+                                                   Unit.kind.in_(("department", "division", "office")))
+                                .order_by(Unit.kind, Unit.code)))

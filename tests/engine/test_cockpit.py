@@ -40,6 +40,14 @@ def test_bulk_launch_starts_every_course_once_and_a_second_run_skips_them_all(se
     assert _count(session, ProcessInstance) == courses
 
 
+def test_a_bulk_launch_can_be_narrowed_to_one_department(session):
+    started = bulk_launch(session, None, "course_cycle", PERIOD, T0, within="B-CJ")  # 财经商贸部's courses only
+    names = {name for name, _ in started.started}
+    assert names and "基础会计" in names and "网店运营" in names and "机械制图" not in names
+    with pytest.raises(InvalidInput):
+        bulk_launch(session, None, "course_cycle", PERIOD, T0, within="NOPE")
+
+
 def test_cycles_filter_by_level_process_subject_status_and_lateness(session):
     wdyy = start_cycle(session, None, "course_cycle", "C-WDYY", PERIOD, T0)
     start_cycle(session, None, "major_cycle", "MAJ-660301", "2025-2026", T0)

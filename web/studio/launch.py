@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import jsonify, render_template, request, url_for
 from flask_login import current_user
 
-from engine import InvalidInput, NotFound, bulk_launch, latest_definitions, launch_one, launch_plan
+from engine import InvalidInput, NotFound, bulk_launch, latest_definitions, launch_one, launch_plan, launch_scopes
 
 from .. import clock
 from ..errors import error_text, field_errors
@@ -22,17 +22,18 @@ def bulk_launch_page():  # type: ignore[no-untyped-def]
     definitions = [d for d in latest_definitions(db.session) if d.level]
     result, chosen = None, request.values.get("process_id", "")
     period = request.values.get("period") or today_period().term
+    within = request.values.get("within", "")
     if request.method == "POST":
-        result = bulk_launch(db.session, current_user, chosen, period, clock.now())
+        result = bulk_launch(db.session, current_user, chosen, period, clock.now(), within=within)
     return render_template("studio/launch.html", definitions=definitions, chosen=chosen, period=period,
-                           result=result)
+                           result=result, within=within, scopes=launch_scopes(db.session))
 
 
 @bp.get("/launch/plan")
 def bulk_launch_plan():  # type: ignore[no-untyped-def]
     try:
         plan = launch_plan(db.session, current_user, request.args.get("process_id", ""),
-                           request.args.get("period", ""))
+                           request.args.get("period", ""), request.args.get("within", ""))
     except (InvalidInput, NotFound) as exc:
         return jsonify(ok=False, message=error_text(exc), errors=field_errors(exc)), 422
     return jsonify(ok=True, subjects=[

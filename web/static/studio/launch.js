@@ -42,7 +42,8 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var processId = form.process_id.value, period = form.period.value.trim();
-    var query = "?process_id=" + encodeURIComponent(processId) + "&period=" + encodeURIComponent(period);
+    var query = "?process_id=" + encodeURIComponent(processId) + "&period=" + encodeURIComponent(period) +
+      "&within=" + encodeURIComponent(form.within ? form.within.value : "");
     launchBtn.disabled = true; stopping = false; list.innerHTML = ""; live.hidden = false;
     summary.textContent = "";
     fetch(data.urls.plan + query, { credentials: "same-origin", headers: { "Accept": "application/json" } })
