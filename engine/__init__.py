@@ -169,6 +169,7 @@ from .workflow.drafts import save_task_draft, task_draft
 from .workflow.dryrun import choice_fields, dry_run
 from .workflow.handover import hand_over_tasks
 from .workflow.inbox import (
+    INBOX_SORTS,
     INBOX_VIEWS,
     actionable_tasks,
     due_state,
@@ -328,6 +329,7 @@ __all__ = [
     "inbox",
     "inbox_total",
     "inbox_counts",
+    "INBOX_SORTS",
     "INBOX_VIEWS",
     "inspect_backup",
     "instance_tasks",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.calendar.closures import load_calendar
@@ -69,10 +69,18 @@ def inbox_query(person: Person, view: str, now: datetime, soon: datetime | None 
     raise ValueError(f"unknown inbox view {view!r}")
 
 
+INBOX_SORTS = ("due", "colour", "created")  # the tab's own order (due first, the 已办 tab newest first), red first, newest
+_RUNG_RANK = case({"red": 0, "orange": 1, "yellow": 2, "remind": 3}, value=HumanTask.rung, else_=4)
+
+
 def inbox(session: Session, person: Person, view: str, now: datetime, limit: int = 200, offset: int = 0,
-          search: str = "") -> list[HumanTask]:
-    """One page of an inbox tab's tasks (those matching `search`)."""
+          search: str = "", sort: str = "due") -> list[HumanTask]:
+    """One page of an inbox tab's tasks (those matching `search`), in the order `sort` names (INBOX_SORTS)."""
     query = inbox_query(person, view, now, soon_until(session, now), search)
+    if sort == "colour":
+        query = query.order_by(None).order_by(_RUNG_RANK, HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+    elif sort == "created":
+        query = query.order_by(None).order_by(HumanTask.created_at.desc(), HumanTask.id.desc())
     return list(session.scalars(query.offset(offset).limit(limit)))
 
 

@@ -63,3 +63,21 @@ def test_a_long_inbox_is_paged_with_its_total_and_can_be_searched(app, spiral, g
     assert "共 2 项" in found
     assert "没有符合“Python”的任务" in client.get("/inbox?q=Python").get_data(as_text=True)
     assert client.get("/inbox?q=%25_%25").status_code == 200  # LIKE wildcards are searched for as text
+
+
+def test_the_inbox_sorts_red_first_or_newest_first_and_keeps_the_order_in_its_links(app, spiral, goal_task):
+    from datetime import timedelta
+
+    from engine.tick import run_tick
+    from engine.workflow.cycles import start_cycle
+    from web.extensions import db
+    with app.app_context():
+        run_tick(db.session, spiral.now() + timedelta(days=30))  # her goal task went red
+        start_cycle(db.session, None, "course_cycle", "C-WDYY", "2026-2027-1", spiral.now() + timedelta(days=30))
+    client = spiral.client_for("chenxiaoyu")
+    red_first = spiral.page(client.get("/inbox?sort=colour"))
+    rows = red_first.xpath("//table[@class='list']/tbody/tr")
+    assert "2025-2026-1" in rows[0].text_content()  # the red one
+    newest = spiral.page(client.get("/inbox?sort=created"))
+    assert "2026-2027-1" in newest.xpath("//table[@class='list']/tbody/tr")[0].text_content()
+    assert client.get("/inbox?sort=nonsense").status_code == 200

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import (
+    INBOX_SORTS,
     INBOX_VIEWS,
     Conflict,
     Evidence,
@@ -53,16 +54,19 @@ def index():  # type: ignore[no-untyped-def]
         view = "mine"
     now = clock.now()
     search = request.args.get("q", "").strip()[:100]
+    sort = request.args.get("sort", "due")
+    sort = sort if sort in INBOX_SORTS else "due"
     per_page = int(current_app.config.get("INBOX_LIMIT", PER_PAGE))
     total = inbox_total(db.session, current_user, view, now, search)
     pages = max(1, -(-total // per_page))
     page = min(number(request.args, "page", 1, low=1) or 1, pages)
-    tasks = inbox(db.session, current_user, view, now, limit=per_page, offset=(page - 1) * per_page, search=search)
+    tasks = inbox(db.session, current_user, view, now, limit=per_page, offset=(page - 1) * per_page, search=search,
+                  sort=sort)
     counts = current_counts()
     if view == "mine" and not tasks and counts["claimable"] and not search:
         flash(_("您有可认领的任务，请查看“待认领”。"), "info")
     return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS,
-                           search=search, total=total, page=page, pages=pages, per_page=per_page)
+                           search=search, sort=sort, total=total, page=page, pages=pages, per_page=per_page)
 
 
 def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,
