@@ -3,6 +3,7 @@ are counted in."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from .events import CalendarChanged
 from .models import Closure, OfficialDay, SchoolWorkday
 
 MAX_CLOSURE_DAYS = 60
+DayRow = TypeVar("DayRow", Closure, SchoolWorkday)  # a day the school set: closed, or worked
 
 
 def load_calendar(session: Session) -> WorkCalendar:
@@ -73,18 +75,9 @@ def add_closure(session: Session, actor: Person | None, first: date, last: date,
 
 
 def remove_closure(session: Session, actor: Person | None, closure_id: int, now: datetime) -> None:
-    """Reopen one closed day."""
-    if not is_quality_office(session, actor):
-        raise NotAllowed("只有管理员和质量管理办公室可以设置停课日")
-    closure = session.get(Closure, closure_id)
-    if closure is None:
-        raise NotFound("这个停课日不存在或已被删除")
-    audit.record(session, actor, "calendar.reopened", now, object_type="calendar",
-                 object_id=closure.day.isoformat(), summary=f"取消停课日 {closure.day.isoformat()}",
-                 before={"day": closure.day.isoformat(), "reason": closure.reason})
-    session.delete(closure)
-    publish(session, CalendarChanged(now))
-    session.commit()
+    """Reopen one closed day. Raises NotAllowed, NotFound."""
+    _remove_day(session, actor, Closure, closure_id, now, noun="停课日", action="calendar.reopened",
+                summary="取消停课日")
 
 
 def school_workdays(session: Session) -> list[SchoolWorkday]:
@@ -122,14 +115,20 @@ def add_school_workday(session: Session, actor: Person | None, day: date, reason
 
 def remove_school_workday(session: Session, actor: Person | None, workday_id: int, now: datetime) -> None:
     """Take back one of the school's make-up working days. Raises NotAllowed, NotFound."""
+    _remove_day(session, actor, SchoolWorkday, workday_id, now, noun="调休上班日",
+                action="calendar.workday_removed", summary="取消学校调休上班日")
+
+
+def _remove_day(session: Session, actor: Person | None, model: type[DayRow], row_id: int,
+                now: datetime, *, noun: str, action: str, summary: str) -> None:
+    """Delete one closed day or make-up day the school set, audited; the deadlines computed afterwards follow."""
     if not is_quality_office(session, actor):
-        raise NotAllowed("只有管理员和质量管理办公室可以设置调休上班日")
-    workday = session.get(SchoolWorkday, workday_id)
-    if workday is None:
-        raise NotFound("这个调休上班日不存在或已被删除")
-    audit.record(session, actor, "calendar.workday_removed", now, object_type="calendar",
-                 object_id=workday.day.isoformat(), summary=f"取消学校调休上班日 {workday.day.isoformat()}",
-                 before={"day": workday.day.isoformat(), "reason": workday.reason})
-    session.delete(workday)
+        raise NotAllowed(f"只有管理员和质量管理办公室可以设置{noun}")
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"这个{noun}不存在或已被删除")
+    audit.record(session, actor, action, now, object_type="calendar", object_id=row.day.isoformat(),
+                 summary=f"{summary} {row.day.isoformat()}", before={"day": row.day.isoformat(), "reason": row.reason})
+    session.delete(row)
     publish(session, CalendarChanged(now))
     session.commit()
