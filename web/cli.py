@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from engine import InvalidInput, InvalidProcess, SpiralError, create_schema
 
+from . import cli_errors
 from .extensions import db
 
 
@@ -440,7 +441,7 @@ class _SpiralGroup(FlaskGroup):
         except click.exceptions.Abort:
             click.echo("已取消", err=True)
         except click.ClickException as exc:
-            exc.show()
+            cli_errors.show(exc)
             sys.exit(exc.exit_code)
         except click.exceptions.Exit as exc:
             sys.exit(exc.exit_code)
