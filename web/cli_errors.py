@@ -56,8 +56,8 @@ def _hint(exc: ce.BadParameter) -> str:
 def _text(exc: click.ClickException) -> str:
     """What went wrong, in Chinese, without click's "Error:"."""
     if isinstance(exc, ce.MissingParameter):
-        kind = {"argument": "参数", "option": "选项"}.get(exc.param_type or getattr(exc.param, "param_type_name", ""),
-                                                       "参数")
+        kind = {"argument": "参数", "option": "选项"}.get(
+            str(exc.param_type or getattr(exc.param, "param_type_name", "")), "参数")
         return f"缺少{kind} {_hint(exc)}".rstrip()
     if isinstance(exc, ce.BadParameter):
         hint = _hint(exc)
