@@ -146,7 +146,7 @@ from .quality.centre import STATE_LABELS, school_status, subject_status, warning
 from .quality.goals import GoalNode, goal_tree, review_goal
 from .quality.library import IndicatorFields, get_indicator, indicators, save_indicator
 from .quality.lines_form import unknown_bound_indicators
-from .quality.loop import small_loop_live
+from .quality.loop import Origin, improvements_of, origin_of, small_loop_live
 from .quality.models import Indicator, IndicatorValue
 from .quality.sheets import export_library, export_values, import_library, import_values
 from .quality.status import COLOURS as STATUS_COLOURS
@@ -166,6 +166,7 @@ from .workflow.access import can_view_instance
 from .workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
 from .workflow.cycles import current_period, find_subject, get_instance, open_cycle, start_cycle, timeline
 from .workflow.drafts import save_task_draft, task_draft
+from .workflow.evidence import EvidenceItem, cycle_evidence
 from .workflow.dryrun import choice_fields, dry_run
 from .workflow.handover import hand_over_tasks
 from .workflow.inbox import (
@@ -242,6 +243,11 @@ __all__ = [
     "review_goal",
     "unknown_bound_indicators",
     "small_loop_live",
+    "Origin",
+    "improvements_of",
+    "origin_of",
+    "EvidenceItem",
+    "cycle_evidence",
     "Subject",
     "Indicator",
     "IndicatorValue",

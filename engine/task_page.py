@@ -28,9 +28,10 @@ from engine.supervision.notices import notices_for_task
 from engine.workflow.access import can_view_instance, may_act, must_claim
 from engine.workflow.cycles import timeline
 from engine.workflow.drafts import task_draft
+from engine.workflow.evidence import EvidenceItem, cycle_evidence
 from engine.workflow.inbox import due_state, soon_until
 from engine.workflow.instructions import BROKEN, rendered_instructions
-from engine.workflow.models import Comment, Evidence, HumanTask, ProcessInstance, TaskDraft
+from engine.workflow.models import Comment, HumanTask, ProcessInstance, TaskDraft
 from engine.workflow.runtime import runtime_of
 from engine.workflow.tasks import get_task, task_comments, task_context
 from forms import FormDef
@@ -52,7 +53,7 @@ class TaskPage:
     previous: HumanTask | None
     previous_form: FormDef | None
     comments: list[Comment]
-    evidence: list[Evidence]
+    evidence: list[EvidenceItem]
     notices: list[SupervisionNotice]  # active ones only
     timeline: list[AuditEvent]
     may_act: bool
@@ -98,7 +99,7 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
         vocabulary=meta.get("vocabulary") or [], scope=unit_path(session, task.scope_unit_id),
         due=due_state(task, now, soon_until(session, now)), previous=previous, previous_form=form_of(session, previous) if previous else None,
         comments=task_comments(session, task),
-        evidence=list(session.scalars(select(Evidence).where(Evidence.instance_id == cycle.id).order_by(Evidence.id))),
+        evidence=cycle_evidence(session, cycle.id),
         notices=[n for n in notices_for_task(session, task.id) if n.status in ACTIVE],
         timeline=timeline(session, cycle),
         may_act=may_act(session, actor, task), must_claim=must_claim(session, actor, task),

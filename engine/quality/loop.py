@@ -4,6 +4,7 @@ improvement runs, later bad values of the same indicator × subject × period jo
 the latest value (`facts_for`), so the verification can close the loop only when the value is back to 达标."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 import engine.audit as audit
 from engine.notify.webhooks import queue_event, wanted
 from engine.workflow.cycles import open_cycle
-from engine.workflow.models import ProcessInstance
+from engine.workflow.models import HumanTask, ProcessInstance
 
 from .models import ImprovementLoop, Indicator, IndicatorValue
 from .status import BAD, LABELS, fmt
@@ -108,3 +109,42 @@ def loop_of(session: Session, instance_id: int) -> ImprovementLoop | None:
 def indicator_of(loop: ImprovementLoop) -> Indicator:
     """The loop's indicator."""
     return loop.indicator
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an improvement came from: the warning (indicator, its first bad value) and the cycle of the same
+    subject and period it answers (the cycle whose task recorded the value, else the subject's cycle then)."""
+
+    loop: ImprovementLoop
+    value: IndicatorValue
+    cycle: ProcessInstance | None
+
+
+def origin_of(session: Session, instance: ProcessInstance) -> Origin | None:
+    """The warning and cycle an improvement cycle came from; None for a cycle no warning started."""
+    loop = loop_of(session, instance.id)
+    if loop is None:
+        return None
+    value = session.get(IndicatorValue, loop.first_value_id)
+    assert value is not None
+    cycle = None
+    if value.task_id is not None:
+        cycle = session.scalar(select(ProcessInstance).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+                               .where(HumanTask.id == value.task_id))
+    if cycle is None:
+        improvements = select(ImprovementLoop.instance_id)
+        cycle = session.scalars(select(ProcessInstance).where(
+            ProcessInstance.subject_id == instance.subject_id, ProcessInstance.period == instance.period,
+            ProcessInstance.id != instance.id, ProcessInstance.id.not_in(improvements))
+            .order_by(ProcessInstance.started_at.desc()).limit(1)).first()
+    return Origin(loop=loop, value=value, cycle=cycle)
+
+
+def improvements_of(session: Session, instance: ProcessInstance) -> list[ImprovementLoop]:
+    """The improvements warnings started for this cycle's subject and period (none for an improvement itself)."""
+    if loop_of(session, instance.id) is not None:
+        return []
+    return list(session.scalars(select(ImprovementLoop).where(
+        ImprovementLoop.subject_id == instance.subject_id, ImprovementLoop.period == instance.period)
+        .order_by(ImprovementLoop.id)))

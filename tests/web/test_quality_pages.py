@@ -156,3 +156,18 @@ def test_the_goal_task_of_a_next_cycle_shows_the_last_cycles_improvement_decisio
         goal = session.query(HumanTask).filter_by(instance_id=second, status="open").one().id
     page = spiral.client_for("chenxiaoyu").get(f"/tasks/{goal}").get_data(as_text=True)
     assert "上一周期的改进决定" in page and "改进措施表" in page
+
+
+def test_an_improvement_links_to_the_cycle_it_came_from_and_that_cycle_lists_it(spiral):
+    office = spiral.client_for("zhaohong")
+    course_cycle = spiral.start("C-WDYY")
+    office.post("/quality/indicators", data=INDICATOR)
+    office.post("/quality/values/paste", data={"rows": "W-HG\tC-WDYY\t2025-2026-1\t70\t2025-10-10\t教务科"})
+    from engine.quality.models import ImprovementLoop
+    with spiral.app.app_context():
+        instance_id = db.session.scalars(select(ImprovementLoop.instance_id)).one()
+    origin = spiral.page(office.get(f"/cycles/{instance_id}")).xpath('//*[@data-testid="origin"]')[0]
+    assert "不合格" in origin.text_content() and "70%" in origin.text_content()
+    assert origin.xpath('.//a/@href') == [f"/cycles/{course_cycle}"]
+    listed = spiral.page(office.get(f"/cycles/{course_cycle}")).xpath('//*[@data-testid="improvements"]//a/@href')
+    assert listed == [f"/cycles/{instance_id}"]

@@ -122,3 +122,34 @@ def test_a_file_name_of_ninety_chinese_characters_is_kept_shortened(app, spiral,
     rows, files = _kept(app, implement_task)
     assert rows == 1 and all(len(f.encode("utf-8")) <= 255 and f.endswith(".pdf") for f in files)
     assert _download(app, client, implement_task).status_code == 200
+
+
+def test_the_cycle_and_task_pages_list_evidence_with_its_uploader_and_step_and_open_a_pdf_in_the_page(
+        app, spiral, implement_task):
+    client, response = _post_declared(spiral, implement_task, "授课录像截图.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64,
+                                      "image/png")
+    assert response.status_code == 302
+    _post = spiral.client_for("chenxiaoyu")
+    for page in (_post.get(f"/cycles/{implement_task.instance_id}"), _post.get(f"/tasks/{implement_task.id}")):
+        (item,) = spiral.page(page).xpath('//ul[@data-testid="evidence"]/li[.//a[text()="授课录像截图.png"]]')
+        text = " ".join(item.text_content().split())
+        assert "授课录像截图.png" in text and "陈晓雨" in text and "预览" in text
+        (link,) = item.xpath('.//a[text()="授课录像截图.png"]')
+        assert link.get("target") == "_blank"
+        assert item.xpath(".//img")  # an image shows as a thumbnail
+    cycle = spiral.page(_post.get(f"/cycles/{implement_task.instance_id}"))
+    (step,) = cycle.xpath('//ul[@data-testid="evidence"]/li[.//a[text()="授课录像截图.png"]]//a[contains(@href, "/tasks/")]')
+    assert step.text_content() == "实施教学并上传佐证"
+    download = _download(app, client, implement_task)
+    assert download.headers["Content-Type"] == "image/png"
+    assert not download.headers.get("Content-Disposition", "").startswith("attachment")
+
+
+def test_a_word_file_is_offered_as_a_download(app, spiral, implement_task):
+    client, response = _post_declared(spiral, implement_task, "教案.docx", b"PK\x03\x04" + b"0" * 64,
+                                      "application/octet-stream")
+    assert response.status_code == 302
+    (item,) = spiral.page(client.get(f"/cycles/{implement_task.instance_id}")).xpath(
+        '//ul[@data-testid="evidence"]/li[.//a[text()="教案.docx"]]')
+    assert "下载" in item.text_content() and item.xpath('.//a[@download]')
+    assert _download(app, client, implement_task).headers["Content-Disposition"].startswith("attachment")

@@ -16,11 +16,14 @@ from engine import (
     can_view_instance,
     cancel_cycle,
     element_states,
+    cycle_evidence,
     get_instance,
+    improvements_of,
     instance_tasks,
     is_quality_office,
     latest_definitions,
     loaded_for,
+    origin_of,
     retry_incident,
     share_of_cycle,
     small_loop_live,
@@ -87,6 +90,8 @@ def show(instance_id: int):  # type: ignore[no-untyped-def]
     return render_template("cycles/show.html", instance=instance, svg=svg, tasks=instance_tasks(db.session, instance),
                            events=timeline(db.session, instance), vocabulary=vocabulary, office=office,
                            plan_share=share_of_cycle(db.session, instance.id),
+                           origin=origin_of(db.session, instance), improvements=improvements_of(db.session, instance),
+                           evidence=cycle_evidence(db.session, instance.id),
                            diagram={"xml": instance.definition.xml, "states": element_states(db.session, instance)})
 
 
