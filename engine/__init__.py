@@ -156,7 +156,7 @@ from .supervision import notices
 from .supervision.holding_changes import preview_holding_change, save_holding_change
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
 from .supervision.models import ACTIVE, STATUSES
-from .supervision.notices import all_notices, notice_to_dict, set_follow_up, supervises_any
+from .supervision.notices import all_notices, notice_to_dict, sees_notices, set_follow_up, supervises_any
 from .supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
 from .supervision.task_moves import eligible_people, open_tasks_of, reassign_tasks
 from .tables import create_schema, new_migration, schema_revision
@@ -166,8 +166,8 @@ from .workflow.access import can_view_instance
 from .workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
 from .workflow.cycles import current_period, find_subject, get_instance, open_cycle, start_cycle, timeline
 from .workflow.drafts import save_task_draft, task_draft
-from .workflow.evidence import EvidenceItem, cycle_evidence
 from .workflow.dryrun import choice_fields, dry_run
+from .workflow.evidence import EvidenceItem, cycle_evidence
 from .workflow.handover import hand_over_tasks
 from .workflow.inbox import (
     INBOX_SORTS,
@@ -410,6 +410,7 @@ __all__ = [
     "may_do_task",
     "heads_some_unit",
     "supervises_any",
+    "sees_notices",
     "task_page",
     "task_to_dict",
     "timeline",

@@ -96,7 +96,7 @@ def template_filters() -> dict[str, Any]:
 
 def context() -> dict[str, Any]:
     """Per-request template context: the current language, the inbox badge count."""
-    from engine import heads_some_unit, is_quality_office, is_school_leader, is_staff, supervises_any
+    from engine import heads_some_unit, is_quality_office, is_school_leader, is_staff, sees_notices
 
     from .extensions import db
     counts, quality_office, leader, supervisor, substitutes, unread = {}, False, False, False, False, 0
@@ -105,7 +105,7 @@ def context() -> dict[str, Any]:
         counts = current_counts()
         quality_office = is_quality_office(db.session, current_user)
         leader = quality_office or is_school_leader(db.session, current_user)  # = can_supervise, one query less
-        supervisor = leader or supervises_any(db.session, current_user)
+        supervisor = leader or sees_notices(db.session, current_user)
         substitutes = leader or heads_some_unit(db.session, current_user)  # as sees_some_substitutions
         unread = current_unread()
         staff = quality_office or is_staff(db.session, current_user)

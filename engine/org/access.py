@@ -65,6 +65,16 @@ def heads_unit_of(session: Session, actor: Person, person: Person) -> bool:
     return any(actor.id in heads.get(unit_id, ()) for unit_id in org.ancestors(session, person.unit_id))
 
 
+def headed_units(session: Session, actor: Person) -> frozenset[int]:
+    """The units `actor` heads (holds a unit-head role for) and every unit below them: their unit's work."""
+    org = snapshot(session)
+    heads = {unit_id for unit_id, ids in org.holdings(session).heads.items() if actor.id in ids}
+    if not heads:
+        return frozenset()
+    return frozenset(unit_id for unit_id in org.parents(session)
+                     if not heads.isdisjoint(org.ancestors(session, unit_id)))
+
+
 def heads_some_unit(session: Session, actor: Person) -> bool:
     """True when `actor` holds a unit-head role anywhere."""
     return any(actor.id in ids for ids in snapshot(session).holdings(session).heads.values())

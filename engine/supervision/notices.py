@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import engine.audit as audit
@@ -14,7 +14,7 @@ from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import END_OF_DAY, MAX_AHEAD
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.notify.notifications import notify_people
-from engine.org.access import can_supervise, is_quality_office
+from engine.org.access import can_supervise, headed_units, heads_some_unit, is_quality_office
 from engine.org.models import Person
 from engine.org.routing import may_do_task, quality_office_ids
 from engine.org.snapshot import snapshot
@@ -52,9 +52,13 @@ class NoticeFilter:
 
 
 def _visible(session: Session, actor: Person) -> Select[SupervisionNotice]:
+    """Every notice for supervisors; else those naming the actor as supervisor and, for a unit head, those
+    about their unit's work (a task of the units they head or below)."""
     query = select(SupervisionNotice)
     if not can_supervise(session, actor):
-        query = query.where(SupervisionNotice.supervisor_id == actor.id)
+        mine = SupervisionNotice.supervisor_id == actor.id
+        units = headed_units(session, actor)
+        query = query.where(or_(mine, SupervisionNotice.responsible_unit_id.in_(units)) if units else mine)
     return query
 
 
@@ -62,6 +66,11 @@ def supervises_any(session: Session, person: Person) -> bool:
     """True when `person` is the supervisor named on at least one notice (a unit head, a vice-principal)."""
     return session.scalars(select(SupervisionNotice.id).where(SupervisionNotice.supervisor_id == person.id)
                            .limit(1)).first() is not None
+
+
+def sees_notices(session: Session, person: Person) -> bool:
+    """True when the 督办 workspace has something for `person`: a supervisor, a notice's supervisor, a unit head."""
+    return can_supervise(session, person) or heads_some_unit(session, person) or supervises_any(session, person)
 
 
 def _filtered(session: Session, actor: Person, flt: NoticeFilter, now: datetime) -> Select[SupervisionNotice]:
@@ -132,11 +141,13 @@ def colour_counts(session: Session, actor: Person) -> dict[str, int]:
 
 
 def get_notice(session: Session, actor: Person, notice_id: int) -> SupervisionNotice:
-    """One notice, for its supervisor, supervisors, the quality office or the responsible person."""
+    """One notice, for its supervisor, supervisors, the quality office, the responsible person or the head of
+    the unit whose work it is about."""
     notice = session.get(SupervisionNotice, notice_id)
     if notice is None:
         raise NotFound("督办单不存在")
-    if not (can_supervise(session, actor) or actor.id in (notice.supervisor_id, notice.responsible_person_id)):
+    if not (can_supervise(session, actor) or actor.id in (notice.supervisor_id, notice.responsible_person_id)
+            or notice.responsible_unit_id in headed_units(session, actor)):
         raise NotAllowed("您无权查看这张督办单")
     return notice
 

@@ -279,3 +279,18 @@ def test_after_a_claim_the_notice_names_who_holds_the_task_now(app, spiral, impl
         notice = db.session.get(SupervisionNotice, notice.id)
         assert notice.responsible_person.username == "wangfang"
         assert notice.matter.endswith("请王芳抓紧办理。")
+
+
+def test_a_unit_head_sees_the_notices_of_their_units_work_and_no_other_units(app, spiral, late_goal):
+    red = red_notice_id(app, late_goal.id)
+    head = spiral.client_for("hanxue")  # 教研室主任 of 电子商务教研室, which holds 网店运营; not its supervisor
+    rows = spiral.page(head.get("/supervision?status=all")).xpath('//tr[contains(@class, "notice-row")]')
+    assert rows and all("制定课程建设目标" in r.text_content() for r in rows)
+    assert head.get(f"/supervision/notices/{red}").status_code == 200
+    refused = head.post("/supervision/bulk", data={"action": "close", "notice": str(red), "conclusion": "已办"})
+    assert refused.status_code in (302, 403)
+    assert ("red", "open") in notices(app, late_goal.id)  # seeing is not supervising: nothing closed
+
+    other = spiral.client_for("huangwei")  # heads 机电技术部: not this course's unit
+    assert not spiral.page(other.get("/supervision?status=all")).xpath('//tr[contains(@class, "notice-row")]')
+    assert other.get(f"/supervision/notices/{red}").status_code == 403

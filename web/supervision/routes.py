@@ -39,8 +39,8 @@ PAGE_SIZE = 50
 
 
 def _may_enter() -> None:
-    if not (can_supervise(db.session, current_user) or sv.supervises_any(db.session, current_user)):
-        raise NotAllowed(_("督办工作台只对督导、校领导、质量管理办公室和督办人开放。"))
+    if not sv.sees_notices(db.session, current_user):
+        raise NotAllowed(_("督办工作台只对督导、校领导、质量管理办公室、督办人和单位负责人开放。"))
 
 
 def _filter() -> sv.NoticeFilter:
