@@ -56,12 +56,18 @@ def library_knows(year: int) -> bool:
     return True
 
 
+@lru_cache(maxsize=64)
+def _warn_unknown_year(year: int) -> None:
+    """Log once per year and process (not once per day asked) that the library lacks the year."""
+    log.warning("chinese_calendar has no data for %s; counting Monday–Friday", year)
+
+
 @lru_cache(maxsize=8192)
 def _official_working_day(day: date) -> bool:
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
-        log.warning("chinese_calendar has no data for %s; counting Monday–Friday", day.year)
+        _warn_unknown_year(day.year)
         return day.weekday() < 5
 
 
