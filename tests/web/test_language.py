@@ -48,3 +48,16 @@ def test_language_switch_does_not_redirect_off_site(client):
 
     assert response.status_code == 302
     assert "evil.example" not in response.headers["Location"]
+
+
+def test_the_cycle_page_in_english_draws_the_spiral_in_english_with_whole_stage_names(spiral, goal_task):
+    client = spiral.client_for("chenxiaoyu")
+    client.post("/language", data={"locale": "en", "next": "/inbox"})
+
+    svg = spiral.page(client.get(f"/cycles/{goal_task.instance_id}")).xpath('//svg[contains(@class, "spiral-svg")]')[0]
+    texts = [t.text_content() for t in svg.xpath(".//text")]
+
+    assert {"Standard", "Organise", "Implement", "Diagnose", "Improve", "Monitor"} <= set(texts)
+    assert {"Big loop", "Small loop", "Current stage", "Not started"} <= set(texts)
+    assert not [t for t in texts if "…" in t]
+    assert not [t for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t) and "网店运营" not in t]

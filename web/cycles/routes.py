@@ -35,6 +35,7 @@ from .. import clock
 from ..extensions import db
 from ..views_helpers import number, stage_label
 from . import bp
+from .spiral_svg import WORDS as SPIRAL_WORDS
 from .spiral_svg import render_spiral_svg
 
 PER_PAGE, MAX_PER_PAGE = 50, 200
@@ -85,7 +86,8 @@ def show(instance_id: int):  # type: ignore[no-untyped-def]
     svg = render_spiral_svg(big, current={instance.current_stage} if instance.current_stage else set(),
                             done=set(instance.stages_done or []), small_loop=small,
                             title=f"{instance.subject.name} · {instance.definition.name}",
-                            small_live=small_loop_live(db.session, instance))
+                            small_live=small_loop_live(db.session, instance),
+                            words={key: _(text) for key, text in SPIRAL_WORDS.items()})
     office = is_quality_office(db.session, current_user)
     return render_template("cycles/show.html", instance=instance, svg=svg, tasks=instance_tasks(db.session, instance),
                            events=timeline(db.session, instance), vocabulary=vocabulary, office=office,

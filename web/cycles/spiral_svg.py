@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from markupsafe import Markup, escape
 
@@ -45,9 +45,16 @@ _TODO_STROKE, _TODO_TEXT = "#adb5bd", "#495057"
 _BIG_LINE, _SMALL_LINE = "#ced4da", "#74c0fc"
 _SMALL_LIVE = "#1c7ed6"
 _FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
-_MAX_CHARS = 6               # longer labels are shortened with … (full text stays in <title>)
+_MAX_EMS = 6.0               # labels wider than six CJK characters are shortened with … (full text in <title>)
 
-_STATUS_TEXT = {"current": "当前阶段", "done": "已完成", "todo": "未开始"}
+# the picture's own words; a page in another language passes its translation (render_spiral_svg's `words`)
+WORDS: dict[str, str] = {
+    "current": "当前阶段", "done": "已完成", "todo": "未开始", "small_live": "小循环（实时）",
+    "big": "大循环", "big_note": "静态 · 周期性 · 螺旋上升", "small": "小循环", "small_note": "动态 · 实时",
+    "small_title": "小循环·实时", "name": "8字形质量改进螺旋", "empty": "（未配置阶段）",
+    "big_desc": "大循环（周期）：", "small_desc": "；小循环（实时）：", "now": "当前阶段：", "finished": "已完成：",
+    "sep": "；", "list": "、", "paren": "（{}）",
+}
 
 
 # ---------------------------------------------------------------- geometry helpers
@@ -102,7 +109,12 @@ def _text_width(text: str, size: float) -> float:
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= _MAX_CHARS else label[: _MAX_CHARS - 1] + "…"
+    """The label, or as much of it as fits six CJK characters' width, then …"""
+    if _text_width(label, 1.0) <= _MAX_EMS:
+        return label
+    while label and _text_width(label, 1.0) > _MAX_EMS - 0.6:
+        label = label[:-1]
+    return label + "…"
 
 
 def _f(v: float) -> str:
@@ -126,7 +138,8 @@ def _pill(x: float, y: float, text: str, size: float, *, fill: str, stroke: str,
             f'{weight} fill="{text_fill}">{escape(text)}</text>')
 
 
-def _stage_node(code: str, label: str, status: str, x: float, y: float, size: float, hub: bool) -> str:
+def _stage_node(code: str, label: str, status: str, x: float, y: float, size: float, hub: bool,
+                words: Mapping[str, str]) -> str:
     shown = _short(label)
     if status == "current":
         style = dict(fill=_CURRENT_FILL, stroke="#a63b0a", text_fill="#ffffff", bold=True)
@@ -141,31 +154,31 @@ def _stage_node(code: str, label: str, status: str, x: float, y: float, size: fl
             style.update(stroke="#868e96", bold=True)
     cls = f"stage {status}" + (" hub" if hub else "")
     return (f'<g class="{cls}" data-stage="{escape(code)}">'
-            f'<title>{escape(label)}（{_STATUS_TEXT[status]}）</title>'
+            f'<title>{escape(label)}{escape(words["paren"].format(words[status]))}</title>'
             + _pill(x, y, shown, size, **style) + "</g>")  # type: ignore[arg-type]  # style holds _pill's keywords
 
 
-def _small_node(code: str, label: str, live: bool, x: float, y: float, size: float) -> str:
+def _small_node(code: str, label: str, live: bool, x: float, y: float, size: float, words: Mapping[str, str]) -> str:
     colour = _SMALL_LIVE if live else "#4dabf7"
     return (f'<g class="small-stage {"live" if live else "idle"}" data-small-stage="{escape(code)}">'
-            f'<title>{escape(label)}（小循环·实时）</title>'
+            f'<title>{escape(label)}{escape(words["paren"].format(words["small_title"]))}</title>'
             + _pill(x, y, _short(label), size, fill="#e7f5ff" if live else "#ffffff", stroke=colour,
                     text_fill="#1864ab", stroke_width=2.0 if live else 1.5)
             + "</g>")
 
 
-def _legend(y: float, has_small: bool) -> str:
-    items = [("当前阶段", _CURRENT_FILL, _CURRENT_FILL), ("已完成", _DONE_FILL, _DONE_FILL),
-             ("未开始", "#ffffff", _TODO_STROKE)]
+def _legend(y: float, has_small: bool, words: Mapping[str, str]) -> str:
+    items = [(words["current"], _CURRENT_FILL, _CURRENT_FILL), (words["done"], _DONE_FILL, _DONE_FILL),
+             (words["todo"], "#ffffff", _TODO_STROKE)]
     if has_small:
-        items.append(("小循环（实时）", "#ffffff", "#4dabf7"))
+        items.append((words["small_live"], "#ffffff", "#4dabf7"))
     parts = ['<g class="legend" font-size="12" fill="#495057">']
     widths = [26 + _text_width(t, 12) + 22 for t, _, _ in items]
     x = (_W - sum(widths) + 22) / 2
     for (text, fill, stroke), w in zip(items, widths):
         parts.append(f'<rect x="{_f(x)}" y="{_f(y - 7)}" width="20" height="14" rx="7" fill="{fill}" '
                      f'stroke="{stroke}" stroke-width="1.5"/>'
-                     f'<text x="{_f(x + 26)}" y="{_f(y)}" dy="0.35em">{text}</text>')
+                     f'<text x="{_f(x + 26)}" y="{_f(y)}" dy="0.35em">{escape(text)}</text>')
         x += w
     parts.append("</g>")
     return "".join(parts)
@@ -184,6 +197,7 @@ def render_spiral_svg(
     small_loop: list[tuple[str, str]] | None = None,
     title: str = "",
     small_live: bool = False,
+    words: Mapping[str, str] | None = None,
 ) -> Markup:
     """Return a complete inline ``<svg>`` of the 8-shaped spiral as safe Markup.
 
@@ -191,8 +205,10 @@ def render_spiral_svg(
     up / tick off (``current`` wins if a code is in both).  ``small_loop``: optional (code, label)
     pairs of the real-time loop, drawn as the small lobe crossing the big one at ``implement``
     (or the middle stage).  ``title``: heading and accessible name.  ``small_live``: light the small loop
-    although 实施 is not current (a warning's improvement is under way).  Labels are escaped.
+    although 实施 is not current (a warning's improvement is under way).  ``words``: the picture's own words in
+    the page's language (keys of ``WORDS``; Chinese when absent).  Labels are escaped.
     """
+    w = {**WORDS, **(words or {})}
     stages = [(str(c), str(lbl)) for c, lbl in stages]
     small = [(str(c), str(lbl)) for c, lbl in (small_loop or [])]
     current, done = _as_set(current), _as_set(done)
@@ -201,15 +217,15 @@ def render_spiral_svg(
     def status(code: str) -> str:
         return "current" if code in current else "done" if code in done else "todo"
 
-    name = title or "8字形质量改进螺旋"
+    name = title or w["name"]
     summary = [name]
     cur_labels = [lbl for c, lbl in stages if status(c) == "current"]
     done_labels = [lbl for c, lbl in stages if status(c) == "done"]
     if cur_labels:
-        summary.append("当前阶段：" + "、".join(cur_labels))
+        summary.append(w["now"] + w["list"].join(cur_labels))
     if done_labels:
-        summary.append("已完成：" + "、".join(done_labels))
-    aria = "；".join(summary)
+        summary.append(w["finished"] + w["list"].join(done_labels))
+    aria = w["sep"].join(summary)
 
     top = 38.0 if title else 12.0
     height = _H + (top - 12.0)
@@ -220,8 +236,8 @@ def render_spiral_svg(
         f'preserveAspectRatio="xMidYMid meet" role="img" aria-label="{escape(aria)}" '
         f'font-family="{_FONT}">',
         f"<title>{escape(name)}</title>",
-        "<desc>大循环（周期）：" + escape(" → ".join(lbl for _, lbl in stages))
-        + (escape("；小循环（实时）：" + " → ".join(lbl for _, lbl in small)) if small else "")
+        "<desc>" + escape(w["big_desc"] + " → ".join(lbl for _, lbl in stages))
+        + (escape(w["small_desc"] + " → ".join(lbl for _, lbl in small)) if small else "")
         + "</desc>",
     ]
     if title:
@@ -229,7 +245,7 @@ def render_spiral_svg(
                    f'font-weight="700" fill="#212529">{escape(title)}</text>')
     if n == 0:
         out.append(f'<text x="{_W / 2:g}" y="{_f(height / 2)}" text-anchor="middle" font-size="14" '
-                   f'fill="#868e96">（未配置阶段）</text></svg>')
+                   f'fill="#868e96">{escape(w["empty"])}</text></svg>')
         return Markup("".join(out))
 
     out.append(f'<g transform="translate(0,{_f(dy)})">')
@@ -258,13 +274,13 @@ def render_spiral_svg(
     lx, ly = _CX - _BIG * 0.52, _CY
     out.append(f'<g class="caption" text-anchor="middle" fill="#868e96">'
                f'<text x="{_f(lx)}" y="{_f(ly - 6)}" font-size="15" font-weight="700" '
-               f'fill="#495057">大循环</text>'
-               f'<text x="{_f(lx)}" y="{_f(ly + 14)}" font-size="12">静态 · 周期性 · 螺旋上升</text>')
+               f'fill="#495057">{escape(w["big"])}</text>'
+               f'<text x="{_f(lx)}" y="{_f(ly + 14)}" font-size="12">{escape(w["big_note"])}</text>')
     if small_path:
         sx = _CX + _SMALL * 0.55
         out.append(f'<text x="{_f(sx)}" y="{_f(ly - 4)}" font-size="13" font-weight="700" '
-                   f'fill="#1864ab">小循环</text>'
-                   f'<text x="{_f(sx)}" y="{_f(ly + 13)}" font-size="11" fill="#4dabf7">动态 · 实时</text>')
+                   f'fill="#1864ab">{escape(w["small"])}</text>'
+                   f'<text x="{_f(sx)}" y="{_f(ly + 13)}" font-size="11" fill="#4dabf7">{escape(w["small_note"])}</text>')
     out.append("</g>")
 
     # arrows half-way between consecutive nodes (direction of travel)
@@ -282,12 +298,12 @@ def render_spiral_svg(
         m = len(small)
         for j, (code, label) in enumerate(small, start=1):
             x, y, _ = small_path.at(j / (m + 1))
-            out.append(_small_node(code, label, hub_live, x, y, min(size, 13.0)))
+            out.append(_small_node(code, label, hub_live, x, y, min(size, 13.0), w))
     for i, (code, label) in enumerate(stages):
         x, y, _ = big.at(((i - hub) % n) / n)
-        out.append(_stage_node(code, label, status(code), x, y, size, hub=(i == hub)))
+        out.append(_stage_node(code, label, status(code), x, y, size, hub=(i == hub), words=w))
 
     out.append("</g>")
-    out.append(_legend(height - 20, bool(small)))
+    out.append(_legend(height - 20, bool(small), w))
     out.append("</svg>")
     return Markup("".join(out))
