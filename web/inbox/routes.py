@@ -148,6 +148,8 @@ def draft(task_id: int):  # type: ignore[no-untyped-def]
     values = parse_form_post(form, request.form) if form else {}
     saved = save_task_draft(db.session, current_user, task_id, values, clock.now())
     words = _("草稿已保存（%(at)s）", at=saved.strftime("%H:%M"))
+    if request.form.get("beacon"):  # sent by a page being closed: nobody reads the answer
+        return "", 204
     if request.accept_mimetypes.best == "application/json":  # page.js saves as one types
         return jsonify(ok=True, saved_at=saved.isoformat(), message=words)
     flash(words, "success")
