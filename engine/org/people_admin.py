@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 import engine.audit as audit
 from engine.audit import AuditEvent
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.paging import holds
 
 from .admin import Listing, clean, ensure_admin, paged
 from .models import PERSON_KINDS, Person, RoleHolding, Unit
@@ -31,9 +32,7 @@ def find_people(session: Session, query: str = "", unit_id: int | None = None, s
     wanted = select(Person).options(selectinload(Person.unit)).outerjoin(Unit, Unit.id == Person.unit_id)
     text = clean(query)
     if text:
-        like = f"%{text}%"
-        wanted = wanted.where(or_(Person.name.ilike(like), Person.username.ilike(like), Unit.name.ilike(like),
-                                  Unit.code.ilike(like), Unit.aliases.ilike(like)))
+        wanted = wanted.where(holds(text, Person.name, Person.username, Unit.name, Unit.code, Unit.aliases))
     if unit_id:
         wanted = wanted.where(Person.unit_id == unit_id)
     if status == "active":
