@@ -72,3 +72,25 @@ def test_a_supervisor_finds_notices_by_number_subject_or_person_and_sorts_them(a
     assert "第 5–" in second.xpath("string(//nav[@class='pager'])")
     assert _rows(second, "notices") != _rows(first, "notices")
     assert client.get("/supervision?page=x").status_code == 400
+
+
+def test_the_admin_finds_people_literally_sorts_them_and_pages_through_them(app, spiral, monkeypatch):
+    import engine.paging as paging
+    client = spiral.client_for("admin")
+    every = spiral.page(client.get("/admin/people"))
+    total = int(every.xpath("string(//nav[@class='pager'])").split("共")[1].split("条")[0])
+    assert total == len(_rows(every)) > 10
+    (one,) = _rows(spiral.page(client.get("/admin/people?q=chenxiaoyu")))
+    assert "陈晓雨" in one
+    assert _rows(spiral.page(client.get("/admin/people?q=%25"))) == ["没有找到人员。"]
+    assert _rows(spiral.page(client.get("/admin/people?q=chen_iaoyu"))) == ["没有找到人员。"]  # _ is itself
+    by_name = spiral.page(client.get("/admin/people?sort=name"))
+    assert _rows(by_name) != _rows(every) and sorted(_rows(by_name)) == sorted(_rows(every))
+    monkeypatch.setattr(paging.paged, "__defaults__", (10,))  # ten a page
+    first = spiral.page(client.get("/admin/people?sort=name"))
+    (link,) = first.xpath("//nav[@class='pager']/a[@rel='next']/@href")
+    assert "sort=name" in link and "page=2" in link
+    second = spiral.page(client.get(link))
+    assert f"第 11–20 条，共 {total} 条" in second.xpath("string(//nav[@class='pager'])")
+    assert set(_rows(second)).isdisjoint(_rows(first))
+    assert client.get("/admin/people?page=-1").status_code == 400
