@@ -126,6 +126,7 @@ from .org.tokens import (
 from .org.tokens import allows as token_allows
 from .org.units_admin import add_unit, edit_unit, get_unit, move_unit, reopen_unit, unit_choices, unit_tree
 from .org.workbook import OrgSheets, read_org_workbook, template_workbook, write_workbook
+from .paging import Listing
 from .parts import KEY
 from .planning import activities
 from .planning.plans.bulletins import bulletins, get_bulletin, issue_bulletin, late_items, may_issue
@@ -163,7 +164,7 @@ from .tables import create_schema, new_migration, schema_revision
 from .task_page import form_of, task_page
 from .tick import run_tick
 from .workflow.access import can_view_instance
-from .workflow.cycle_admin import CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
+from .workflow.cycle_admin import CYCLE_SORTS, CycleFilter, cancel_cycle, element_states, retry_incident, visible_cycles
 from .workflow.cycles import current_period, find_subject, get_instance, open_cycle, start_cycle, timeline
 from .workflow.drafts import save_task_draft, task_draft
 from .workflow.dryrun import choice_fields, dry_run
@@ -296,6 +297,7 @@ __all__ = [
     "create_schema",
     "current_period",
     "current_substitutions",
+    "CYCLE_SORTS",
     "CycleFilter",
     "DEFAULT_LADDER",
     "DEFAULT_STAGES",
@@ -340,6 +342,7 @@ __all__ = [
     "inspect_backup",
     "instance_tasks",
     "InvalidInput",
+    "Listing",
     "InvalidProcess",
     "InvalidWorkbook",
     "is_quality_office",

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import engine.audit as audit
 from engine.errors import InvalidInput, NotFound
+from engine.paging import holds
 
 from .admin import Listing, clean, ensure_admin, paged
 from .models import Person, Role, RoleHolding, Unit
@@ -63,7 +64,7 @@ def find_holdings(session: Session, role_id: int | None = None, unit_id: int | N
         wanted = wanted.where(RoleHolding.unit_id == unit_id)
     text = clean(query)
     if text:
-        wanted = wanted.where(or_(Person.name.ilike(f"%{text}%"), Person.username.ilike(f"%{text}%")))
+        wanted = wanted.where(holds(text, Person.name, Person.username))
     if when == "current":
         wanted = wanted.where(holding_current(today or date.today()))
     return paged(session, wanted.order_by(Unit.code, Role.code, Person.username), page)

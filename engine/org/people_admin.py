@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 import engine.audit as audit
 from engine.audit import AuditEvent
 from engine.errors import Conflict, InvalidInput, NotFound
+from engine.paging import holds
 
 from .admin import Listing, clean, ensure_admin, paged
 from .models import PERSON_KINDS, Person, RoleHolding, Unit
@@ -24,23 +25,26 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+\- ]{0,32}$")
 
 
+PEOPLE_SORTS = ("username", "name", "unit")  # by 工号, by name, by unit (then 工号)
+
+
 def find_people(session: Session, query: str = "", unit_id: int | None = None, status: str = "",
-                page: int = 1) -> Listing[Person]:
+                page: int = 1, sort: str = "username") -> Listing[Person]:
     """People whose name or 工号 contains `query`, or whose unit's code, name or 简称 does; optionally only in
-    `unit_id`, only active (`status` "active") or inactive ("inactive"); by 工号, a page at a time."""
+    `unit_id`, only active (`status` "active") or inactive ("inactive"); in the order `sort` names
+    (PEOPLE_SORTS, 工号 otherwise), a page at a time."""
     wanted = select(Person).options(selectinload(Person.unit)).outerjoin(Unit, Unit.id == Person.unit_id)
     text = clean(query)
     if text:
-        like = f"%{text}%"
-        wanted = wanted.where(or_(Person.name.ilike(like), Person.username.ilike(like), Unit.name.ilike(like),
-                                  Unit.code.ilike(like), Unit.aliases.ilike(like)))
+        wanted = wanted.where(holds(text, Person.name, Person.username, Unit.name, Unit.code, Unit.aliases))
     if unit_id:
         wanted = wanted.where(Person.unit_id == unit_id)
     if status == "active":
         wanted = wanted.where(Person.active.is_(True))
     elif status == "inactive":
         wanted = wanted.where(Person.active.is_(False))
-    return paged(session, wanted.order_by(Person.username), page)
+    order = {"name": (Person.name, Person.username), "unit": (Unit.code, Person.username)}
+    return paged(session, wanted.order_by(*order.get(sort, (Person.username,))), page)
 
 
 def get_person(session: Session, person_id: int) -> Person:

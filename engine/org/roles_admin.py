@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 import engine.audit as audit
 from engine.errors import InvalidInput, NotFound
+from engine.paging import holds
 
 from .admin import clean, ensure_admin
 from .models import Person, Role, RoleHolding
@@ -26,7 +27,7 @@ def role_list(session: Session, query: str = "") -> list[tuple[Role, int]]:
     wanted = select(Role).order_by(Role.code)
     text = clean(query)
     if text:
-        wanted = wanted.where(or_(Role.code.ilike(f"%{text}%"), Role.name.ilike(f"%{text}%")))
+        wanted = wanted.where(holds(text, Role.code, Role.name))
     return [(role, int(counts.get(role.id, 0))) for role in session.scalars(wanted)]
 
 

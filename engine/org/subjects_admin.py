@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import engine.audit as audit
 from engine.errors import InvalidInput, NotFound
+from engine.paging import holds
 
 from .admin import Listing, clean, ensure_admin, paged
 from .models import LEVELS, Person, Subject, Unit
@@ -24,7 +25,7 @@ def find_subjects(session: Session, level: str = "", query: str = "", page: int 
         wanted = wanted.where(Subject.level == level)
     text = clean(query)
     if text:
-        wanted = wanted.where(or_(Subject.code.ilike(f"%{text}%"), Subject.name.ilike(f"%{text}%")))
+        wanted = wanted.where(holds(text, Subject.code, Subject.name))
     return paged(session, wanted.order_by(Subject.level, Subject.code), page)
 
 

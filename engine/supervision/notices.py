@@ -15,9 +15,10 @@ from engine.calendar.deadlines import END_OF_DAY, MAX_AHEAD
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.notify.notifications import notify_people
 from engine.org.access import can_supervise, headed_units, heads_some_unit, is_quality_office
-from engine.org.models import Person
+from engine.org.models import Person, Subject
 from engine.org.routing import may_do_task, quality_office_ids
 from engine.org.snapshot import snapshot
+from engine.paging import holds
 from engine.workflow import task_state
 from engine.workflow.access import task_owner_ids
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -49,6 +50,7 @@ class NoticeFilter:
     level: str = ""
     min_age_days: int = 0
     mine: bool = False
+    search: str = ""  # the notice number, the task's title, the subject's name or code, or a person on it
 
 
 def _visible(session: Session, actor: Person) -> Select[SupervisionNotice]:
@@ -89,7 +91,19 @@ def _filtered(session: Session, actor: Person, flt: NoticeFilter, now: datetime)
         query = query.where(SupervisionNotice.issued_at <= now - timedelta(days=flt.min_age_days))
     if flt.mine:
         query = query.where(SupervisionNotice.supervisor_id == actor.id)
+    if flt.search.strip():
+        tasks = select(HumanTask.id).outerjoin(Person, Person.id == HumanTask.assignee_id) \
+            .where(holds(flt.search, HumanTask.title, Person.name))
+        subjects = select(ProcessInstance.id).join(Subject).where(holds(flt.search, Subject.name, Subject.code))
+        people = select(Person.id).where(holds(flt.search, Person.name, Person.username))
+        query = query.where(or_(holds(flt.search, SupervisionNotice.number), SupervisionNotice.task_id.in_(tasks),
+                                SupervisionNotice.instance_id.in_(subjects),
+                                SupervisionNotice.responsible_person_id.in_(people),
+                                SupervisionNotice.supervisor_id.in_(people)))
     return query
+
+
+NOTICE_SORTS = ("colour", "due", "created")  # red first (then the oldest), earliest deadline, newest issued
 
 
 def reassign_choices(session: Session, tasks: list[HumanTask]) -> list[Person]:
@@ -112,15 +126,21 @@ def reassign_choices(session: Session, tasks: list[HumanTask]) -> list[Person]:
 
 
 def list_notices(session: Session, actor: Person, flt: NoticeFilter, now: datetime, limit: int | None = None,
-                 offset: int = 0) -> list[SupervisionNotice]:
-    """Notices the actor may see, filtered; red first, then the oldest; one page when `limit` is given."""
+                 offset: int = 0, sort: str = "colour") -> list[SupervisionNotice]:
+    """Notices the actor may see, filtered, in the order `sort` names (NOTICE_SORTS: red first, then the oldest,
+    by default); one page when `limit` is given."""
     rank = case({"red": 0, "orange": 1, "yellow": 2}, value=SupervisionNotice.colour, else_=3)
+    order: tuple[Any, ...] = (rank, SupervisionNotice.issued_at, SupervisionNotice.id)
+    if sort == "due":
+        order = (SupervisionNotice.deadline.is_(None), SupervisionNotice.deadline, rank, SupervisionNotice.id)
+    elif sort == "created":
+        order = (SupervisionNotice.issued_at.desc(), SupervisionNotice.id.desc())
     query = _filtered(session, actor, flt, now).options(
         selectinload(SupervisionNotice.task).selectinload(HumanTask.assignee),
         selectinload(SupervisionNotice.instance).selectinload(ProcessInstance.subject),
         selectinload(SupervisionNotice.responsible_person), selectinload(SupervisionNotice.supervisor),
         selectinload(SupervisionNotice.department), selectinload(SupervisionNotice.responsible_unit),
-    ).order_by(rank, SupervisionNotice.issued_at, SupervisionNotice.id).offset(offset)
+    ).order_by(*order).offset(offset)
     return list(session.scalars(query.limit(limit) if limit else query))
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import engine.audit as audit
@@ -15,6 +15,7 @@ from engine.definitions.specs import loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, SpiralError
 from engine.org.access import is_quality_office
 from engine.org.models import Person, Subject
+from engine.paging import Listing, holds, paged
 
 from . import task_state
 from .access import involved_in, sees_every_cycle
@@ -36,25 +37,13 @@ class CycleFilter:
     stage: str = ""
     status: str = ""
     lateness: str = ""  # "late": an open task past due; "on_time": none; "incident": a recorded incident
+    search: str = ""  # the subject's name or code, the process, the period or a person on its tasks holds it
 
 
-@dataclass
-class Page:
-    """One page of a longer list: its items, how many there are in all, which page this is and how many."""
+Page = Listing  # one page of cycles
 
-    items: list[ProcessInstance]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the whole list takes (at least one, the empty page)."""
-        return _page_count(self.total, self.per_page)
-
-
-def _page_count(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
+CYCLE_SORTS = ("created", "due", "colour", "stage")  # newest first, earliest open deadline, red first, by stage
+_RUNG_RANK = case({"red": 0, "orange": 1, "yellow": 2, "remind": 3}, value=HumanTask.rung, else_=4)
 
 
 def _matching(wanted: CycleFilter, now: datetime) -> Select[ProcessInstance]:
@@ -75,6 +64,12 @@ def _matching(wanted: CycleFilter, now: datetime) -> Select[ProcessInstance]:
         query = query.where(ProcessInstance.current_stage == wanted.stage)
     if wanted.status:
         query = query.where(ProcessInstance.status == wanted.status)
+    if wanted.search.strip():
+        people = select(HumanTask.instance_id).join(Person, Person.id == HumanTask.assignee_id) \
+            .where(holds(wanted.search, Person.name, Person.username))
+        query = query.where(or_(holds(wanted.search, Subject.name, Subject.code, ProcessDefinition.name,
+                                      ProcessDefinition.process_id, ProcessInstance.period),
+                                ProcessInstance.id.in_(people)))
     late = exists().where(HumanTask.instance_id == ProcessInstance.id, HumanTask.status == "open",
                           HumanTask.due_at < now)
     if wanted.lateness == "late":
@@ -91,24 +86,34 @@ def _newest_first(query: Select[ProcessInstance]) -> Select[ProcessInstance]:
         .order_by(ProcessInstance.id.desc())
 
 
+def _sorted(query: Select[ProcessInstance], sort: str) -> Select[ProcessInstance]:
+    """`query` in the order `sort` names (CYCLE_SORTS; anything else is newest first)."""
+    open_tasks = (HumanTask.instance_id == ProcessInstance.id, HumanTask.status == "open")
+    if sort == "due":
+        due = select(func.min(HumanTask.due_at)).where(*open_tasks).correlate(ProcessInstance).scalar_subquery()
+        query = query.order_by(due.is_(None), due)
+    elif sort == "colour":
+        rank = select(func.min(_RUNG_RANK)).where(*open_tasks).correlate(ProcessInstance).scalar_subquery()
+        query = query.order_by(func.coalesce(rank, 5))
+    elif sort == "stage":
+        query = query.order_by(ProcessInstance.current_stage)
+    return _newest_first(query)
+
+
 def find_cycles(session: Session, wanted: CycleFilter, now: datetime, limit: int = 500) -> list[ProcessInstance]:
     """Cycles matching every given filter, newest first."""
     return list(session.scalars(_newest_first(_matching(wanted, now)).limit(limit)))
 
 
 def visible_cycles(session: Session, actor: Person, wanted: CycleFilter, now: datetime, page: int = 1,
-                   per_page: int = 50) -> Page:
-    """One page of the cycles matching `wanted` that the actor may see, newest first (a page past the end is
-    the last page): the quality office and school leaders see all, others those they take part in."""
+                   per_page: int = 50, sort: str = "created") -> Listing[ProcessInstance]:
+    """One page of the cycles matching `wanted` that the actor may see, in the order `sort` names (CYCLE_SORTS;
+    a page past the end is the last page): the quality office and school leaders see all, others those they
+    take part in."""
     query = _matching(wanted, now)
     if not sees_every_cycle(session, actor):
         query = query.where(involved_in(actor))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    per_page = max(1, per_page)
-    page = min(max(1, page), _page_count(total, per_page))
-    items = list(session.scalars(_newest_first(query).offset((page - 1) * per_page).limit(per_page))) \
-        if total else []
-    return Page(items=items, total=total, page=page, per_page=per_page)
+    return paged(session, _sorted(query, sort), page, per_page)
 
 
 def element_states(session: Session, instance: ProcessInstance) -> dict[str, list[str]]:

@@ -54,7 +54,7 @@ def test_a_leader_pages_through_every_cycle_with_the_filters_kept(spiral):
     (back,) = second.xpath("//nav[@class='pager']/a[@rel='prev']/@href")
     assert "page=1" in back and "status=running" in back
     everything = spiral.page(client.get("/cycles"))
-    assert str(started) in everything.xpath("string(//p[@class='muted small'])")
+    assert f"共 {started} 条" in everything.xpath("string(//nav[@class='pager'])")
     assert len(everything.xpath("//table[@class='list']/tbody/tr")) == min(started, 50)
 
 
@@ -79,7 +79,7 @@ def test_a_page_size_in_the_url_is_kept_by_the_pager_and_the_count_says_which_ro
     assert len(page.xpath("//table[@class='list']/tbody/tr")) == 10
     (link,) = page.xpath("//nav[@class='pager']/a[@rel='next']/@href")
     assert "per_page=10" in link and "page=3" in link
-    assert f"第 11–20 个，共 {started} 个" in page.xpath("string(//nav[@class='pager'])")
+    assert f"第 11–20 条，共 {started} 条" in page.xpath("string(//nav[@class='pager'])")
 
 
 def test_a_page_size_out_of_bounds_is_a_400_with_a_sentence(spiral):

@@ -56,11 +56,11 @@ def test_a_long_inbox_is_paged_with_its_total_and_can_be_searched(app, spiral, g
     client = spiral.client_for("chenxiaoyu")
     page = spiral.page(client.get("/inbox"))
     assert len(page.xpath("//table[@class='list']/tbody/tr")) == 1
-    assert "第 1–1 项，共 2 项" in page.xpath("string(//nav[@class='pager'])")
+    assert "第 1–1 条，共 2 条" in page.xpath("string(//nav[@class='pager'])")
     second = spiral.page(client.get("/inbox?page=2"))
-    assert "第 2–2 项，共 2 项" in second.xpath("string(//nav[@class='pager'])")
+    assert "第 2–2 条，共 2 条" in second.xpath("string(//nav[@class='pager'])")
     found = client.get("/inbox?q=网店").get_data(as_text=True)
-    assert "共 2 项" in found
+    assert "共 2 条" in found
     assert "没有符合“Python”的任务" in client.get("/inbox?q=Python").get_data(as_text=True)
     assert client.get("/inbox?q=%25_%25").status_code == 200  # LIKE wildcards are searched for as text
 

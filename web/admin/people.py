@@ -37,7 +37,7 @@ from .helpers import form_id, kept_query, page_number, secret_page
 def people():  # type: ignore[no-untyped-def]
     args = request.args
     found = find_people(db.session, args.get("q", ""), number(args, "unit"), args.get("status", ""),
-                        page_number())
+                        page_number(), args.get("sort", "username"))
     return render_template("admin/people.html", found=found, query=kept_query(), units=unit_choices(db.session),
                            kinds=PERSON_KINDS)
 

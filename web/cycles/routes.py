@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import (
+    CYCLE_SORTS,
     DEFAULT_STAGES,
     LEVELS,
     SMALL_LOOP,
@@ -48,10 +49,14 @@ def index():  # type: ignore[no-untyped-def]
     wanted = CycleFilter(level=args.get("level", ""), process_id=args.get("process_id", ""),
                          version=number(args, "version"), subject=args.get("subject", ""),
                          period=args.get("period", ""), stage=args.get("stage", ""),
-                         status=args.get("status", ""), lateness=args.get("lateness", ""))
-    found = visible_cycles(db.session, current_user, wanted, clock.now(), page=number(args, "page", 1) or 1,
-                           per_page=number(args, "per_page", PER_PAGE, low=1, high=MAX_PER_PAGE) or PER_PAGE)
-    return render_template("cycles/index.html", found=found, wanted=wanted, levels=LEVELS,
+                         status=args.get("status", ""), lateness=args.get("lateness", ""),
+                         search=args.get("q", "").strip()[:100])
+    sort = args.get("sort", "created")
+    sort = sort if sort in CYCLE_SORTS else "created"
+    found = visible_cycles(db.session, current_user, wanted, clock.now(), page=number(args, "page", 1, low=1) or 1,
+                           per_page=number(args, "per_page", PER_PAGE, low=1, high=MAX_PER_PAGE) or PER_PAGE,
+                           sort=sort)
+    return render_template("cycles/index.html", found=found, wanted=wanted, levels=LEVELS, sort=sort,
                            definitions=latest_definitions(db.session), stages=DEFAULT_STAGES,
                            query={k: v for k, v in args.items() if k != "page" and v})
 

@@ -15,6 +15,7 @@ from engine import (
     Conflict,
     Evidence,
     InvalidInput,
+    Listing,
     NotAllowed,
     SpiralError,
     Upload,
@@ -65,8 +66,10 @@ def index():  # type: ignore[no-untyped-def]
     counts = current_counts()
     if view == "mine" and not tasks and counts["claimable"] and not search:
         flash(_("您有可认领的任务，请查看“待认领”。"), "info")
+    found = Listing(tasks, total, page, per_page)
     return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS,
-                           search=search, sort=sort, total=total, page=page, pages=pages, per_page=per_page)
+                           search=search, sort=sort, found=found,
+                           query={"view": view, "q": search or None, "sort": sort})
 
 
 def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,

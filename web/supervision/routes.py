@@ -14,6 +14,7 @@ from engine import (
     GROUPS,
     STATUSES,
     InvalidInput,
+    Listing,
     NotAllowed,
     Person,
     RoleHolding,
@@ -51,7 +52,8 @@ def _filter() -> sv.NoticeFilter:
         colour=colour if colour in COLOURS else "",
         status=status if status in STATUSES + ("active", "all") else "active",
         department_id=number(args, "department"), level=args.get("level", ""),
-        min_age_days=number(args, "age", 0, high=3650) or 0, mine=args.get("mine") == "1")
+        min_age_days=number(args, "age", 0, high=3650) or 0, mine=args.get("mine") == "1",
+        search=args.get("q", "").strip()[:100])
 
 
 def _departments() -> list[Unit]:
@@ -70,10 +72,15 @@ def index():  # type: ignore[no-untyped-def]
     now = clock.now()
     total = sv.count_notices(db.session, current_user, flt, now)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, number(request.args, "page", 1) or 1), pages)
-    notices = sv.list_notices(db.session, current_user, flt, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    return render_template("supervision/index.html", notices=notices, flt=flt, now=now, total=total, page=page,
-                           pages=pages, counts=sv.colour_counts(db.session, current_user),
+    page = min(number(request.args, "page", 1, low=1) or 1, pages)
+    sort = request.args.get("sort", "colour")
+    sort = sort if sort in sv.NOTICE_SORTS else "colour"
+    notices = sv.list_notices(db.session, current_user, flt, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                              sort=sort)
+    return render_template("supervision/index.html", notices=notices, flt=flt, now=now, sort=sort,
+                           found=Listing(notices, total, page, PAGE_SIZE),
+                           query={k: v for k, v in request.args.items() if k != "page" and v},
+                           counts=sv.colour_counts(db.session, current_user),
                            departments=_departments(), statuses=sv.STATUSES,
                            people=sv.reassign_choices(db.session, [n.task for n in notices]))
 
