@@ -35,7 +35,7 @@
     "Loop": "循环", "Parallel multi-instance": "并行多实例", "Sequential multi-instance": "串行多实例",
     "Collection": "集合", "Participant multiplicity": "参与者多重性",
     "Start event": "开始事件", "End event": "结束事件", "Intermediate throw event": "中间抛出事件",
-    "Boundary event": "边界事件", "Lane": "泳道", "Participant": "池/参与者", "Text annotation": "文本注释",
+    "Boundary event": "边界事件", "Lane": "泳道", "Collaboration": "协作图", "Process": "流程", "Participant": "池/参与者", "Text annotation": "文本注释",
     "Group": "分组", "Intermediate catch event": "中间捕获事件", "Task": "任务", "User task": "用户任务", "Manual task": "手工任务",
     "Service task": "服务任务", "Script task": "脚本任务", "Send task": "发送任务", "Receive task": "接收任务",
     "Business rule task": "业务规则任务", "Call activity": "调用活动",
