@@ -6,11 +6,10 @@ anti-aliased pixels that differ from run to run do not count (the committed file
 clean, and a page that really changed shows up in `git status` as a new screenshot to commit."""
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
 import struct
 import zlib
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
