@@ -199,6 +199,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cycles import bp as cycles_bp
+    from .help import bp as help_bp
     from .inbox import bp as inbox_bp
     from .me import bp as me_bp
     from .notifications import bp as notifications_bp
@@ -209,7 +210,8 @@ def _register_blueprints(app: Flask) -> None:
     from .supervision import bp as supervision_bp
     from .vendor import bp as vendor_bp
     for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
-                      quality_bp, plans_bp, admin_bp, vendor_bp, activities_bp, activity_public_bp, planning_bp):
+                      quality_bp, plans_bp, admin_bp, vendor_bp, activities_bp, activity_public_bp, planning_bp,
+                      help_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

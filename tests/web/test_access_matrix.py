@@ -107,7 +107,7 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
             "delivery_id": session.scalars(select(Delivery.id).order_by(Delivery.id)).first() or 1,
             "substitution_id": substitution.id,
             "process_id": "course_cycle", "version": 1, "form_id": "course_goal", "action": "remind",
-            "package": "bpmn-js", "filename": "style.css",
+            "package": "bpmn-js", "filename": "style.css", "area": "inbox",
             "person_id": wangfang.id, "unit_id": wangfang.unit_id,
             "holding_id": session.scalars(select(RoleHolding.id).where(RoleHolding.person_id == wangfang.id)).first(),
             "role_id": session.scalars(select(Role.id).where(Role.code == "teacher")).first(),

@@ -6,7 +6,10 @@
   var T = data.text;
   var preview = document.getElementById("preview"), report = document.getElementById("report");
   var status = document.getElementById("status"), isNew = data["new"];
-  var editor = new FormEditor.FormEditor({ container: document.getElementById("form-editor") });
+  var container = document.getElementById("form-editor");
+  // Chinese pages load studio_zh.js first: it keeps the editor's palette and properties panel in Chinese
+  if (window.SpiralStudioZh) window.SpiralStudioZh.translateTree(container);
+  var editor = new FormEditor.FormEditor({ container: container });
   window.spiralFormEditor = editor;  // for the browser test and people poking at it from the console
   var timer = null, sequence = 0;
 

@@ -17,12 +17,21 @@
         properties: [{ name: "value", isBody: true, type: "String" }] }
     ]
   };
-  var modeler = new BpmnJS({ container: "#canvas", moddleExtensions: { spiffworkflow: SPIFF } });
+  // Chinese pages load studio_zh.js first: its translate service puts the palette, context pad and menus in Chinese
+  var zh = window.SpiralStudioZh;
+  var modeler = new BpmnJS({ container: "#canvas", moddleExtensions: { spiffworkflow: SPIFF },
+                             additionalModules: zh ? [zh.bpmnModule] : [] });
   window.spiralModeler = modeler;  // for people poking at it from the console (and the browser test)
   var modeling = modeler.get("modeling"), moddle = modeler.get("moddle"), canvas = modeler.get("canvas");
   var registry = modeler.get("elementRegistry"), selection = modeler.get("selection");
   var panel = document.getElementById("panel"), report = document.getElementById("report");
-  var status = document.getElementById("status");
+  var status = document.getElementById("status"), translate = modeler.get("translate");
+
+  // "bpmn:UserTask" -> "User task", in the page's language (bpmn-js' own names for its elements)
+  function typeLabel(type) {
+    var words = type.replace("bpmn:", "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return translate(words.charAt(0).toUpperCase() + words.slice(1));
+  }
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -109,13 +118,13 @@
     var processBo = processOf(element);
     if (processBo) return renderProcess(element, processBo);
     panel.appendChild(el("h2", { text: bo.name || bo.id }));
-    panel.appendChild(el("p", { className: "muted small", text: type.replace("bpmn:", "") + " · " + bo.id }));
+    panel.appendChild(el("p", { className: "muted small", text: typeLabel(type) + " · " + bo.id }));
     if (type === "bpmn:Lane") return renderLane(element, bo);
     if (type !== "bpmn:SequenceFlow") {
       panel.appendChild(field("p-name", T.name, input("p-name", bo.name, function (v) { modeling.updateLabel(element, v); })));
     }
     if (type === "bpmn:Task") {
-      var convert = el("button", { type: "button", id: "p-to-user-task", className: "secondary", text: "→ UserTask" });
+      var convert = el("button", { type: "button", id: "p-to-user-task", className: "secondary", text: "→ " + typeLabel("bpmn:UserTask") });
       convert.addEventListener("click", function () {
         var replaced = modeler.get("bpmnReplace").replaceElement(element, { type: "bpmn:UserTask" });
         selection.select(replaced);
@@ -206,7 +215,7 @@
   function list(items) {
     var ul = el("ul", { className: "problems" });
     items.forEach(function (p) {
-      var where = (p.line ? "第 " + p.line + " 行 " : "") + (p.element_id ? "<" + p.element_id + (p.element_name ? " " + p.element_name : "") + "> " : "");
+      var where = (p.line ? T.line.replace("{line}", p.line) + " " : "") + (p.element_id ? "<" + p.element_id + (p.element_name ? " " + p.element_name : "") + "> " : "");
       var li = el("li", {}, [el("span", { className: "muted", text: where }), document.createTextNode(p.message)]);
       var shape = p.element_id && registry.get(p.element_id);
       if (shape) { li.className = "clickable"; li.addEventListener("click", function () { selection.select(shape); canvas.scrollToElement(shape); }); }
