@@ -5,7 +5,9 @@
     // <input type="checkbox" data-check-all="notice">: ticks or clears every checkbox named "notice"
     document.querySelectorAll("[data-check-all]").forEach(function (box) {
       box.addEventListener("click", function () {
-        document.querySelectorAll('input[name="' + box.dataset.checkAll + '"]').forEach(function (b) { b.checked = box.checked; });
+        document.querySelectorAll('input[name="' + box.dataset.checkAll + '"]').forEach(function (b) {
+          if (!b.closest("[hidden]")) b.checked = box.checked;  // what a search has hidden is left as it was
+        });
       });
     });
     // the top bar on a phone: the menu button opens and closes the navigation (without script it stays open)
@@ -82,6 +84,21 @@
       select.parentNode.insertBefore(search, select);
       select.parentNode.insertBefore(count, select.nextSibling);
       select.classList.add("picker-list");
+    });
+    // <input data-filter-items="ID">: typing hides the items of list ID whose text and data-search do not match
+    // (a checklist's search box; it stays hidden without script)
+    document.querySelectorAll("input[data-filter-items]").forEach(function (search) {
+      var items = document.getElementById(search.dataset.filterItems);
+      if (!items) return;
+      search.hidden = false;
+      search.addEventListener("keydown", function (e) { if (e.key === "Enter") e.preventDefault(); });
+      search.addEventListener("input", function () {
+        var words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+        Array.prototype.forEach.call(items.children, function (item) {
+          var text = (item.textContent + " " + (item.dataset.search || "")).toLowerCase();
+          item.hidden = !words.every(function (w) { return text.indexOf(w) >= 0; });
+        });
+      });
     });
     // <select data-submit-on-change>: choosing sends its form
     document.querySelectorAll("[data-submit-on-change]").forEach(function (field) {
