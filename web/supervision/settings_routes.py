@@ -25,12 +25,14 @@ from engine import (
     ladders,
     remove_closure,
     remove_school_workday,
+    same_when,
     save_ladder,
     school_workdays,
     special_days,
+    when_code,
+    when_parts,
     year_source,
 )
-from engine.supervision.rung_form import same_when, when_code, when_parts
 
 from .. import clock
 from ..errors import error_text
