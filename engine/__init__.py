@@ -159,6 +159,7 @@ from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders,
 from .supervision.models import ACTIVE, STATUSES
 from .supervision.notices import all_notices, notice_to_dict, sees_notices, set_follow_up, supervises_any
 from .supervision.reports import GROUPS, notices_workbook, on_time_rates, periods
+from .supervision.rung_form import same_when, when_code, when_parts
 from .supervision.task_moves import eligible_people, open_tasks_of, reassign_tasks
 from .tables import create_schema, new_migration, schema_revision
 from .task_page import form_of, task_page
@@ -471,6 +472,9 @@ __all__ = [
     "preview_holding_change",
     "save_holding_change",
     "eligible_people",
+    "same_when",
+    "when_code",
+    "when_parts",
     "open_tasks_of",
     "reassign_tasks",
     "close_blockers",

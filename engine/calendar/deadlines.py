@@ -179,6 +179,12 @@ def is_working_calendar(calendar: str) -> bool:
 _VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
 
 
+def due_variable(meta: dict[str, Any]) -> str:
+    """The data field a task's `dueDate` names (`${完成时限}` → "完成时限"), or "" when it names none."""
+    match = _VARIABLE.match(str(meta.get("due_date") or "").strip().strip("'\""))
+    return match.group(1) if match else ""
+
+
 def task_due(meta: dict[str, Any], created: datetime, data: dict[str, Any],
              cal: WorkCalendar = OFFICIAL) -> datetime | None:
     """A task's due time from its BPMN metadata: `due` (a duration from `created`), else `dueDate` — an ISO

@@ -14,12 +14,11 @@ from engine.notify.notifications import notify_people
 from engine.org.admin import ensure_admin
 from engine.org.models import Person
 from engine.org.routing import may_do_task
-from engine.org.snapshot import snapshot
 from engine.workflow import task_state
 from engine.workflow.access import task_owner_ids
 from engine.workflow.models import HumanTask, TaskCandidate
 
-from .notices import name_current_holders
+from .notices import name_current_holders, reassign_choices
 
 
 def open_tasks_of(session: Session, person_id: int) -> list[HumanTask]:
@@ -34,12 +33,9 @@ def open_tasks_of(session: Session, person_id: int) -> list[HumanTask]:
 
 
 def eligible_people(session: Session, task: HumanTask, leaving: int | None = None) -> list[Person]:
-    """Who may be given `task` (holders of its role and the quality office, as may_do_task allows), by name."""
-    holdings = snapshot(session).holdings(session)
-    ids = {pid for ids in holdings.by_role.values() for pid in ids} | set(holdings.unroutable)
-    people = session.scalars(select(Person).where(Person.id.in_(ids), Person.active.is_(True))
-                             .order_by(Person.name)).all()
-    return [p for p in people if p.id != leaving and may_do_task(session, task.role_name, task.scope_unit_id, p.id)]
+    """Who may be given `task` (reassign_choices: the one rule the supervisors' pickers use too), by unit,
+    without the person who is `leaving`."""
+    return [p for p in reassign_choices(session, [task]) if p.id != leaving]
 
 
 def move_task(session: Session, actor: Person | None, task: HumanTask, to_ids: list[int], reason: str,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.calendar.closures import load_calendar
-from engine.calendar.deadlines import task_due
+from engine.calendar.deadlines import due_variable, task_due
 from engine.definitions.deploy import latest_definition
 from engine.definitions.specs import form_registry, get_form, loaded_for
 from engine.errors import NotAllowed, SpiralError
@@ -38,6 +38,8 @@ class DryStep:
     candidates: list[str] = field(default_factory=list)
     unroutable: str = ""
     due: datetime | None = None
+    created: datetime | None = None  # when the walk assumes the task comes (the previous one done at its deadline)
+    due_note: str = ""  # why there is no deadline: it is read from data the walk does not have
     answers: dict[str, Any] = field(default_factory=dict)
 
 
@@ -66,9 +68,12 @@ def choice_fields(process_id: str, session: Session) -> list[tuple[str, str, Any
 
 def dry_run(session: Session, actor: Person | None, process_id: str, subject_code: str, period: str,
             choices: dict[str, dict[str, Any]], now: datetime, step_hours: int = 24,
-            max_steps: int = MAX_STEPS) -> DryRun:
-    """Walk the newest version for a subject; `choices[task_id]` answers that task the first time it comes;
-    the walk stops after `max_steps` tasks (the year view asks for the first only).
+            max_steps: int = MAX_STEPS, start: datetime | None = None) -> DryRun:
+    """Walk the newest version for a subject from `start` (default `now`); `choices[task_id]` answers that task
+    the first time it comes; the walk stops after `max_steps` tasks (the year view asks for the first only).
+    Deadlines are computed as a real run computes them (task_due, the school's calendar) from when each task
+    comes: each task is assumed done at its deadline (the latest an on-time cycle reaches the next task), or
+    `step_hours` later when it has none.
 
     Raises NotAllowed, NotFound (process, subject), InvalidInput (a level mismatch).
     """
@@ -82,9 +87,9 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
     result = DryRun()
     seen: set[str] = set()
     cal = load_calendar(session)
-    at = now
+    at = start or now
     try:
-        workflow = runtime.new_workflow(loaded, initial, now)
+        workflow = runtime.new_workflow(loaded, initial, at)
         while len(result.steps) < min(max_steps, MAX_STEPS):
             ready = Runtime.ready_user_tasks(workflow)
             if not ready:
@@ -98,7 +103,7 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
             form = get_form(session, meta["form"]) if meta.get("form") and forms.exists(meta["form"]) else None
             step.answers = sample_answers(form, choices.get(step.bpmn_id, {}) if first_time else {}) if form else {}
             result.steps.append(step)
-            at += timedelta(hours=step_hours)
+            at = step.due if step.due is not None and step.due > at else at + timedelta(hours=step_hours)
             runtime.complete(workflow, task, dict(step.answers), at)
     except SpiralError as exc:
         result.error = exc.message
@@ -117,4 +122,10 @@ def _step(session: Session, meta: dict[str, Any], task: Any, subject: Any, at: d
                    meta.get("stage", ""),
                    route.role_name, names.get(route.assignee_id or 0, ""),
                    [names[i] for i in route.candidate_ids if i in names],
-                   route.reason if route.unroutable else "", due)
+                   route.reason if route.unroutable else "", due, at, _due_note(meta, task.data) if due is None else "")
+
+
+def _due_note(meta: dict[str, Any], data: dict[str, Any]) -> str:
+    """Why a task of the walk has no deadline when its BPMN names one in data (`${var}`) that the walk lacks."""
+    name = due_variable(meta)
+    return f"期限取自数据“{name}”，试运行没有这项数据" if name and not data.get(name) else ""

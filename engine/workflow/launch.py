@@ -48,14 +48,7 @@ def _definition(session: Session, actor: Person | None, process_id: str, period:
     return definition
 
 
-def launch_plan(session: Session, actor: Person | None, process_id: str,
-                period: str, within: str = "") -> list[tuple[Subject, int | None]]:
-    """Every subject of the process's level (only those of unit `within` and the units under it, when given: a
-    department's courses), with the cycle already running for it in `period` (or None).
-
-    Changes nothing. Raises NotAllowed, NotFound, InvalidInput.
-    """
-    definition = _definition(session, actor, process_id, period)
+def _in_scope(session: Session, definition: ProcessDefinition, within: str) -> list[Subject]:
     subjects = list(session.scalars(select(Subject).where(Subject.level == definition.level)
                                     .order_by(Subject.code)))
     if within.strip():
@@ -64,6 +57,35 @@ def launch_plan(session: Session, actor: Person | None, process_id: str,
             raise InvalidInput(f"找不到单位“{within.strip()}”", {"within": ["请选择一个单位"]})
         org = snapshot(session)
         subjects = [s for s in subjects if unit_id in org.ancestors(session, s.unit_id)]
+    return subjects
+
+
+def _outside(definition: ProcessDefinition, within: str, codes: list[str]) -> InvalidInput:
+    where = "所选范围内" if within.strip() else f"“{definition.name}”的层面"
+    shown = "、".join(codes[:5]) + ("等" if len(codes) > 5 else "")
+    return InvalidInput(f"{shown}不是{where}的对象，不能在这里启动；请重新勾选。", {"subject": [f"不在{where}：{shown}"]})
+
+
+def launch_plan(session: Session, actor: Person | None, process_id: str, period: str, within: str = "",
+                chosen: list[str] | None = None) -> list[tuple[Subject, int | None]]:
+    """Every subject of the process's level (only those of unit `within` and the units under it, when given: a
+    department's courses; only the `chosen` subject codes, when given), with the cycle already running for it in
+    `period` (or None).
+
+    Changes nothing. Raises NotAllowed, NotFound, InvalidInput (also for a chosen code outside the level or
+    scope, or an empty choice).
+    """
+    definition = _definition(session, actor, process_id, period)
+    subjects = _in_scope(session, definition, within)
+    if chosen is not None:
+        wanted = list(dict.fromkeys(code.strip() for code in chosen if code.strip()))
+        if not wanted:
+            raise InvalidInput("请至少勾选一个要启动的对象", {"subject": ["请至少勾选一个对象"]})
+        known = {s.code for s in subjects}
+        outside = [code for code in wanted if code not in known]
+        if outside:
+            raise _outside(definition, within, outside)
+        subjects = [s for s in subjects if s.code in wanted]
     running = dict(session.execute(
         select(ProcessInstance.subject_id, ProcessInstance.id).join(ProcessDefinition)
         .where(ProcessDefinition.process_id == process_id, ProcessInstance.period == period.strip(),
@@ -72,16 +94,19 @@ def launch_plan(session: Session, actor: Person | None, process_id: str,
 
 
 def launch_one(session: Session, actor: Person | None, process_id: str, subject_code: str, period: str,
-               now: datetime) -> LaunchStep:
+               now: datetime, within: str = "") -> LaunchStep:
     """Start the process for one subject of a bulk launch; one already started is skipped (idempotent).
 
     start_cycle audits and commits the start. Raises NotAllowed, NotFound, InvalidInput (bad period, or a
-    subject of another level); a start that fails for this subject only is returned as "failed".
+    subject of another level, or outside unit `within` when given); a start that fails for this subject only is
+    returned as "failed".
     """
     definition = _definition(session, actor, process_id, period)
     subject = find_subject(session, subject_code)
     if subject.level != definition.level:
         raise InvalidInput(f"“{subject.name}”不属于流程“{definition.name}”的层面，不能在这里启动。")
+    if within.strip() and subject not in _in_scope(session, definition, within):
+        raise _outside(definition, within, [subject.code])
     try:
         instance = start_cycle(session, actor, process_id, subject.code, period, now)
     except Conflict as exc:
@@ -108,10 +133,12 @@ class BulkResult:
 
 
 def bulk_launch(session: Session, actor: Person | None, process_id: str, period: str, now: datetime,
-                progress: Callable[[int, int], None] | None = None, within: str = "") -> BulkResult:
-    """Every step of a bulk launch in one call; each start commits on its own, so it is simply run again when
-    cut short. `progress(done, total)` is called after each subject. Raises NotAllowed, NotFound, InvalidInput."""
-    plan = launch_plan(session, actor, process_id, period, within)
+                progress: Callable[[int, int], None] | None = None, within: str = "",
+                chosen: list[str] | None = None) -> BulkResult:
+    """Every step of a bulk launch in one call (only the `chosen` subject codes when given, as launch_plan);
+    each start commits on its own, so it is simply run again when cut short. `progress(done, total)` is called
+    after each subject. Raises NotAllowed, NotFound, InvalidInput, before anything starts."""
+    plan = launch_plan(session, actor, process_id, period, within, chosen)
     result = BulkResult()
     for index, (subject, _running) in enumerate(plan, start=1):
         step = launch_one(session, actor, process_id, subject.code, period, now)

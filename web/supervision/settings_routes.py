@@ -1,6 +1,7 @@
 """Deadline settings beside the workspace: escalation ladders and the school's working calendar."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -24,9 +25,12 @@ from engine import (
     ladders,
     remove_closure,
     remove_school_workday,
+    same_when,
     save_ladder,
     school_workdays,
     special_days,
+    when_code,
+    when_parts,
     year_source,
 )
 
@@ -63,17 +67,33 @@ def _rungs_from_form() -> list[dict[str, Any]]:
         row = {f: request.form.get(f"{f}-{i}", "").strip() for f in RUNG_FIELDS}
         if not row["key"] and not row["label"]:
             continue
+        notify = request.form.getlist(f"notify-{i}")  # the checkboxes, in the order the page lists them
         rung: dict[str, Any] = {"key": row["key"], "label": row["label"], "colour": row["colour"],
-                                "notify": [t.strip() for t in row["notify"].replace("，", ",").split(",") if t.strip()],
+                                "notify": [t.strip() for t in ",".join(notify).replace("，", ",").split(",") if t.strip()],
                                 "supervisor": row["supervisor"], "notice": row["notice"]}
         if row["when"] in WHEN_KEYS:
-            rung[row["when"]] = row["value"]
+            rung[row["when"]] = _when_value(i, row["when"], row["value"])
         if row["takeover"]:
             rung["takeover"] = row["takeover"]
         if request.form.get(f"negative-{i}"):
             rung["negative_list"] = True
         rungs.append(rung)
     return rungs
+
+
+def _when_value(i: int, when: str, raw: str) -> Any:
+    """The stored trigger of row i: the code typed under "高级" when it was changed there, else the number and unit
+    turned into a code; unchanged, the stored value itself (so that saving an unchanged ladder keeps it)."""
+    shown, original = request.form.get(f"code-{i}", ""), request.form.get(f"orig-{i}", "")
+    stored = json.loads(original) if original else {}
+    if raw != shown:
+        return raw
+    value = when_code(when, request.form.get(f"amount-{i}", ""), request.form.get(f"unit-{i}", ""))
+    if value == "" and not request.form.get(f"amount-{i}", "").strip() and shown and when in stored:
+        return stored[when]  # a code the editor cannot show as a number: kept as it was
+    if when in stored and same_when(when, stored[when], value):
+        return stored[when]
+    return value
 
 
 @bp.route("/ladders/edit", methods=["GET", "POST"])
@@ -99,6 +119,8 @@ def edit_ladder():  # type: ignore[no-untyped-def]
             flash(error_text(exc), "error")
     roles = list(db.session.scalars(select(Role).order_by(Role.id)))
     return render_template("supervision/ladder_edit.html", values=values, errors=errors, roles=roles,
+                           when_parts=when_parts, target_names={"owner": _("办理人"), "unit_head": _("所在单位负责人"),
+                                                                **{r.code: r.name for r in roles}},
                            is_new=ladder is None and request.method == "GET"), 422 if errors else 200
 
 

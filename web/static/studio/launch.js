@@ -39,11 +39,27 @@
       .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || r.status); return j; }); });
   }
 
+  // the checklist of subjects (shown after "选择对象…"): listed again when the process, period or scope change,
+  // and only its ticked subjects are launched
+  var choosing = !!form.querySelector('input[name="choosing"]'), listBtn = document.getElementById("btn-list");
+  if (choosing) {
+    ["process_id", "period", "within"].forEach(function (name) {
+      form[name].addEventListener("change", function () { form.requestSubmit(listBtn); });
+    });
+  }
+
   form.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter === listBtn) return;  // listing is an ordinary post
     event.preventDefault();
     var processId = form.process_id.value, period = form.period.value.trim();
+    var within = form.within ? form.within.value : "";
     var query = "?process_id=" + encodeURIComponent(processId) + "&period=" + encodeURIComponent(period) +
-      "&within=" + encodeURIComponent(form.within ? form.within.value : "");
+      "&within=" + encodeURIComponent(within);
+    if (choosing) {
+      var ticked = Array.prototype.filter.call(form.querySelectorAll('input[name="subject"]'), function (b) { return b.checked; });
+      if (!ticked.length) { live.hidden = false; list.innerHTML = ""; summary.textContent = T.none; return; }
+      query += "&choosing=1" + ticked.map(function (b) { return "&subject=" + encodeURIComponent(b.value); }).join("");
+    }
     launchBtn.disabled = true; stopping = false; list.innerHTML = ""; live.hidden = false;
     summary.textContent = "";
     fetch(data.urls.plan + query, { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -68,7 +84,7 @@
           var item = todo.shift();
           if (!item) return finish(T.finished);
           mark(item[1], "amber", T.running);
-          post({ process_id: processId, period: period, subject: item[0].code }).then(function (step) {
+          post({ process_id: processId, period: period, subject: item[0].code, within: within }).then(function (step) {
             counts[step.status]++;
             mark(item[1], step.status === "started" ? "green" : step.status === "failed" ? "red" : "",
                  T[step.status], step.message || (step.instance_id ? "#" + step.instance_id : ""), step.url);
