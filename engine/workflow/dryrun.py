@@ -24,6 +24,7 @@ from .runtime import Runtime, runtime_of
 from .sample import sample_answers
 
 MAX_STEPS = 60
+START = "__start__"  # the choices of the process's start form (an improvement's 整改责任角色), answered first
 
 
 @dataclass
@@ -58,6 +59,10 @@ def choice_fields(process_id: str, session: Session) -> list[tuple[str, str, Any
     assert definition is not None
     forms = form_registry(session)
     found = []
+    start_form = definition.meta.get("start_form", "")
+    if start_form and forms.exists(start_form):
+        found.extend((START, "发起表单", component) for component in get_form(session, start_form).fields
+                     if component.type in ("radio", "select") and component.options and component.key)
     for task_id, task in definition.meta.get("tasks", {}).items():
         if task.get("form") and forms.exists(task["form"]):
             for component in get_form(session, task["form"]).fields:
@@ -70,7 +75,7 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
             choices: dict[str, dict[str, Any]], now: datetime, step_hours: int = 24,
             max_steps: int = MAX_STEPS, start: datetime | None = None) -> DryRun:
     """Walk the newest version for a subject from `start` (default `now`); `choices[task_id]` answers that task
-    the first time it comes; the walk stops after `max_steps` tasks (the year view asks for the first only).
+    the first time it comes (`choices[START]` the start form's, e.g. an improvement's responsible role); the walk stops after `max_steps` tasks (the year view asks for the first only).
     Deadlines are computed as a real run computes them (task_due, the school's calendar) from when each task
     comes: each task is assumed done at its deadline (the latest an on-time cycle reaches the next task), or
     `step_hours` later when it has none.
@@ -84,6 +89,9 @@ def dry_run(session: Session, actor: Person | None, process_id: str, subject_cod
     runtime = runtime_of(session)
     forms = form_registry(session)
     initial = initial_data(subject, period)
+    start_form = loaded.meta.get("start_form", "")
+    if start_form and forms.exists(start_form):  # what the starter would fill in (the sample, with their choices)
+        initial.update(sample_answers(get_form(session, start_form), choices.get(START, {})))
     result = DryRun()
     seen: set[str] = set()
     cal = load_calendar(session)

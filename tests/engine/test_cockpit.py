@@ -108,3 +108,17 @@ def test_a_cancelled_cycle_leaves_no_active_notice_and_its_counts_settle(session
     session.refresh(task)
     assert task.next_rung_at is None and task.status == "cancelled"
     assert (instance.due_tasks_open, instance.due_tasks_done) == (0, 0)
+
+
+def test_the_improvement_process_can_be_dry_run_with_its_start_form_answered(session):
+    from engine.workflow.dryrun import START, choice_fields
+    offered = [(task_id, c.key) for task_id, _name, c in choice_fields("improvement", session)]
+    assert (START, "responsible_role") in offered  # the start form's 整改责任角色 is a choice of the walk
+
+    walk = dry_run(session, None, "improvement", "C-WDYY", PERIOD, {START: {"responsible_role": "课程负责人"}}, T0)
+
+    first = walk.steps[0]
+    assert first.title == "填写整改措施" and not first.unroutable
+    assert first.assignee == "陈晓雨" or "陈晓雨" in first.candidates
+    assert walk.finished and first.due is not None
+    assert _count(session, ProcessInstance) == 0
