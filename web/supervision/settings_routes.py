@@ -57,7 +57,7 @@ def ladders_page():  # type: ignore[no-untyped-def]
     for role in db.session.scalars(select(Role)):
         names[role.code] = names[role.name] = role.name
     return render_template("supervision/ladders.html", ladders=ladders(db.session), default=DEFAULT_LADDER,
-                           may_edit=is_quality_office(db.session, current_user), names=names)
+                           may_edit=is_quality_office(db.session, current_user), names=names, when_parts=when_parts)
 
 
 def _rungs_from_form() -> list[dict[str, Any]]:
