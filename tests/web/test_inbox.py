@@ -55,7 +55,7 @@ def test_a_long_inbox_is_paged_with_its_total_and_can_be_searched(app, spiral, g
     app.config["INBOX_LIMIT"] = 1
     client = spiral.client_for("chenxiaoyu")
     page = spiral.page(client.get("/inbox"))
-    assert len(page.xpath("//table[@class='list']/tbody/tr")) == 1
+    assert len(page.xpath("//table[contains(concat(' ', @class, ' '), ' list ')]/tbody/tr")) == 1
     assert "第 1–1 条，共 2 条" in page.xpath("string(//nav[@class='pager'])")
     second = spiral.page(client.get("/inbox?page=2"))
     assert "第 2–2 条，共 2 条" in second.xpath("string(//nav[@class='pager'])")
@@ -76,8 +76,8 @@ def test_the_inbox_sorts_red_first_or_newest_first_and_keeps_the_order_in_its_li
         start_cycle(db.session, None, "course_cycle", "C-WDYY", "2026-2027-1", spiral.now() + timedelta(days=30))
     client = spiral.client_for("chenxiaoyu")
     red_first = spiral.page(client.get("/inbox?sort=colour"))
-    rows = red_first.xpath("//table[@class='list']/tbody/tr")
+    rows = red_first.xpath("//table[contains(concat(' ', @class, ' '), ' list ')]/tbody/tr")
     assert "2025-2026-1" in rows[0].text_content()  # the red one
     newest = spiral.page(client.get("/inbox?sort=created"))
-    assert "2026-2027-1" in newest.xpath("//table[@class='list']/tbody/tr")[0].text_content()
+    assert "2026-2027-1" in newest.xpath("//table[contains(concat(' ', @class, ' '), ' list ')]/tbody/tr")[0].text_content()
     assert client.get("/inbox?sort=nonsense").status_code == 200

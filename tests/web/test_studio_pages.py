@@ -47,7 +47,7 @@ def test_bulk_launch_dry_run_filters_and_cancel(spiral):
     walk = office.post("/studio/processes/course_cycle/dry-run", data={"subject": "C-WDYY", "period": "2025-2026-1"})
     assert "陈晓雨" in walk.get_data(as_text=True)
     listed = spiral.page(office.get("/cycles?subject=网店运营"))
-    rows = listed.xpath("//table[@class='list']/tbody/tr")
+    rows = listed.xpath("//table[contains(concat(' ', @class, ' '), ' list ')]/tbody/tr")
     assert len(rows) == 1
     instance_id = int(rows[0].xpath("./td[1]/a/text()")[0])
     office.post(f"/cycles/{instance_id}/cancel", data={"reason": "重复启动"})
