@@ -68,7 +68,7 @@ def _open(page, url: str, where: str) -> None:
         page.get_by_role("link", name="制定课程建设目标").first.click()
     else:  # the cycle the task belongs to
         page.goto(url + "/cycles")
-        page.locator("a[href^='/cycles/']").first.click()
+        page.locator("a[href^='/cycles/']:visible").first.click()
     page.wait_for_load_state("networkidle")
 
 
