@@ -58,7 +58,7 @@ def choice_fields(process_id: str, session: Session) -> list[tuple[str, str, Any
     definition = latest_definition(session, process_id)
     assert definition is not None
     forms = form_registry(session)
-    found = []
+    found: list[tuple[str, str, Any]] = []
     start_form = definition.meta.get("start_form", "")
     if start_form and forms.exists(start_form):
         found.extend((START, "发起表单", component) for component in get_form(session, start_form).fields
