@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 from typing import Any
 
@@ -134,6 +134,10 @@ def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]],
         for cell in sheet[sheet.max_row]:  # text like "=HYPERLINK(…)" stays text: never a live formula
             if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
                 cell.data_type, cell.quotePrefix = "s", True
+            elif isinstance(cell.value, datetime):  # a real date Excel sorts and filters, shown to the minute
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
         colour = fills.get(str(row.get("colour")))
         if colour:
             for cell in sheet[sheet.max_row]:

@@ -135,6 +135,10 @@ def test_bulk_remind_and_the_excel_export(app, spiral, late_goal):
     assert {sheet.cell(row=r, column=10).value for r in (2, 3)} == {"陈晓雨", "王芳"}
     late_column = [c.value for c in sheet[1]].index("逾期天数") + 1
     assert all(isinstance(sheet.cell(row=r, column=late_column).value, int) for r in (2, 3))
+    headers = [c.value for c in sheet[1]]
+    for name in ("发出时间", "截止时间"):  # real dates, not ISO text: Excel sorts and filters them
+        cell = sheet.cell(row=2, column=headers.index(name) + 1)
+        assert isinstance(cell.value, datetime) and cell.number_format == "yyyy-mm-dd hh:mm"
 
 
 def test_on_time_rates_by_department_level_and_period(app, spiral, late_goal):

@@ -210,7 +210,8 @@ def export():  # type: ignore[no-untyped-def]
     colours = {"red": "红", "orange": "橙", "yellow": "黄"}
     statuses = status_labels()
     now = clock.now()
-    rows = [{**sv.notice_to_dict(n), "colour_label": colours.get(n.colour, n.colour),
+    rows = [{**sv.notice_to_dict(n), "issued_at": n.issued_at, "deadline": n.deadline,  # real dates in Excel
+             "colour_label": colours.get(n.colour, n.colour),
              "status_label": statuses.get(n.status, n.status),
              "days_late": max(0, (now.date() - n.deadline.date()).days)  # days past due while still open
              if n.deadline and n.status in sv.ACTIVE else 0} for n in notices]
