@@ -1,4 +1,4 @@
-"""Serves the front-end libraries (bpmn-js, form-js) straight from node_modules, installed by `make setup`.
+"""Serves the front-end libraries (bpmn-js, form-js, ECharts) straight from node_modules, installed by `make setup`.
 
 Only the built files under each package's dist/ are reachable; nothing third-party lives in the repository.
 """
@@ -10,7 +10,7 @@ from flask import Blueprint, abort, current_app, send_from_directory
 from flask_babel import gettext as _
 
 bp = Blueprint("vendor", __name__, url_prefix="/vendor")
-PACKAGES = {"bpmn-js": "bpmn-js/dist", "form-js": "@bpmn-io/form-js/dist"}
+PACKAGES = {"bpmn-js": "bpmn-js/dist", "form-js": "@bpmn-io/form-js/dist", "echarts": "echarts/dist"}
 
 
 def node_modules() -> Path:
