@@ -18,12 +18,13 @@ from .planning import models as planning_models
 from .planning.activities import models as activity_models
 from .planning.plans import models as plan_models
 from .quality import models as quality_models
+from .reporting import models as reporting_models
 from .supervision import models as supervision_models
 from .workflow import cycle_counts
 from .workflow import models as workflow_models
 
 MODULES = (org_models, calendar_models, definitions_models, workflow_models, supervision_models, notify_models,
-           quality_models, planning_models, plan_models, activity_models, audit, tick, cache)
+           quality_models, planning_models, plan_models, activity_models, reporting_models, audit, tick, cache)
 
 
 def metadata() -> MetaData:
