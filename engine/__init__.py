@@ -153,6 +153,22 @@ from .quality.sheets import export_library, export_values, import_library, impor
 from .quality.status import COLOURS as STATUS_COLOURS
 from .quality.status import LABELS as STATUS_LABELS
 from .quality.values import ValueInput, correct_value, history, latest_values, record_values
+from .reporting.diagnosis import diagnosis_report, report_stage_task
+from .reporting.diagnosis import gather as gather_report
+from .reporting.drafting import generate_draft, offers_draft
+from .reporting.models import ReportTemplate
+from .reporting.word import KINDS as REPORT_KINDS
+from .reporting.word import PLACEHOLDERS as REPORT_PLACEHOLDERS
+from .reporting.word import (
+    activate_template,
+    active_template,
+    get_template_version,
+    placeholder_list,
+    render_report,
+    template_bytes,
+    template_versions,
+    upload_template,
+)
 from .supervision import notices
 from .supervision.holding_changes import preview_holding_change, save_holding_change
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
@@ -202,6 +218,22 @@ from .workflow.unit_closing import close_blockers, close_unit
 from .workflow.uploads import content_type_for, shown_inline, sweep_uploads
 
 __all__ = [
+    "diagnosis_report",
+    "gather_report",
+    "report_stage_task",
+    "generate_draft",
+    "offers_draft",
+    "ReportTemplate",
+    "REPORT_KINDS",
+    "REPORT_PLACEHOLDERS",
+    "activate_template",
+    "active_template",
+    "get_template_version",
+    "placeholder_list",
+    "render_report",
+    "template_bytes",
+    "template_versions",
+    "upload_template",
     "save_task_draft", "task_draft",
     "WEBHOOK_EVENTS", "retry_webhook_delivery", "save_webhook", "set_webhook_active", "webhook_log", "webhooks",
     "ApiToken", "SCOPE_LABELS", "TaskQuery", "authenticate", "count_tasks", "create_token", "fingerprint", "open_cycle",

@@ -206,12 +206,13 @@ def _register_blueprints(app: Flask) -> None:
     from .planning import bp as planning_bp
     from .plans import bp as plans_bp
     from .quality import bp as quality_bp
+    from .reports import bp as reports_bp
     from .studio import bp as studio_bp
     from .supervision import bp as supervision_bp
     from .vendor import bp as vendor_bp
     for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
                       quality_bp, plans_bp, admin_bp, vendor_bp, activities_bp, activity_public_bp, planning_bp,
-                      help_bp):
+                      help_bp, reports_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

@@ -398,7 +398,9 @@ def register(app: Flask) -> None:
     from .cli_planning import COMMANDS as PLANNING_COMMANDS
     from .cli_plans import COMMANDS as PLAN_COMMANDS
     from .cli_quality import COMMANDS as QUALITY_COMMANDS
-    for command in COMMANDS + QUALITY_COMMANDS + PLAN_COMMANDS + cli_accounts.COMMANDS + PLANNING_COMMANDS:
+    from .cli_reports import COMMANDS as REPORT_COMMANDS
+    for command in (COMMANDS + QUALITY_COMMANDS + PLAN_COMMANDS + cli_accounts.COMMANDS + PLANNING_COMMANDS
+                    + REPORT_COMMANDS):
         app.cli.add_command(command)
 
 

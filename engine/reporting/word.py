@@ -69,6 +69,20 @@ DIAGNOSIS_PLACEHOLDERS: dict[str, tuple[str, _ROW]] = {
 PLACEHOLDERS = {"diagnosis": DIAGNOSIS_PLACEHOLDERS}
 
 
+def placeholder_list(kind: str) -> list[dict[str, Any]]:
+    """The placeholders a kind's template may use, as the templates page lists them: how to write each one and
+    its fields (a list's rows through `row`)."""
+    found = []
+    for name, (meaning, fields) in PLACEHOLDERS[kind].items():
+        listed = "列表" in meaning
+        prefix = "row" if listed else name
+        found.append({"name": name, "meaning": meaning, "list": listed,
+                      "write": f"{{%tr for row in {name} %}}" if listed else
+                      (f"{{{{ {name}.… }}}}" if fields else f"{{{{ {name} }}}}"),
+                      "fields": [(f"{prefix}.{field}", words) for field, words in fields.items()]})
+    return found
+
+
 def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True)
 
