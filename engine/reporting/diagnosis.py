@@ -191,7 +191,7 @@ def _text(component: Any, value: Any) -> str:
         return "、".join(options.get(str(v), str(v)) for v in value)
     if isinstance(value, float):
         return fmt(value)
-    return options.get(str(value), str(value))
+    return str(options.get(str(value), str(value)))
 
 
 def _rows(task: HumanTask, form: FormDef | None, has: str, lacks: str = "") -> list[dict[str, Any]]:

@@ -191,10 +191,10 @@ def unknown_placeholders(tree: nodes.Template, known: dict[str, tuple[str, _ROW]
         if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.Name):
             loops[loop.target.name] = loop.iter.name
     declared = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")} | {"loop"}
-    for name in tree.find_all(nodes.Name):
-        if name.ctx != "load" or name.name in declared:
+    for found in tree.find_all(nodes.Name):
+        if found.ctx != "load" or found.name in declared:
             continue
-        (used if name.name in known else unknown).append(name.name)
+        (used if found.name in known else unknown).append(found.name)
     for attr in tree.find_all(nodes.Getattr):
         if not isinstance(attr.node, nodes.Name):
             continue

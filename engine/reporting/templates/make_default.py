@@ -4,6 +4,7 @@ commit the .docx; the quality office starts its own template from a download of 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -13,7 +14,7 @@ from docx.shared import Pt
 HERE = Path(__file__).parent
 
 
-def _table(document, headings: list[str], loop: str, cells: list[str]) -> None:  # type: ignore[no-untyped-def]
+def _table(document: Any, headings: list[str], loop: str, cells: list[str]) -> None:
     """A table: the headings, a row opening the loop, the row of cells, a row closing it (docxtpl drops both)."""
     table = document.add_table(rows=4, cols=len(headings))
     table.style = "Table Grid"
@@ -27,7 +28,7 @@ def _table(document, headings: list[str], loop: str, cells: list[str]) -> None: 
     table.rows[3].cells[0].text = "{%tr endfor %}"
 
 
-def build() -> Document:  # type: ignore[no-untyped-def]
+def build() -> Any:
     document = Document()
     normal = document.styles["Normal"]
     normal.font.name = "宋体"
