@@ -151,8 +151,12 @@ def on_time_by_department(session: Session, actor: Person | None, now: datetime,
     return on_time_rates(session, "department", now, period)
 
 
-def _month(value: datetime) -> str:
-    return f"{value.year:04d}-{value.month:02d}"
+def _month_start(month: str) -> datetime | None:
+    """The first moment of a YYYY-MM month; None for anything else."""
+    try:
+        return datetime.strptime(month, "%Y-%m")
+    except ValueError:
+        return None
 
 
 def _months_back(now: datetime, months: int) -> tuple[datetime, list[str]]:
@@ -205,16 +209,24 @@ def _department_cycles(session: Session, department: str) -> list[int]:
         if (units.get(unit_id, "") if unit_id is not None else subjects.get(subject_id, "")) == department]
 
 
-def late_tasks(session: Session, actor: Person | None, department: str, now: datetime,
-               period: str = "") -> tuple[list[HumanTask], list[HumanTask]]:
-    """A department's tasks behind its on-time rate: (open past their deadline, done after it), the latest
-    deadline first; their counts are the report's overdue_open and late. Raises NotAllowed."""
+def late_tasks(session: Session, actor: Person | None, department: str, now: datetime, period: str = "",
+               month: str = "") -> tuple[list[HumanTask], list[HumanTask]]:
+    """The tasks behind an on-time rate — of one department (or the whole school: ""), one period, those due in
+    one month (YYYY-MM) — as (open past their deadline, done after it), the latest deadline first; their counts
+    are the report's overdue_open and late. Raises NotAllowed."""
     _may_see(session, actor)
-    cycles = _department_cycles(session, department)
     base = select(HumanTask).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
-        HumanTask.instance_id.in_(cycles), HumanTask.due_at.is_not(None))
+        HumanTask.due_at.is_not(None))
+    if department:
+        base = base.where(HumanTask.instance_id.in_(_department_cycles(session, department)))
     if period:
         base = base.where(ProcessInstance.period == period)
+    if month:
+        start = _month_start(month)
+        if start is None:
+            return [], []
+        end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
+        base = base.where(HumanTask.due_at >= start, HumanTask.due_at < end)
     overdue = session.scalars(base.where(HumanTask.status == "open", HumanTask.due_at < now)
                               .order_by(HumanTask.due_at.desc(), HumanTask.id))
     late = session.scalars(base.where(HumanTask.status == "done", HumanTask.completed_at > HumanTask.due_at)
