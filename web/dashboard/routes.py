@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine.reporting import dashboard as board
-from engine.reporting.portrait import Portrait, portrait
+from engine.reporting.portrait import Portrait, may_see_portrait, portrait
 
 from .. import clock
 from ..extensions import db
@@ -83,6 +83,18 @@ def _filters() -> tuple[str, str]:
     period = (request.args.get("period") or "").strip()[:20]
     year = (request.args.get("year") or today_period().year).strip()[:9]
     return period, year
+
+
+def portrait_link(subject: Any) -> str:
+    """The address of a subject's 画像 when the signed-in person may read it, else ""."""
+    if not getattr(current_user, "is_authenticated", False) or not may_see_portrait(db.session, current_user, subject):
+        return ""
+    return url_for("dashboard.subject", code=subject.code)
+
+
+@bp.app_context_processor
+def _links() -> dict[str, Any]:
+    return {"portrait_link": portrait_link}
 
 
 @bp.get("")
