@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from engine.errors import NotAllowed
 from engine.org.access import can_supervise, headed_units
 from engine.org.models import Person, Subject
+from engine.org.snapshot import snapshot
 from engine.quality.library import indicators
 from engine.quality.models import ImprovementLoop, IndicatorValue
 from engine.supervision.reports import RateRow
@@ -77,14 +78,19 @@ class Portrait:
 
 
 def may_see_portrait(session: Session, actor: Person | None, subject: Subject) -> bool:
-    """School leaders and the quality office; the subject's own person (a teacher, a student); the head of the
-    unit the subject belongs to or of one above it."""
+    """School leaders and the quality office; the subject's own person (a teacher, a student); whoever holds a role
+    at the subject's unit (a course's 课程负责人 and 任课教师); the head of that unit or of one above it."""
     if can_supervise(session, actor):
         return True
     assert actor is not None
     if subject.person_id == actor.id:
         return True
-    return subject.unit_id is not None and subject.unit_id in headed_units(session, actor)
+    if subject.unit_id is None:
+        return False
+    holders = snapshot(session).holdings(session).by_role_unit
+    if any(actor.id in ids for (_role, unit_id), ids in holders.items() if unit_id == subject.unit_id):
+        return True
+    return subject.unit_id in headed_units(session, actor)
 
 
 def portrait(session: Session, actor: Person | None, code: str, now: datetime) -> Portrait:

@@ -142,5 +142,8 @@ def test_a_teacher_reads_their_own_portrait_but_not_a_colleagues(demo):
     assert portrait(demo, chen, "T-chenxiaoyu", NOW).name
     with pytest.raises(NotAllowed):
         portrait(demo, chen, "T-lijun", NOW)
+    assert portrait(demo, chen, "C-WDYY", NOW).cycles  # 网店运营's 课程负责人
+    with pytest.raises(NotAllowed):
+        portrait(demo, chen, "C-PY", NOW)
     head = find_person(demo, "hanxue")  # 电子商务教研室主任: the courses of her 教研室
     assert portrait(demo, head, "C-WDYY", NOW).cycles

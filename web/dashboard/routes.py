@@ -46,7 +46,7 @@ def _rate(row: Any) -> dict[str, Any]:
 def figures(period: str, year: str) -> dict[str, Any]:
     """The dashboard's figures as JSON-ready data, each with the address of the list it drills into."""
     found = board.dashboard(db.session, current_user, clock.now(), period=period, year=year)
-    keep = {"period": period} if period else {}
+    keep: dict[str, Any] = {"period": period} if period else {}
     stages = [{"level": s.level, "level_label": level_label(s.level), "stage": s.stage,
                "label": stage_label(s.stage, [{"code": s.stage, "label": s.label}]) if s.stage else _("（阶段之间）"),
                "count": s.count,
