@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.db.cache import snapshot
@@ -31,6 +31,7 @@ from engine.supervision.reports import RateRow, on_time_rates
 from engine.workflow.models import HumanTask, ProcessInstance
 
 MAX_AGE = timedelta(seconds=60)  # figures that change within the day are at most a minute old
+RECOUNT_MONTHS = timedelta(hours=1)  # ended months are moved by new completions, and recounted hourly
 T = TypeVar("T")
 
 
@@ -173,31 +174,93 @@ def on_time_trend(session: Session, actor: Person | None, now: datetime, months:
                   department: str = "") -> list[MonthRate]:
     """The on-time rate of the tasks due in each of the last `months` months (the report's rule: on-time
     completions over completions and open tasks past their deadline), for the school or one department;
-    raises NotAllowed."""
+    raises NotAllowed.
+
+    A month that has ended is counted once per process and then only moved by what was completed since (a task
+    due in it and done later is late; none can be done on time any more); the current month and the open tasks
+    past their deadline are counted at every call."""
     _may_see(session, actor)
     start, names = _months_back(now, months)
-    month = func.strftime("%Y-%m", HumanTask.due_at) if session.get_bind().dialect.name == "sqlite" \
-        else func.to_char(HumanTask.due_at, "YYYY-MM")
-    on_time = func.sum(case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
-    overdue = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at < now), 1), else_=0))
-    query = (select(month, HumanTask.status, func.count(), on_time, overdue)
-             .where(HumanTask.status.in_(("open", "done")), HumanTask.due_at >= start, HumanTask.due_at < now)
-             .group_by(month, HumanTask.status))
-    if department:
-        query = query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
-            ProcessInstance.id.in_(_department_cycles(session, department)))
+    current = datetime(now.year, now.month, 1)
+    cycles = _department_cycles(session, department) if department else None
     rows = {name: RateRow(name) for name in names}
-    for name, status, count, timely, past_due in session.execute(query):
+    closed = _closed_months(session, start, current, now, department, cycles)
+    for name, (done, on_time) in closed.items():
+        if name in rows:
+            rows[name].done, rows[name].on_time, rows[name].late = done, on_time, done - on_time
+    done_now = _month_counts(session, "done", current, now, cycles)
+    for name, count, timely in done_now:
         row = rows.get(str(name))
-        if row is None:
-            continue
-        if status == "done":
+        if row is not None:
             row.done += int(count)
             row.on_time += int(timely or 0)
             row.late += int(count) - int(timely or 0)
-        else:
-            row.overdue_open += int(past_due or 0)
+    for name, count, _timely in _month_counts(session, "open", start, now, cycles):
+        row = rows.get(str(name))
+        if row is not None:
+            row.overdue_open += int(count)
     return [MonthRate(name, rows[name]) for name in names]
+
+
+def _month_of(session: Session) -> Any:
+    """SQL for a task's deadline month, YYYY-MM."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.strftime("%Y-%m", HumanTask.due_at)
+    return func.to_char(HumanTask.due_at, "YYYY-MM")
+
+
+def _month_counts(session: Session, status: str, start: datetime, end: datetime,
+                  cycles: list[int] | None, until: datetime | None = None) -> list[Any]:
+    """(month, tasks, of them done by the deadline) of the tasks at `status` due in [start, end) (and completed
+    by `until`, when given)."""
+    month = _month_of(session)
+    on_time = func.sum(case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
+    query = (select(month, func.count(), on_time)
+             .where(HumanTask.status == status, HumanTask.due_at >= start, HumanTask.due_at < end)
+             .group_by(month))
+    if until is not None:
+        query = query.where(HumanTask.completed_at <= until)
+    if cycles is not None:
+        query = query.where(HumanTask.instance_id.in_(cycles))
+    return list(session.execute(query))
+
+
+_months_kept: dict[tuple[Any, ...], tuple[datetime, dict[str, tuple[int, int]]]] = {}
+
+
+def _closed_months(session: Session, start: datetime, current: datetime, now: datetime, department: str,
+                   cycles: list[int] | None) -> dict[str, tuple[int, int]]:
+    """(done, on time) of the tasks due in each ended month from `start`: counted once, then moved by the
+    completions since (read through the index on status and completion time)."""
+    key = (snapshot(session).token, department, start, current)
+    found = _months_kept.get(key)
+    if found is None or not timedelta(0) <= now - found[0] < RECOUNT_MONTHS:
+        counts = {str(name): (int(count), int(timely or 0))
+                  for name, count, timely in _month_counts(session, "done", start, current, cycles, until=now)}
+        with _kept_lock:
+            _months_kept[key] = (now, counts)
+            while len(_months_kept) > KEEP:
+                _months_kept.pop(next(iter(_months_kept)))
+        return counts
+    since, counts = found
+    moved = dict(counts)
+    for name, count, timely in _late_since(session, start, current, since, now, cycles):
+        done, on_time = moved.get(str(name), (0, 0))
+        moved[str(name)] = (done + int(count), on_time + int(timely or 0))
+    return moved
+
+
+def _late_since(session: Session, start: datetime, current: datetime, since: datetime, now: datetime,
+                cycles: list[int] | None) -> list[Any]:
+    """(month, tasks, on time) of the tasks due in [start, current) completed in (since, now]."""
+    month = _month_of(session)
+    on_time = func.sum(case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
+    query = (select(month, func.count(), on_time)
+             .where(HumanTask.status == "done", HumanTask.completed_at > since, HumanTask.completed_at <= now,
+                    HumanTask.due_at >= start, HumanTask.due_at < current).group_by(month))
+    if cycles is not None:
+        query = query.where(HumanTask.instance_id.in_(cycles))
+    return list(session.execute(query))
 
 
 def _department_cycles(session: Session, department: str) -> list[int]:
@@ -325,3 +388,4 @@ def forget() -> None:
     """Drop every kept figure (tests, after changing data within the minute)."""
     with _kept_lock:
         _kept.clear()
+        _months_kept.clear()
