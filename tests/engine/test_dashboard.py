@@ -147,3 +147,21 @@ def test_a_teacher_reads_their_own_portrait_but_not_a_colleagues(demo):
         portrait(demo, chen, "C-PY", NOW)
     head = find_person(demo, "hanxue")  # 电子商务教研室主任: the courses of her 教研室
     assert portrait(demo, head, "C-WDYY", NOW).cycles
+
+
+def test_an_ended_month_of_the_trend_moves_when_its_late_task_is_done(demo):
+    office = find_person(demo, "zhaohong")
+    month_start = NOW.replace(day=1, hour=0, minute=0)
+    task = demo.query(HumanTask).filter(HumanTask.status == "open", HumanTask.due_at < month_start) \
+        .order_by(HumanTask.due_at).first()
+    if task is None:  # every overdue task of the demo falls due this month: make one due last month
+        task = demo.query(HumanTask).filter(HumanTask.status == "open", HumanTask.due_at < NOW).first()
+        task.due_at = month_start - timedelta(days=3)
+        demo.commit()
+    month = f"{task.due_at:%Y-%m}"
+    before = {m.month: m.rate for m in board.on_time_trend(demo, office, NOW)}[month]
+    task.status, task.completed_at = "done", NOW + timedelta(minutes=2)  # done, late, after the count
+    demo.commit()
+    after = {m.month: m.rate for m in board.on_time_trend(demo, office, NOW + timedelta(minutes=3))}[month]
+    assert (after.done, after.late, after.overdue_open) == (before.done + 1, before.late + 1, before.overdue_open - 1)
+    assert after.on_time == before.on_time
