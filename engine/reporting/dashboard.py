@@ -125,7 +125,7 @@ def cycles_by_stage(session: Session, actor: Person | None, now: datetime) -> li
     query = (select(ProcessInstance.subject_id, ProcessInstance.definition_id, ProcessInstance.current_stage,
                     func.count()).where(ProcessInstance.status == "running")
              .group_by(ProcessInstance.subject_id, ProcessInstance.definition_id, ProcessInstance.current_stage))
-    levels = dict(session.execute(select(Subject.id, Subject.level)).tuples().all())
+    levels: dict[int, str] = {i: level for i, level in session.execute(select(Subject.id, Subject.level))}
     grouped: dict[tuple[str, int, str], int] = {}
     for subject_id, definition_id, stage, count in session.execute(query):
         key = (levels.get(subject_id, ""), definition_id, stage)
