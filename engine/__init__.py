@@ -153,6 +153,9 @@ from .quality.sheets import export_library, export_values, import_library, impor
 from .quality.status import COLOURS as STATUS_COLOURS
 from .quality.status import LABELS as STATUS_LABELS
 from .quality.values import ValueInput, correct_value, history, latest_values, record_values
+from .reporting import dashboard
+from .reporting.dashboard import sees_dashboard
+from .reporting.portrait import Portrait, may_see_portrait, portrait
 from .supervision import notices
 from .supervision.holding_changes import preview_holding_change, save_holding_change
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
@@ -367,6 +370,11 @@ __all__ = [
     "NotFound",
     "notice_to_dict",
     "notices",
+    "dashboard",
+    "sees_dashboard",
+    "Portrait",
+    "may_see_portrait",
+    "portrait",
     "notices_workbook",
     "Notification",
     "notifications_of",

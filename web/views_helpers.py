@@ -168,7 +168,7 @@ def landing_url() -> str:
     """Where a signed-in person starts: the 驾驶舱 for school leaders and the quality office, else the inbox."""
     from flask import url_for
 
-    from engine.reporting.dashboard import sees_dashboard
+    from engine import sees_dashboard
 
     from .extensions import db
     if getattr(current_user, "is_authenticated", False) and sees_dashboard(db.session, current_user):

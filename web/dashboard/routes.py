@@ -8,8 +8,8 @@ from flask import abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from engine.reporting import dashboard as board
-from engine.reporting.portrait import Portrait, may_see_portrait, portrait
+from engine import Portrait, may_see_portrait, portrait
+from engine import dashboard as board
 
 from .. import clock
 from ..extensions import db
