@@ -1,4 +1,4 @@
-"""`python -m bench [--size small|medium|large] [--only completion,history,http,province,import,quality,api]`: print
+"""`python -m bench [--size small|medium|large] [--only completion,history,http,province,import,quality,api,dashboard]`: print
 every table."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .common import SIZES, load_note
 
-PARTS = ("completion", "history", "http", "province", "import", "quality", "api")
+PARTS = ("completion", "history", "http", "province", "import", "quality", "api", "dashboard")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         if "api" in parts:
             from .api import bench_api
             out += bench_api(folder, args.size)
+        if "dashboard" in parts:
+            from .dashboard import bench_dashboard
+            out += bench_dashboard(folder, args.size)
     if args.out:
         args.out.write_text("\n".join(out) + "\n", encoding="utf-8")
     return 0

@@ -169,6 +169,9 @@ from .reporting.word import (
     template_versions,
     upload_template,
 )
+from .reporting import dashboard
+from .reporting.dashboard import sees_dashboard
+from .reporting.portrait import Portrait, may_see_portrait, portrait
 from .supervision import notices
 from .supervision.holding_changes import preview_holding_change, save_holding_change
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
@@ -399,6 +402,11 @@ __all__ = [
     "NotFound",
     "notice_to_dict",
     "notices",
+    "dashboard",
+    "sees_dashboard",
+    "Portrait",
+    "may_see_portrait",
+    "portrait",
     "notices_workbook",
     "Notification",
     "notifications_of",

@@ -18,6 +18,7 @@ from engine import MailSettings, Person, build_engine, sqlite_pragmas
 from .campus import campus_config
 from .extensions import babel, csrf, db, login_manager
 from .i18n import LANGUAGES, TRANSLATIONS, compile_catalogs, selected_locale
+from .views_helpers import landing_url
 
 __all__ = ["create_app"]
 
@@ -199,6 +200,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .cycles import bp as cycles_bp
+    from .dashboard import bp as dashboard_bp
     from .help import bp as help_bp
     from .inbox import bp as inbox_bp
     from .me import bp as me_bp
@@ -212,12 +214,12 @@ def _register_blueprints(app: Flask) -> None:
     from .vendor import bp as vendor_bp
     for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
                       quality_bp, plans_bp, admin_bp, vendor_bp, activities_bp, activity_public_bp, planning_bp,
-                      help_bp, reports_bp):
+                      help_bp, reports_bp, dashboard_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")
     def index():  # type: ignore[no-untyped-def]
-        return redirect(url_for("inbox.index"))
+        return redirect(landing_url())
 
     @app.get("/favicon.ico")
     def favicon():  # type: ignore[no-untyped-def]

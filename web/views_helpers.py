@@ -111,7 +111,7 @@ def context() -> dict[str, Any]:
         staff = quality_office or is_staff(db.session, current_user)
     return {"current_locale": str(get_locale()), "nav_counts": counts, "is_quality_office": quality_office,
             "may_supervise": supervisor, "sees_substitutes": substitutes, "unread_notifications": unread,
-            "is_staff": staff}
+            "is_staff": staff, "sees_dashboard": leader}
 
 
 def current_unread() -> int:
@@ -162,3 +162,15 @@ def json_object() -> dict[str, Any]:
     each page then answers as a form it did not receive."""
     payload = request.get_json(silent=True)
     return payload if isinstance(payload, dict) else {}
+
+
+def landing_url() -> str:
+    """Where a signed-in person starts: the 驾驶舱 for school leaders and the quality office, else the inbox."""
+    from flask import url_for
+
+    from engine import sees_dashboard
+
+    from .extensions import db
+    if getattr(current_user, "is_authenticated", False) and sees_dashboard(db.session, current_user):
+        return url_for("dashboard.index")
+    return url_for("inbox.index")

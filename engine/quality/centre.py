@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from engine.org.departments import subject_departments
@@ -68,13 +68,19 @@ def school_status(session: Session, period: str | None = None) -> dict[str, int]
     return {status: int(counts.get(status, 0)) for status in LABELS}
 
 
-def status_matrix(session: Session, period: str | None = None) -> dict[tuple[int, int, str], tuple[float, str]]:
-    """The whole school's status: (indicator id, subject id, period) → (latest value, status), read as plain rows
-    (no objects), so every indicator × subject of a school comes back in one indexed query."""
+def status_matrix(session: Session, period: str | None = None,
+                  wanted: Select[int, int, str] | None = None) -> dict[tuple[int, int, str], tuple[float, str]]:
+    """The whole school's status (or only that of the (indicator id, subject id, period) triples the `wanted` query
+    names): (indicator id, subject id, period) → (latest value,
+    status), read as plain rows (no objects), so every indicator × subject of a school comes back in one indexed
+    query."""
     newest = select(func.max(IndicatorValue.id)).group_by(IndicatorValue.indicator_id, IndicatorValue.subject_id,
                                                           IndicatorValue.period)
     if period:
         newest = newest.where(IndicatorValue.period == period)
+    if wanted is not None:
+        newest = newest.where(tuple_(IndicatorValue.indicator_id, IndicatorValue.subject_id,
+                                     IndicatorValue.period).in_(wanted))
     rows = session.execute(select(IndicatorValue.indicator_id, IndicatorValue.subject_id, IndicatorValue.period,
                                   IndicatorValue.value, IndicatorValue.status)
                            .where(IndicatorValue.id.in_(newest)))

@@ -126,7 +126,10 @@ def goal_tree(session: Session, year: str) -> list[GoalNode]:
     goals = list(session.scalars(select(Goal).where(Goal.period.like(f"{year}%"))
                                  .options(selectinload(Goal.subject), selectinload(Goal.measures)
                                           .selectinload(GoalIndicator.indicator)).order_by(Goal.id)))
-    matrix = status_matrix(session)
+    # only the values the goals are measured by (a query, not a list: no limit on how many)
+    measured = (select(GoalIndicator.indicator_id, Goal.subject_id, Goal.period)
+                .join(Goal, Goal.id == GoalIndicator.goal_id).where(Goal.period.like(f"{year}%")))
+    matrix = status_matrix(session, wanted=measured)
     nodes = {g.id: GoalNode(g, None, _own(g, matrix)) for g in goals}
     roots: list[GoalNode] = []
     for goal in goals:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db.base import Base
@@ -71,7 +71,11 @@ class IndicatorValue(Base):
 
     __tablename__ = "indicator_value"
     __table_args__ = (Index("ix_value_indicator_subject_period", "indicator_id", "subject_id", "period", "id"),
-                      Index("ix_value_status", "status", "period"))
+                      Index("ix_value_status", "status", "period"),
+                      # the few 预警/不合格 values alone (the 驾驶舱 counts them): the planner starts from these
+                      Index("ix_value_bad", "indicator_id", "subject_id", "period", "id",
+                            sqlite_where=text("status IN ('warning', 'fail')"),
+                            postgresql_where=text("status IN ('warning', 'fail')")))
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"), index=True)

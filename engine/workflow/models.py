@@ -18,7 +18,9 @@ class ProcessInstance(Base):
     __tablename__ = "process_instance"
     # Covers the on-time report too (engine/supervision/reports.py): it reads this index, never the rows.
     __table_args__ = (Index("ix_instance_subject_period_due", "subject_id", "unit_id", "period", "definition_id",
-                            "due_tasks_open", "due_tasks_done", "due_tasks_on_time"),)
+                            "due_tasks_open", "due_tasks_done", "due_tasks_on_time"),
+                      # the 驾驶舱's running cycles by level and stage, read from the index alone
+                      Index("ix_instance_status_stage", "status", "subject_id", "definition_id", "current_stage"))
     id: Mapped[int] = mapped_column(primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("subject.id"))
@@ -52,7 +54,10 @@ class HumanTask(Base):
                       Index("ix_task_instance_status", "instance_id", "status"),
                       Index("ix_task_next_rung", "next_rung_at"),
                       Index("ix_task_follow_up", "follow_up_at"),
-                      Index("ix_task_done_by", "completed_by_id", "status", "completed_at"))  # inbox “已办”
+                      Index("ix_task_done_by", "completed_by_id", "status", "completed_at"),  # inbox “已办”
+                      # the 驾驶舱's on-time trend: tasks by deadline month, and the completions since a count
+                      Index("ix_task_status_due_done", "status", "due_at", "completed_at"),
+                      Index("ix_task_status_completed", "status", "completed_at", "due_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"))
     spiff_task_id: Mapped[str] = mapped_column(String(36))

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 AREAS = {"inbox": ("待办", "Inbox", "认领"), "cycles": ("诊改周期", "Cycles", "螺旋"),
-         "supervision": ("督办", "Supervision", "问责单"), "studio": ("流程管理", "Processes", "泳道")}
+         "supervision": ("督办", "Supervision", "问责单"), "studio": ("流程管理", "Processes", "泳道"),
+         "dashboard": ("驾驶舱", "Dashboard", "画像")}
 
 
 @pytest.mark.parametrize("area", sorted(AREAS))
@@ -16,7 +17,7 @@ def test_each_area_help_reads_in_chinese_and_in_english(spiral, area):
     assert chinese.status_code == 200
     text = chinese.get_data(as_text=True)
     assert zh_title in spiral.page(chinese).findtext(".//h1") and zh_word in text
-    assert "黄色" in text or area in ("cycles", "studio")
+    assert "黄色" in text or area in ("cycles", "studio", "dashboard")
 
     client.post("/language", data={"locale": "en", "next": f"/help/{area}"})
     english = client.get(f"/help/{area}")
@@ -50,6 +51,7 @@ def test_each_area_page_links_the_help_of_its_area(spiral, goal_task):
              (teacher, "/cycles", "cycles"), (teacher, f"/cycles/{goal_task.instance_id}", "cycles"),
              (office, "/supervision", "supervision"), (office, "/studio/processes", "studio"),
              (office, "/studio/modeler/course_cycle", "studio"), (office, "/studio/forms", "studio"),
+             (office, "/dashboard", "dashboard"),
              (teacher, "/notifications", None)]
     for client, path, area in pages:
         response = client.get(path)

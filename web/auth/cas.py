@@ -14,6 +14,7 @@ from engine import sign_in_verified
 
 from ..clock import now
 from ..extensions import db
+from ..views_helpers import landing_url
 from . import bp
 from .routes import _safe_next, login_page_options, problem_text, start_session
 
@@ -67,7 +68,7 @@ def cas_callback():  # type: ignore[no-untyped-def]
     result = sign_in_verified(db.session, str(username), "cas", request.remote_addr or "", now())
     if result.person is None:
         return _refused(problem_text(result.problem, str(username)), 403)
-    target = session.get("cas_next") or url_for("inbox.index")
+    target = session.get("cas_next") or landing_url()
     start_session(result.person, "cas")
     return redirect(_safe_next(target))
 

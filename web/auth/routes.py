@@ -15,6 +15,7 @@ from ..campus import directory_only, ldap_settings
 from ..clock import now
 from ..extensions import db
 from ..i18n import LANGUAGES
+from ..views_helpers import landing_url
 from . import bp
 
 PROBLEMS = {"no_person": "统一身份认证已通过，但本系统中还没有您的账号（工号 %(username)s），请联系管理员添加。",
@@ -24,12 +25,12 @@ PROBLEMS = {"no_person": "统一身份认证已通过，但本系统中还没有
 
 
 def _safe_next(target: str | None) -> str:
-    """`target` when it is a path on this site; the inbox otherwise. Browsers read a backslash as a slash and
+    """`target` when it is a path on this site; the landing page otherwise. Browsers read a backslash as a slash and
     drop tabs and newlines, so a backslash or a tab after the first slash would lead to another site."""
     if (target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
             and "\\" not in target and not any(ord(c) < 32 or c == "\x7f" for c in target)):
         return target
-    return url_for("inbox.index")
+    return landing_url()
 
 
 def start_session(person: Person, method: str, remember: bool = False) -> None:

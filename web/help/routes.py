@@ -10,9 +10,11 @@ from flask_login import login_required
 
 from . import bp
 
-AREAS = {"inbox": _l("待办"), "cycles": _l("诊改周期"), "supervision": _l("督办"), "studio": _l("流程管理")}
+AREAS = {"inbox": _l("待办"), "cycles": _l("诊改周期"), "supervision": _l("督办"), "studio": _l("流程管理"),
+         "dashboard": _l("驾驶舱")}
 # the blueprint a page belongs to -> the area whose help the top bar offers on it
-AREA_OF_BLUEPRINT = {"inbox": "inbox", "cycles": "cycles", "supervision": "supervision", "studio": "studio"}
+AREA_OF_BLUEPRINT = {"inbox": "inbox", "cycles": "cycles", "supervision": "supervision", "studio": "studio",
+                     "dashboard": "dashboard"}
 SHOTS = Path(__file__).resolve().parent.parent / "static" / "help"
 
 
