@@ -130,7 +130,7 @@ from .paging import Listing
 from .parts import KEY
 from .planning import activities
 from .planning.plans.bulletins import bulletins, get_bulletin, issue_bulletin, late_items, may_issue
-from .planning.plans.exports import export_progress, plan_template
+from .planning.plans.exports import export_progress, filter_shares, plan_template
 from .planning.plans.imports import PlanReport, import_plan
 from .planning.plans.progress import Overview, Share, get_plan, overview, plans, share_of_cycle
 from .planning.schedules import (
@@ -189,6 +189,7 @@ from .workflow.cycles import current_period, find_subject, get_instance, open_cy
 from .workflow.drafts import save_task_draft, task_draft
 from .workflow.dryrun import choice_fields, dry_run
 from .workflow.evidence import EvidenceItem, cycle_evidence
+from .workflow.exports import EXPORT_MAX, cycles_workbook, tasks_workbook
 from .workflow.handover import hand_over_tasks
 from .workflow.inbox import (
     INBOX_SORTS,
@@ -242,7 +243,7 @@ __all__ = [
     "ApiToken", "SCOPE_LABELS", "TaskQuery", "authenticate", "count_tasks", "create_token", "fingerprint", "open_cycle",
     "query_tasks", "remember", "replay", "revoke_token", "service_tokens", "task_comments", "token_allows", "tokens_of",
     "visible_task", "Comment", "HumanTask",
-    "Overview", "PlanReport", "Share", "bulletins", "export_progress", "get_bulletin", "get_plan", "import_plan",
+    "Overview", "PlanReport", "Share", "bulletins", "export_progress", "filter_shares", "get_bulletin", "get_plan", "import_plan",
     "is_staff", "issue_bulletin", "late_items", "may_issue", "overview", "plan_template", "plans", "share_of_cycle",
     "activities",  # 家长学校 and other activities: engine.activities.save_plan(…), sign_in_visitor(…)…
     "CALENDAR_SOURCES",
@@ -464,6 +465,9 @@ __all__ = [
     "validate_files",
     "versions",
     "visible_cycles",
+    "cycles_workbook",
+    "tasks_workbook",
+    "EXPORT_MAX",
     "watch",
     "WHEN_KEYS",
     "working_copy",

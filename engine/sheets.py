@@ -1,15 +1,24 @@
-"""Reading an imported workbook (.xlsx) into plain rows, the one reader every import uses (the org sheets, the
-indicator library and values): the first row names the columns, extra columns are ignored, empty rows are
-skipped, and what is wrong with the file itself is said in one InvalidWorkbook listing every problem. What the
-rows mean is each importer's business; this module only knows cells."""
+"""Workbooks (.xlsx) in and out. In: reading an imported workbook into plain rows, the one reader every import
+uses (the org sheets, the indicator library and values): the first row names the columns, extra columns are
+ignored, empty rows are skipped, and what is wrong with the file itself is said in one InvalidWorkbook listing
+every problem. Out: `typed_workbook`, the one typed writer every list export uses: dates and times are real
+dates with a number format (Excel sorts and filters them), numbers are numbers, text that a spreadsheet would
+read as a formula (= + - @, a tab or CR first) is kept as text and never runs, and control characters an .xlsx
+cannot hold are dropped. What the rows mean is each caller's business; this module only knows cells."""
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import InvalidWorkbook, SheetProblem
@@ -102,3 +111,71 @@ def as_date(value: CellValue) -> date | None:
         return date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
     except ValueError:
         return None
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
+DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd hh:mm", "yyyy-mm-dd"
+FILLS = {"red": "FFE3E3", "orange": "FFE8CC", "yellow": "FFF3BF", "green": "E6F4EA"}
+
+
+@dataclass
+class SheetData:
+    """One sheet to write: its name, the header row, the rows (values in header order) and, optionally, a
+    colour per row (red, orange, yellow, green or None)."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    colours: Sequence[str | None] = ()
+
+
+def typed(value: Any) -> Any:
+    """A value as a typed cell holds it: booleans as 是/否, Decimals as floats, aware times as their wall time,
+    text without the control characters an .xlsx cannot hold; dates, times and numbers as they are."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if value is None or isinstance(value, (int, float, date)):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))
+
+
+def typed_workbook(sheets: Sequence[SheetData], *, creator: str = "", title: str = "") -> bytes:
+    """An .xlsx of `sheets`: a bold, frozen header row, typed cells (see `typed`), text that looks like a
+    formula stored as text with Excel's quote prefix, dates formatted, columns sized to their text."""
+    book = Workbook()
+    book.remove(book.worksheets[0])
+    if creator:
+        book.properties.creator = creator
+    if title:
+        book.properties.title = title
+    for data in sheets:
+        sheet = book.create_sheet(typed(data.title)[:31].replace("/", "-") or "Sheet")
+        sheet.append([typed(h) for h in data.headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        colours = list(data.colours)
+        for number, row in enumerate(data.rows):
+            sheet.append([typed(v) for v in row])
+            colour = FILLS.get(colours[number] or "") if number < len(colours) else None
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                    cell.data_type, cell.quotePrefix = "s", True  # "=HYPERLINK(…)" stays text, never a live formula
+                elif isinstance(cell.value, datetime):
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(cell.value, date):
+                    cell.number_format = DATE_FORMAT
+                if colour:
+                    cell.fill = PatternFill("solid", fgColor=colour)
+        for number, column in enumerate(sheet.columns, 1):
+            width = max(len(str(c.value or "")) for c in column)
+            sheet.column_dimensions[get_column_letter(number)].width = min(60, max(10, width * 1.6))
+        sheet.freeze_panes = "A2"
+    if not book.worksheets:
+        book.create_sheet("Sheet")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

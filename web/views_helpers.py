@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import abort, g, request
+from flask import Response, abort, g, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,14 @@ from engine import DEFAULT_STAGES, EN_LABELS, due_state, soon_until
 from . import clock
 
 ZH_LABELS = dict(DEFAULT_STAGES)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx(data: bytes, filename: str) -> Response:
+    """A workbook download (every list's 导出 Excel)."""
+    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 def stage_label(code: str, vocabulary: list[dict[str, str]] | None = None) -> str:

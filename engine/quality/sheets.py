@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidInput
 from engine.org.models import LEVEL_NAMES, Person, Subject
-from engine.sheets import as_date, read_workbook
+from engine.sheets import SheetData, as_date, read_workbook, typed_workbook
 from engine.workflow.cycles import PERIOD
 
 from .library import IndicatorFields, indicators, problems_of, save_indicator
@@ -187,17 +187,18 @@ def export_library(session: Session) -> bytes:
 
 
 def export_values(session: Session, rows: list[IndicatorValue] | None = None) -> bytes:
-    """The latest values (or `rows`) as a 指标值 sheet."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = VALUES_SHEET
-    sheet.append(list(VALUES_HEADERS))
+    """The latest values (or `rows`) as a 指标值 sheet the import reads back (its six columns first, then what a
+    reader wants beside them: names, status and the lines judged by), with real dates and numbers."""
     codes = dict(session.execute(select(Subject.id, Subject.code)).all())
-    for value in rows if rows is not None else latest_values(session):
-        sheet.append([value.indicator.code, codes[value.subject_id], value.period, value.value,
-                      value.measured_on, value.source])
-    return _bytes(book)
+    names = dict(session.execute(select(Subject.id, Subject.name)).all())
+    labels = {"excellent": "优", "pass": "达标", "warning": "预警", "fail": "不合格"}
+    colours = {"warning": "yellow", "fail": "red"}
+    values = rows if rows is not None else latest_values(session)
+    cells = [[v.indicator.code, codes[v.subject_id], v.period, v.value, v.measured_on, v.source, v.indicator.name,
+              names[v.subject_id], labels.get(v.status, v.status), v.aim, v.standard, v.warning, v.entered_at]
+             for v in values]
+    headers = (*VALUES_HEADERS, "指标", "诊改对象", "状态", "目标值", "标准值", "预警值", "录入时间")
+    return typed_workbook([SheetData(VALUES_SHEET, headers, cells, [colours.get(v.status) for v in values])])
 
 
 def _bytes(book: Workbook) -> bytes:

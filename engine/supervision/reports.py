@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime
-from io import BytesIO
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.models import ProcessDefinition
 from engine.org.departments import department_names, subject_departments
+from engine.sheets import SheetData, typed_workbook
 from engine.workflow.models import HumanTask, ProcessInstance
 
 GROUPS = ("department", "level", "period")
@@ -99,53 +99,11 @@ def periods(session: Session) -> list[str]:
     return sorted(session.scalars(select(ProcessInstance.period).distinct()), reverse=True)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as the start of a formula
-
-
-def _cell(value: Any) -> Any:
-    """A value as a cell holds it (是/否 for booleans)."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return value
-
-
 def notices_workbook(rows: list[dict[str, Any]], headers: list[tuple[str, str]], title: str,
                      school: str = "") -> bytes:
-    """An .xlsx workbook with one sheet: a header row (labels) and one row per notice dict; the school's name
-    is its author and the start of its title."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.worksheet import Worksheet
-    book = Workbook()
-    sheet = book.active
-    if not isinstance(sheet, Worksheet):  # a new Workbook starts with one worksheet, so this is openpyxl broken
-        raise RuntimeError("openpyxl made a workbook without a worksheet")
-    sheet.title = title[:31]
-    if school:
-        book.properties.creator = school
-        book.properties.title = f"{school} {title}"
-    sheet.append([label for _, label in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    fills = {"red": "FFE3E3", "orange": "FFE8CC", "yellow": "FFF3BF"}
-    for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _ in headers])
-        for cell in sheet[sheet.max_row]:  # text like "=HYPERLINK(…)" stays text: never a live formula
-            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
-                cell.data_type, cell.quotePrefix = "s", True
-            elif isinstance(cell.value, datetime):  # a real date Excel sorts and filters, shown to the minute
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-        colour = fills.get(str(row.get("colour")))
-        if colour:
-            for cell in sheet[sheet.max_row]:
-                cell.fill = PatternFill("solid", fgColor=colour)
-    for number, column in enumerate(sheet.columns, 1):
-        width = max(len(str(c.value or "")) for c in column)
-        sheet.column_dimensions[get_column_letter(number)].width = min(60, max(10, width * 1.6))
-    sheet.freeze_panes = "A2"
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """An .xlsx workbook with one sheet: a header row (labels) and one row per notice dict, coloured by its
+    `colour`; the school's name is its author and the start of its title (typed cells: engine/sheets.py)."""
+    return typed_workbook([SheetData(title, [label for _, label in headers],
+                                     [[row.get(key) for key, _ in headers] for row in rows],
+                                     [str(row.get("colour") or "") or None for row in rows])],
+                          creator=school, title=f"{school} {title}" if school else "")

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from engine import (
     CYCLE_SORTS,
     DEFAULT_STAGES,
+    EXPORT_MAX,
     LEVELS,
     SMALL_LOOP,
     CycleFilter,
@@ -17,6 +18,7 @@ from engine import (
     can_view_instance,
     cancel_cycle,
     cycle_evidence,
+    cycles_workbook,
     element_states,
     get_instance,
     improvements_of,
@@ -26,6 +28,7 @@ from engine import (
     loaded_for,
     origin_of,
     retry_incident,
+    school_name,
     share_of_cycle,
     small_loop_live,
     timeline,
@@ -34,7 +37,7 @@ from engine import (
 
 from .. import clock
 from ..extensions import db
-from ..views_helpers import number, stage_label
+from ..views_helpers import number, stage_label, xlsx
 from . import bp
 from .spiral_svg import WORDS as SPIRAL_WORDS
 from .spiral_svg import render_spiral_svg
@@ -42,15 +45,21 @@ from .spiral_svg import render_spiral_svg
 PER_PAGE, MAX_PER_PAGE = 50, 200
 
 
+def _wanted() -> CycleFilter:
+    """The cycle list's filters as the query string gives them."""
+    args = request.args
+    return CycleFilter(level=args.get("level", ""), process_id=args.get("process_id", ""),
+                         version=number(args, "version"), subject=args.get("subject", ""),
+                         period=args.get("period", ""), stage=args.get("stage", ""),
+                         status=args.get("status", ""), lateness=args.get("lateness", ""),
+                       search=args.get("q", "").strip()[:100])
+
+
 @bp.get("/cycles")
 @login_required
 def index():  # type: ignore[no-untyped-def]
     args = request.args
-    wanted = CycleFilter(level=args.get("level", ""), process_id=args.get("process_id", ""),
-                         version=number(args, "version"), subject=args.get("subject", ""),
-                         period=args.get("period", ""), stage=args.get("stage", ""),
-                         status=args.get("status", ""), lateness=args.get("lateness", ""),
-                         search=args.get("q", "").strip()[:100])
+    wanted = _wanted()
     sort = args.get("sort", "created")
     sort = sort if sort in CYCLE_SORTS else "created"
     found = visible_cycles(db.session, current_user, wanted, clock.now(), page=number(args, "page", 1, low=1) or 1,
@@ -59,6 +68,15 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("cycles/index.html", found=found, wanted=wanted, levels=LEVELS, sort=sort,
                            definitions=latest_definitions(db.session), stages=DEFAULT_STAGES,
                            query={k: v for k, v in args.items() if k != "page" and v})
+
+
+@bp.get("/cycles.xlsx")
+@login_required
+def export():  # type: ignore[no-untyped-def]
+    sort = request.args.get("sort", "created")
+    found = visible_cycles(db.session, current_user, _wanted(), clock.now(), per_page=EXPORT_MAX,
+                           sort=sort if sort in CYCLE_SORTS else "created")
+    return xlsx(cycles_workbook(found.items, school_name(db.session)), f"cycles-{clock.now():%Y%m%d}.xlsx")
 
 
 def cycle_status_labels() -> dict[str, str]:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from engine import (
+    EXPORT_MAX,
     INBOX_SORTS,
     INBOX_VIEWS,
     Conflict,
@@ -32,16 +33,18 @@ from engine import (
     inbox_total,
     instance_tasks,
     save_task_draft,
+    school_name,
     set_follow_up,
     shown_inline,
     task_page,
+    tasks_workbook,
 )
 from forms import parse_form_post
 
 from .. import clock
 from ..errors import error_text
 from ..extensions import db
-from ..views_helpers import current_counts, number, numbers
+from ..views_helpers import current_counts, number, numbers, xlsx
 from . import bp
 
 PER_PAGE = 50
@@ -70,6 +73,18 @@ def index():  # type: ignore[no-untyped-def]
     return render_template("inbox/index.html", tasks=tasks, view=view, counts=counts, views=INBOX_VIEWS,
                            search=search, sort=sort, found=found,
                            query={"view": view, "q": search or None, "sort": sort})
+
+
+@bp.get("/inbox.xlsx")
+@login_required
+def export():  # type: ignore[no-untyped-def]
+    view = request.args.get("view", "mine")
+    view = view if view in INBOX_VIEWS else "mine"
+    sort = request.args.get("sort", "due")
+    now = clock.now()
+    tasks = inbox(db.session, current_user, view, now, limit=EXPORT_MAX, search=request.args.get("q", "").strip()[:100],
+                  sort=sort if sort in INBOX_SORTS else "due")
+    return xlsx(tasks_workbook(tasks, now, "我的任务", school_name(db.session)), f"tasks-{view}-{now:%Y%m%d}.xlsx")
 
 
 def _render_task(task_id: int, values: dict[str, Any] | None = None, errors: dict[str, list[str]] | None = None,

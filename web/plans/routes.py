@@ -10,6 +10,7 @@ from engine import (
     InvalidWorkbook,
     bulletins,
     export_progress,
+    filter_shares,
     get_bulletin,
     import_plan,
     is_quality_office,
@@ -24,8 +25,8 @@ from engine import (
 
 from .. import clock
 from ..extensions import db
-from ..quality.routes import upload_bytes, xlsx
-from ..views_helpers import number
+from ..quality.routes import upload_bytes
+from ..views_helpers import number, xlsx
 from . import bp
 
 PER_PAGE, MAX_PER_PAGE = 30, 200
@@ -85,10 +86,7 @@ def show(plan_id: int):  # type: ignore[no-untyped-def]
     department = request.args.get("department", "").strip()
     status = request.args.get("status", "").strip()
     search = request.args.get("q", "").strip()[:100]
-    shares = [s for s in state.shares
-              if (not department or s.department == department)
-              and (not status or (s.late if status == "late" else s.status == status))
-              and (not search or search in s.title or search in s.number or search in "、".join(s.holders))]
+    shares = filter_shares(state.shares, department, status, search)
     per_page = number(request.args, "per_page", PER_PAGE, low=1, high=MAX_PER_PAGE) or PER_PAGE
     pages = max(1, -(-len(shares) // per_page))
     page = min(number(request.args, "page", 1, low=1) or 1, pages)
@@ -104,7 +102,10 @@ def show(plan_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/<int:plan_id>.xlsx", endpoint="export")
 @login_required
 def export(plan_id: int):  # type: ignore[no-untyped-def]
-    return xlsx(export_progress(db.session, current_user, plan_id, clock.now()), f"plan-{plan_id}.xlsx")
+    args = request.args
+    data = export_progress(db.session, current_user, plan_id, clock.now(), args.get("department", "").strip(),
+                           args.get("status", "").strip(), args.get("q", "").strip()[:100])
+    return xlsx(data, f"plan-{plan_id}.xlsx")
 
 
 @bp.post("/<int:plan_id>/bulletins", endpoint="issue")

@@ -1,7 +1,7 @@
 """The indicator library (标准链) and the warning centre (预警中心)."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,11 +22,10 @@ from engine import (
 
 from .. import clock
 from ..extensions import db
-from ..views_helpers import level_label
+from ..views_helpers import level_label, xlsx
 from . import bp
 from .access import may_edit, require_edit, require_watch
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 FIELDS = ("code", "name", "level", "item", "measure_unit", "direction", "aim", "standard", "warning", "source_unit",
           "frequency", "responsible_role", "process_id", "period_from")
@@ -43,11 +42,6 @@ def upload_bytes(name: str = "file") -> bytes:
     if len(data) > MAX_UPLOAD:
         raise InvalidInput(_("文件超过 5 MB，请分批导入"))
     return data
-
-
-def xlsx(data: bytes, filename: str) -> Response:
-    """A workbook download."""
-    return Response(data, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
 @bp.get("/")
@@ -139,7 +133,7 @@ EXPORT_COLUMNS = [("label", "状态"), ("indicator", "指标代码"), ("indicato
 @login_required
 def warnings_export():  # type: ignore[no-untyped-def]
     require_watch()
-    rows = [{**row.as_dict(), "state_label": STATE_LABELS[row.state]}
+    rows = [{**row.as_dict(), "measured_on": row.value.measured_on, "state_label": STATE_LABELS[row.state]}
             for row in warning_list(db.session, clock.now(), **_warning_filters())]  # type: ignore[arg-type]
     return xlsx(notices_workbook(rows, EXPORT_COLUMNS, "预警清单"), f"warnings-{clock.now():%Y%m%d}.xlsx")
 

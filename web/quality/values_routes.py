@@ -16,17 +16,20 @@ from engine import (
     ValueInput,
     can_supervise,
     correct_value,
+    export_values,
     find_subject,
+    get_indicator,
     history,
     import_values,
     indicators,
+    latest_values,
     record_values,
     subject_status,
 )
 
 from .. import clock
 from ..extensions import db
-from ..views_helpers import level_label, number, today_period
+from ..views_helpers import level_label, number, today_period, xlsx
 from . import bp
 from .access import require_edit
 from .routes import upload_bytes
@@ -45,6 +48,20 @@ def values_page():  # type: ignore[no-untyped-def]
                            subjects=db.session.scalars(select(Subject).order_by(Subject.level, Subject.code)).all(),
                            labels=STATUS_LABELS, today=clock.now().date().isoformat(), periods=(term, year),
                            level_label=level_label)
+
+
+@bp.get("/values.xlsx", endpoint="values_export")
+@login_required
+def values_export():  # type: ignore[no-untyped-def]
+    """The latest value of each indicator × subject × period, narrowed by the form's indicator, subject, period."""
+    require_edit()
+    args = request.args
+    indicator = get_indicator(db.session, args["indicator"]) if args.get("indicator") else None
+    subject = find_subject(db.session, args["subject"]) if args.get("subject", "").strip() else None
+    rows = latest_values(db.session, subject_id=subject.id if subject else None,
+                         period=args.get("period", "").strip()[:20] or None,
+                         indicator_id=indicator.id if indicator else None)
+    return xlsx(export_values(db.session, rows), f"values-{clock.now():%Y%m%d}.xlsx")
 
 
 def _said(result) -> None:  # type: ignore[no-untyped-def]

@@ -8,8 +8,9 @@ from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from engine.org.models import Person
+from engine.sheets import SheetData, typed_workbook
 
-from .progress import overview
+from .progress import Share, overview
 from .sheet import TASK_HEADERS, TASKS_SHEET
 
 PROGRESS_HEADERS = ("序号", "建设任务", "具体任务", "量化目标", "责任部门", "牵头/协同", "阶段", "完成时限", "状态",
@@ -17,26 +18,30 @@ PROGRESS_HEADERS = ("序号", "建设任务", "具体任务", "量化目标", "�
 RUNG_LABELS = {"none": "", "remind": "已提醒", "yellow": "黄色预警", "orange": "橙色督办", "red": "红色问责"}
 
 
-def export_progress(session: Session, actor: Person | None, plan_id: int, now: datetime) -> bytes:
-    """The plan's shares as a workbook (sheet 计划进度); raises NotFound, NotAllowed."""
+def filter_shares(shares: list[Share], department: str = "", status: str = "", search: str = "") -> list[Share]:
+    """The shares of one department, status (or "late") and holding `search` in title, number or holders, as the
+    plan page and its export narrow them (empty filters keep all)."""
+    return [s for s in shares
+            if (not department or s.department == department)
+            and (not status or (s.late if status == "late" else s.status == status))
+            and (not search or search in s.title or search in s.number or search in "、".join(s.holders))]
+
+
+def export_progress(session: Session, actor: Person | None, plan_id: int, now: datetime, department: str = "",
+                    status: str = "", search: str = "") -> bytes:
+    """The plan's shares (narrowed as `filter_shares` does) as a workbook (sheet 计划进度, with the whole plan's
+    汇总); raises NotFound, NotAllowed."""
     state = overview(session, actor, plan_id, now)
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "计划进度"
-    sheet.append(list(PROGRESS_HEADERS))
-    for s in state.shares:
-        sheet.append([s.number, s.section, s.title, s.target, s.department, s.role, s.phase, s.due_on, s.status_label,
-                      s.percent, s.step, "、".join(s.holders), RUNG_LABELS.get(s.rung, s.rung),
-                      s.late_days if s.late else 0, s.summary])
-    summary = book.create_sheet("汇总")
-    summary.append(["分组", "名称", "完成", "总数", "逾期"])
-    for group, rows in (("建设任务", state.by_section), ("责任部门", state.by_department), ("阶段", state.by_phase)):
-        for c in rows:
-            summary.append([group, c.name, c.done, c.total, c.late])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    kept = filter_shares(state.shares, department, status, search)
+    shares = [[s.number, s.section, s.title, s.target, s.department, s.role, s.phase, s.due_on, s.status_label,
+               s.percent, s.step, "、".join(s.holders), RUNG_LABELS.get(s.rung, s.rung),
+               s.late_days if s.late else 0, s.summary] for s in kept]
+    summary = [[group, c.name, c.done, c.total, c.late]
+               for group, rows in (("建设任务", state.by_section), ("责任部门", state.by_department), ("阶段", state.by_phase))
+               for c in rows]
+    return typed_workbook([SheetData("计划进度", PROGRESS_HEADERS, shares,
+                                     ["red" if s.late else None for s in kept]),
+                           SheetData("汇总", ("分组", "名称", "完成", "总数", "逾期"), summary)])
 
 
 def plan_template() -> bytes:
