@@ -1,7 +1,7 @@
 """The 驾驶舱's indexes: running cycles by stage, tasks by deadline month, completions since a count, the few
 预警/不合格 values.
 
-Revision ID: 0015
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-02
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 BAD = "status IN ('warning', 'fail')"
 
-revision = "0015"
+revision = "0013"
 down_revision = "0012"
 branch_labels = None
 depends_on = None
