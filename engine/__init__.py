@@ -153,10 +153,13 @@ from .quality.sheets import export_library, export_values, import_library, impor
 from .quality.status import COLOURS as STATUS_COLOURS
 from .quality.status import LABELS as STATUS_LABELS
 from .quality.values import ValueInput, correct_value, history, latest_values, record_values
+from .reporting import dashboard
+from .reporting.dashboard import sees_dashboard
 from .reporting.diagnosis import diagnosis_report, report_stage_task
 from .reporting.diagnosis import gather as gather_report
 from .reporting.drafting import generate_draft, offers_draft
 from .reporting.models import ReportTemplate
+from .reporting.portrait import Portrait, may_see_portrait, portrait
 from .reporting.word import KINDS as REPORT_KINDS
 from .reporting.word import PLACEHOLDERS as REPORT_PLACEHOLDERS
 from .reporting.word import (
@@ -169,9 +172,6 @@ from .reporting.word import (
     template_versions,
     upload_template,
 )
-from .reporting import dashboard
-from .reporting.dashboard import sees_dashboard
-from .reporting.portrait import Portrait, may_see_portrait, portrait
 from .supervision import notices
 from .supervision.holding_changes import preview_holding_change, save_holding_change
 from .supervision.ladders import DEFAULT_LADDER, WHEN_KEYS, get_ladder, ladders, save_ladder, seed_ladders
