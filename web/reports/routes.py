@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -126,7 +126,9 @@ def upload(kind: str):  # type: ignore[no-untyped-def]
 def activate(kind: str):  # type: ignore[no-untyped-def]
     _office()
     raw = request.form.get("version", "")
-    activate_template(db.session, current_user, _kind(kind), int(raw) if raw.isdigit() else None, clock.now())
+    if raw and not (raw.isdigit() and len(raw) <= 9):
+        abort(400, description=_("版本号无效。"))
+    activate_template(db.session, current_user, _kind(kind), int(raw) if raw else None, clock.now())
     flash(_("已改用所选模板。"), "success")
     return redirect(url_for("reports.templates"))
 
