@@ -1,5 +1,6 @@
 """The scheduler's tick: fire due BPMN timers, start plan tasks whose day has come, climb due ladder rungs,
-send follow-ups and notifications, launch the scheduled cycles that are due.
+send follow-ups and notifications, launch the scheduled cycles that are due; once an hour, count the 驾驶舱's
+ended months (engine/reporting/months.py).
 
 Each part is an indexed query on a `next_…_at` column, so a tick costs what is due, not what exists. A lease
 in the database (`scheduler_lock`) lets only one process tick at a time; the lease is measured on the wall
@@ -29,6 +30,7 @@ from .notify.webhooks import deliver_webhooks
 from .planning.activities.notices import send_due_reminders
 from .planning.launching import launch_due_schedules
 from .planning.plans.launch import start_due_assignments
+from .reporting.months import refresh_month_counts
 from .supervision.climb import fire_due_rungs, fire_follow_ups
 from .workflow.mirror import sync_tasks
 from .workflow.models import ProcessInstance
@@ -127,7 +129,7 @@ def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict
     holder = holder or holder_name()
     if not acquire_lock(session, holder):
         return {"skipped": 1, "timers": 0, "plan_tasks": 0, "rungs": 0, "follow_ups": 0, "activity_reminders": 0,
-                "sent": 0, "failed": 0, "scheduled": 0, "webhooks": 0}
+                "sent": 0, "failed": 0, "scheduled": 0, "webhooks": 0, "month_counts": 0}
     try:
         result = {"skipped": 0, "timers": fire_timers(session, now)}
         result["plan_tasks"] = start_due_assignments(session, now)
@@ -138,6 +140,7 @@ def run_tick(session: Session, now: datetime, holder: str | None = None) -> dict
         result["webhooks"] = deliver_webhooks(session, now)["sent"]
         counts = deliver_pending(session, now)
         result.update(sent=counts.get("sent", 0), failed=counts.get("failed", 0))
+        result["month_counts"] = int(refresh_month_counts(session, now))  # last: hourly, after what is due
         return result
     finally:
         release_lock(session, holder)

@@ -8,6 +8,8 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.db.cache import snapshot
+
 from .models import Subject, Unit
 
 T = TypeVar("T")
@@ -27,6 +29,16 @@ def departments(session: Session) -> dict[int, Unit]:
 
 
 def department_names(session: Session) -> dict[int, str]:
+    """Each unit's department name, by unit id; kept in the org snapshot (do not change the dict)."""
+    return snapshot(session).section("department_names", session, _department_names)
+
+
+def subject_departments(session: Session) -> dict[int, str]:
+    """Each subject's department name, by subject id; kept in the org snapshot (do not change the dict)."""
+    return snapshot(session).section("subject_departments", session, _subject_departments)
+
+
+def _department_names(session: Session) -> dict[int, str]:
     """Each unit's department name, by unit id (reads three columns, not whole units)."""
     rows = session.execute(select(Unit.id, Unit.parent_id, Unit.name)).all()
     names = {unit_id: name for unit_id, _, name in rows}
@@ -34,8 +46,7 @@ def department_names(session: Session) -> dict[int, str]:
     return {unit_id: names[found] for unit_id, found in _department_ids(parents).items()}
 
 
-def subject_departments(session: Session) -> dict[int, str]:
-    """Each subject's department name, by subject id."""
+def _subject_departments(session: Session) -> dict[int, str]:
     names = department_names(session)
     return {subject_id: names.get(unit_id, "")
             for subject_id, unit_id in session.execute(select(Subject.id, Subject.unit_id))}

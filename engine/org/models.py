@@ -138,8 +138,9 @@ class SignInThrottle(Base):
     window_start: Mapped[datetime | None] = mapped_column(DateTime)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
-class Subject(Base):
-    """What one cycle is about: the school, a major, a course, a teacher or a student."""
+class Subject(Cached, Base):
+    """What one cycle is about: the school, a major, a course, a teacher or a student (watched: reports map
+    subjects to their departments and levels from the org snapshot)."""
 
     __tablename__ = "subject"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -27,6 +27,7 @@ from engine.planning.plans.progress import overview, plans
 from engine.quality.goals import GoalNode, goal_tree
 from engine.quality.models import Indicator, IndicatorValue
 from engine.quality.status import BAD
+from engine.reporting.months import count_months, kept_months, month_names, month_of
 from engine.supervision.notices import colour_counts
 from engine.supervision.reports import RateRow, on_time_rates
 from engine.workflow.models import HumanTask, ProcessInstance
@@ -121,16 +122,16 @@ def cycles_by_stage(session: Session, actor: Person | None, now: datetime) -> li
     (the labels are the process's vocabulary); raises NotAllowed."""
     _may_see(session, actor)
     # grouped in the order of the index on (status, subject, definition, stage), so SQL reads the index alone and
-    # sorts nothing; a subject stands for its level, mapped here
-    query = (select(ProcessInstance.subject_id, ProcessInstance.definition_id, ProcessInstance.current_stage,
-                    func.count()).where(ProcessInstance.status == "running")
-             .group_by(ProcessInstance.subject_id, ProcessInstance.definition_id, ProcessInstance.current_stage))
-    levels: dict[int, str] = {i: level for i, level in session.execute(select(Subject.id, Subject.level))}
-    grouped: dict[tuple[str, int, str], int] = {}
-    for subject_id, definition_id, stage, count in session.execute(query):
-        key = (levels.get(subject_id, ""), definition_id, stage)
-        grouped[key] = grouped.get(key, 0) + int(count)
-    rows = [(level, definition_id, stage, count) for (level, definition_id, stage), count in grouped.items()]
+    # sorts nothing; then each subject's group is put under its level, still in SQL, so a few rows come back
+    by_subject = (select(ProcessInstance.subject_id, ProcessInstance.definition_id, ProcessInstance.current_stage,
+                         func.count().label("n")).where(ProcessInstance.status == "running")
+                  .group_by(ProcessInstance.subject_id, ProcessInstance.definition_id, ProcessInstance.current_stage)
+                  .subquery())
+    query = (select(Subject.level, by_subject.c.definition_id, by_subject.c.current_stage, func.sum(by_subject.c.n))
+             .join(Subject, Subject.id == by_subject.c.subject_id)
+             .group_by(Subject.level, by_subject.c.definition_id, by_subject.c.current_stage))
+    rows = [(str(level), int(definition_id), str(stage or ""), int(count))
+            for level, definition_id, stage, count in session.execute(query)]
     vocabularies = _vocabularies(session, {definition_id for _, definition_id, _, _ in rows})
     counted: dict[tuple[str, str], list[Any]] = {}
     for level, definition_id, stage, count in rows:
@@ -209,24 +210,14 @@ def on_time_trend(session: Session, actor: Person | None, now: datetime, months:
     return [MonthRate(name, rows[name]) for name in names]
 
 
-def _month_of(session: Session) -> Any:
-    """SQL for a task's deadline month, YYYY-MM."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.strftime("%Y-%m", HumanTask.due_at)
-    return func.to_char(HumanTask.due_at, "YYYY-MM")
-
-
 def _month_counts(session: Session, status: str, start: datetime, end: datetime,
-                  cycles: list[int] | None, until: datetime | None = None) -> list[Any]:
-    """(month, tasks, of them done by the deadline) of the tasks at `status` due in [start, end) (and completed
-    by `until`, when given)."""
-    month = _month_of(session)
+                  cycles: list[int] | None) -> list[Any]:
+    """(month, tasks, of them done by the deadline) of the tasks at `status` due in [start, end)."""
+    month = month_of(session)
     on_time = func.sum(case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
     query = (select(month, func.count(), on_time)
              .where(HumanTask.status == status, HumanTask.due_at >= start, HumanTask.due_at < end)
              .group_by(month))
-    if until is not None:
-        query = query.where(HumanTask.completed_at <= until)
     if cycles is not None:
         query = query.where(HumanTask.instance_id.in_(cycles))
     return list(session.execute(query))
@@ -237,18 +228,19 @@ _months_kept: dict[tuple[Any, ...], tuple[datetime, dict[str, tuple[int, int]]]]
 
 def _closed_months(session: Session, start: datetime, current: datetime, now: datetime, department: str,
                    cycles: list[int] | None) -> dict[str, tuple[int, int]]:
-    """(done, on time) of the tasks due in each ended month from `start`: counted once, then moved by the
-    completions since (read through the index on status and completion time)."""
+    """(done, on time) of the tasks due in each ended month from `start`: the school's as the tick kept them
+    (engine/reporting/months.py), else counted once per process; then moved by the completions since (read
+    through the index on status and completion time)."""
     key = (snapshot(session).token, department, start, current)
     found = _months_kept.get(key)
     if found is None or not timedelta(0) <= now - found[0] < RECOUNT_MONTHS:
-        counts = {str(name): (int(count), int(timely or 0))
-                  for name, count, timely in _month_counts(session, "done", start, current, cycles, until=now)}
+        stored = kept_months(session, month_names(start, current)) if cycles is None else None
+        found = stored if stored is not None and stored[0] <= now else (
+            now, count_months(session, start, current, now, cycles))
         with _kept_lock:
-            _months_kept[key] = (now, counts)
+            _months_kept[key] = found
             while len(_months_kept) > KEEP:
                 _months_kept.pop(next(iter(_months_kept)))
-        return counts
     since, counts = found
     moved = dict(counts)
     for name, count, timely in _late_since(session, start, current, since, now, cycles):
@@ -259,11 +251,11 @@ def _closed_months(session: Session, start: datetime, current: datetime, now: da
 
 def _late_since(session: Session, start: datetime, current: datetime, since: datetime, now: datetime,
                 cycles: list[int] | None) -> list[Any]:
-    """(month, tasks, on time) of the tasks due in [start, current) completed in (since, now]."""
-    month = _month_of(session)
+    """(month, tasks, on time) of the tasks due in [start, current) completed in [since, now]."""
+    month = month_of(session)
     on_time = func.sum(case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
     query = (select(month, func.count(), on_time)
-             .where(HumanTask.status == "done", HumanTask.completed_at > since, HumanTask.completed_at <= now,
+             .where(HumanTask.status == "done", HumanTask.completed_at >= since, HumanTask.completed_at <= now,
                     HumanTask.due_at >= start, HumanTask.due_at < current).group_by(month))
     if cycles is not None:
         query = query.where(HumanTask.instance_id.in_(cycles))

@@ -28,3 +28,15 @@ class ReportTemplate(Base):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     uploaded_by: Mapped[Person | None] = relationship()
+
+
+class TaskMonthCount(Base):
+    """The tasks due in one ended month (YYYY-MM) that were done by `counted_at`, and of them those done by their
+    deadline: the on-time trend's ended months, counted by the tick (engine/reporting/months.py) so that no page
+    counts a million rows."""
+
+    __tablename__ = "task_month_count"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    counted_at: Mapped[datetime] = mapped_column(DateTime)

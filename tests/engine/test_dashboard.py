@@ -165,3 +165,40 @@ def test_an_ended_month_of_the_trend_moves_when_its_late_task_is_done(demo):
     after = {m.month: m.rate for m in board.on_time_trend(demo, office, NOW + timedelta(minutes=3))}[month]
     assert (after.done, after.late, after.overdue_open) == (before.done + 1, before.late + 1, before.overdue_open - 1)
     assert after.on_time == before.on_time
+
+
+def test_the_trend_reads_the_months_the_tick_kept_and_moves_them_by_later_completions(demo):
+    from sqlalchemy import update
+
+    from engine.reporting.models import TaskMonthCount
+    from engine.reporting.months import SETTLE, refresh_month_counts
+    office = find_person(demo, "zhaohong")
+    counted = board.on_time_trend(demo, office, NOW)
+    board.forget()
+    later = NOW + timedelta(minutes=10)
+    assert refresh_month_counts(demo, later, force=True)
+    assert not refresh_month_counts(demo, later + timedelta(minutes=30)), "kept for an hour"
+    kept = demo.query(TaskMonthCount).all()
+    assert kept and {k.counted_at for k in kept} == {later - SETTLE}
+    assert [m.rate for m in board.on_time_trend(demo, office, later)][:-1] == [m.rate for m in counted][:-1]
+    # the page reads the kept rows, not the tasks: a kept count changed by hand shows
+    month = next(m.month for m in counted if m.rate.done and m.month != f"{NOW:%Y-%m}")
+    demo.execute(update(TaskMonthCount).where(TaskMonthCount.month == month).values(done=TaskMonthCount.done + 100))
+    board.forget()
+    shown = {m.month: m.rate for m in board.on_time_trend(demo, office, later)}
+    assert shown[month].done == {m.month: m.rate for m in counted}[month].done + 100
+    # travelling back before the count: the kept rows (counted later) are not used
+    board.forget()
+    assert [m.rate.done for m in board.on_time_trend(demo, office, NOW)] == [m.rate.done for m in counted]
+    # a task due in an ended month and completed after the count is moved in (late)
+    board.forget()
+    shown = {m.month: m.rate for m in board.on_time_trend(demo, office, later)}
+    task = next(t for t in demo.query(HumanTask).filter(HumanTask.status == "done", HumanTask.due_at.is_not(None),
+                                                        HumanTask.completed_at < later - SETTLE)
+                if f"{t.due_at:%Y-%m}" in shown and f"{t.due_at:%Y-%m}" != f"{later:%Y-%m}")
+    before = shown[f"{task.due_at:%Y-%m}"]
+    task.completed_at = later  # as if done only now
+    demo.flush()
+    board.forget()
+    after = {m.month: m.rate for m in board.on_time_trend(demo, office, later + timedelta(minutes=1))}
+    assert after[f"{task.due_at:%Y-%m}"].done == before.done + 1
