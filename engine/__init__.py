@@ -153,7 +153,8 @@ from .quality.sheets import export_library, export_values, import_library, impor
 from .quality.status import COLOURS as STATUS_COLOURS
 from .quality.status import LABELS as STATUS_LABELS
 from .quality.values import ValueInput, correct_value, history, latest_values, record_values
-from .reporting import dashboard
+from .reporting import annual, dashboard
+from .reporting.annual_outline import default_outline, outline_for, outline_source, save_outline
 from .reporting.dashboard import sees_dashboard
 from .reporting.diagnosis import diagnosis_report, report_stage_task
 from .reporting.diagnosis import gather as gather_report
@@ -404,6 +405,11 @@ __all__ = [
     "notice_to_dict",
     "notices",
     "dashboard",
+    "annual",
+    "default_outline",
+    "outline_for",
+    "outline_source",
+    "save_outline",
     "sees_dashboard",
     "Portrait",
     "may_see_portrait",

@@ -34,6 +34,7 @@ from .planning import handlers as planning_handlers
 from .planning.plans import handlers as plan_handlers
 from .quality import goals_form, lines_form
 from .quality import handlers as quality_handlers
+from .reporting import annual
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.cycles import running_cycles
@@ -88,11 +89,13 @@ def wire(bus: MessageBus) -> None:
     bus.subscribe(TaskCompleting, quality_handlers.record_bound_fields)
     bus.subscribe(TaskCompleting, goals_form.record_goals)
     bus.subscribe(TaskCompleting, plan_handlers.record_progress)
+    bus.subscribe(TaskCompleting, annual.record_chapter)
     bus.subscribe(TaskOpened, supervision_handlers.schedule_ladder)
     bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)
     bus.subscribe(TaskOpened, notify_handlers.push_task_created)
     bus.subscribe(TaskClosed, notify_handlers.push_task_completed)
     bus.subscribe(CycleFinished, notify_handlers.push_cycle_finished)
+    bus.subscribe(CycleFinished, annual.publish_on_finish)
     bus.subscribe(TaskClosed, supervision_handlers.settle_notices)
     bus.subscribe(TaskClaimed, supervision_handlers.name_the_claimer)
     bus.subscribe(TaskHandedOver, notify_handlers.tell_substitute)

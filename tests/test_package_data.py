@@ -13,7 +13,7 @@ import processes
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the installed app opens from its own package folders (code is shipped anyway).
-DATA = {"processes": ["*.bpmn"], "engine": ["demo/*.xlsx", "demo/*.json"], "forms": ["*.form", "templates/**/*.html"],
+DATA = {"processes": ["*.bpmn"], "engine": ["demo/*.xlsx", "demo/*.json", "reporting/outlines/*.json"], "forms": ["*.form", "templates/**/*.html"],
         "web": ["templates/**/*.html", "static/**/*.*", "translations/*/LC_MESSAGES/*.po"]}
 
 

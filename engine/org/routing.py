@@ -13,7 +13,7 @@ from .access import is_student
 from .models import Person, Subject, Unit
 from .snapshot import RoleInfo, snapshot
 
-_VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\s*$")
+_VARIABLE = re.compile(r"^\s*\$\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}\s*$")
 
 
 @dataclass
@@ -121,10 +121,21 @@ def _route_group(session: Session, ref: str, start: _Start, today: date) -> Rout
     return None if role is None else _route_role(session, role, start, today)
 
 
+def data_value(data: dict[str, Any], name: str) -> Any:
+    """The value `name` names in a task's data: a variable, or a field of one (`chapter.unit`, the item of a
+    multi-instance task over a list of records); None when any step is missing."""
+    value: Any = data
+    for part in name.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
 def _resolve_text(value: str, data: dict[str, Any]) -> str:
     match = _VARIABLE.match(value)
     if match:
-        return str(data.get(match.group(1), "") or "")
+        return str(data_value(data, match.group(1)) or "")
     return value.strip()
 
 

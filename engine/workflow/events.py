@@ -59,6 +59,7 @@ class TaskCompleting:
     data: dict[str, Any]
     form_id: str
     now: datetime
+    context: dict[str, Any] = field(default_factory=dict)  # what the task saw (a multi-instance task's item)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from engine.bus import publish
 from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import WorkCalendar, is_working_calendar, task_due
 from engine.org.models import Person
-from engine.org.routing import route_task
+from engine.org.routing import data_value, route_task
 
 from . import task_state
 from .events import CycleFinished
@@ -23,13 +23,13 @@ from .runtime import Runtime
 MOVED_ON = "任务已不再需要办理（流程已转向），督办自动结束"
 
 
-_PLACEHOLDER = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+_PLACEHOLDER = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*\}")
 
 
 def task_title(name: str, data: dict[str, Any]) -> str:
     """A task's title: its BPMN name with each `${variable}` replaced by the task's data (a plan task's
     具体任务, a department's name), so that a hundred tasks of one process stay apart in an inbox."""
-    title = _PLACEHOLDER.sub(lambda m: str(data.get(m.group(1), "") or "")[:120], name)
+    title = _PLACEHOLDER.sub(lambda m: str(data_value(data, m.group(1)) or "")[:120], name)
     return title.strip()[:200] or name[:200]
 
 

@@ -154,7 +154,8 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
         if must_claim:
             _claim(session, actor, task, now)
         clean.update(_store_uploads(session, actor, task, uploads or [], now, clean, written))
-        publish(session, TaskCompleting(task, instance, actor, clean, task.form_id or "", now))
+        publish(session, TaskCompleting(task, instance, actor, clean, task.form_id or "", now,
+                                        context=dict(spiff_task.data)))
         try:
             runtime.complete(workflow, spiff_task, clean, now)
             state = runtime.dump(workflow)
