@@ -1,5 +1,5 @@
-"""The reports on the command line: `spiral report diagnosis CYCLE_ID --out FILE.docx` (a sibling `annual` joins
-the same group)."""
+"""The reports on the command line: `spiral report diagnosis CYCLE_ID --out FILE.docx` and
+`spiral report annual --year YYYY --out FILE.docx` (the published 质量年报, else a draft of what exists)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,12 +28,33 @@ def diagnosis_cmd(cycle_id: int, out: Path) -> None:
     if out.suffix.lower() != ".docx":
         raise InvalidInput(f"输出文件应以 .docx 结尾：{out}")
     data = gather_report(db.session, get_instance(db.session, cycle_id), clock.now())
-    content = render_report(db.session, "diagnosis", data)
+    _write(out, render_report(db.session, "diagnosis", data))
+    click.echo(f"已生成自我诊断报告：{out}（{data['title']}，{data['period']}）")
+
+
+@report_group.command("annual")
+@click.option("--year", "year", required=True, type=int, help="The report year (2026 covers 2025-2026).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The .docx file to write.")
+@with_appcontext
+def annual_cmd(year: int, out: Path) -> None:
+    """Write year YYYY's 质量年报 to FILE.docx: the published report, or a draft compiled from what exists so far."""
+    from engine import InvalidInput, annual
+
+    if out.suffix.lower() != ".docx":
+        raise InvalidInput(f"输出文件应以 .docx 结尾：{out}")
+    content, published = annual.report_file(db.session, None, year)
+    _write(out, content)
+    click.echo(f"已生成 {year} 年度质量年报：{out}（{'已发布的年报' if published else '草稿，按目前已提交的章节汇总'}）")
+
+
+def _write(out: Path, content: bytes) -> None:
+    from engine import InvalidInput
+
     try:
         out.write_bytes(content)
     except OSError as exc:
         raise InvalidInput(f"无法写入 {out}：{exc.strerror or exc}") from exc
-    click.echo(f"已生成自我诊断报告：{out}（{data['title']}，{data['period']}）")
 
 
 COMMANDS = [report_group]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 import engine.audit as audit
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.org.access import is_quality_office, is_school_leader
+from engine.org.departments import department_names
 from engine.org.models import Person, Subject
 from engine.planning.plans.launch import school_subject
 from engine.workflow.cycles import open_cycle
@@ -53,6 +54,7 @@ class AnnualView:
     chapters: list[ChapterState] = field(default_factory=list)
     tables: list[AnnexTable] = field(default_factory=list)
     open_tasks: list[HumanTask] = field(default_factory=list)
+    steps: list[HumanTask] = field(default_factory=list)  # the open tasks after the chapters (review, approval)
 
 
 def may_read(session: Session, actor: Person) -> bool:
@@ -159,6 +161,8 @@ def annual_view(session: Session, actor: Person, year: int) -> AnnualView:
                              submitted.get(chapter["key"]))
         state.task = next((t for title, t in by_title.items() if title.endswith("：" + chapter["title"])), None)
         view.chapters.append(state)
+    chapter_tasks = {c.task.id for c in view.chapters if c.task is not None}
+    view.steps = [t for t in view.open_tasks if t.id not in chapter_tasks]
     view.tables = annex_tables(session, outline, year, school)
     return view
 
@@ -202,3 +206,13 @@ def _school_or_none(session: Session) -> Subject | None:
         return school_subject(session)
     except NotFound:
         return None
+
+
+def department_choices(session: Session) -> list[str]:
+    """The department names a chapter may be given to (what the outline form offers)."""
+    return sorted(set(department_names(session).values()) - {""})
+
+
+def default_year(now: datetime) -> int:
+    """The report year a winter's report is for: the school year that ended last summer (Dec 2026 → 2026)."""
+    return now.year if now.month >= 7 else now.year - 1

@@ -126,6 +126,7 @@ def build_demo(folder: Path) -> tuple[Path, dict[str, Any]]:
             "token_id": 1,  # the demo has no API token: revoking one is a 404 for everyone
             "webhook_id": 1,  # nor a webhook: the admin's pause and resume answer 404
             "kind": "diagnosis",  # the report templates of the 自我诊断报告
+            "year": 2026,  # the 质量年报 of 2026 (not opened in the demo: its outline and draft)
         }
         assert all(value is not None for value in values.values()), values
         # `plan_id` fills both /plans/<plan_id> and /activities/plans/<plan_id>: the demo's first of each
