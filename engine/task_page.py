@@ -18,6 +18,7 @@ from engine.definitions.specs import form_registry, loaded_for
 from engine.errors import NotAllowed
 from engine.org.models import Person
 from engine.org.people import unit_path
+from engine.org.routing import data_value
 from engine.quality.centre import StatusRow, subject_status
 from engine.quality.goals import GoalNode, parent_options, previous_goals, reference
 from engine.quality.goals_form import writes_goal
@@ -94,7 +95,7 @@ def task_page(session: Session, actor: Person, task_id: int, now: datetime) -> T
     previous = _previous_step(session, task)
     return TaskPage(
         task=task, cycle=cycle, form=form,
-        answers=data if form is not None and any(f.key in data for f in form.fields) else None,
+        answers=_starting_answers(form, data, task_meta),
         instructions=instructions,
         vocabulary=meta.get("vocabulary") or [], scope=unit_path(session, task.scope_unit_id),
         due=due_state(task, now, soon_until(session, now)), previous=previous, previous_form=form_of(session, previous) if previous else None,
@@ -170,3 +171,18 @@ def _previous_step(session: Session, task: HumanTask) -> HumanTask | None:
         select(HumanTask).where(HumanTask.instance_id == task.instance_id, HumanTask.status == "done",
                                 HumanTask.id < task.id)
         .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1)).first()
+
+
+def _starting_answers(form: FormDef | None, data: dict[str, Any], task_meta: dict[str, Any]) -> dict[str, Any] | None:
+    """What the form starts from: the task's own answers (a returned task), else the answers the BPMN names by
+    property `answers` (a chapter's sub-sections laid out for its department), else nothing."""
+    if form is None:
+        return None
+    if any(f.key in data for f in form.fields):
+        return data
+    ref = str(task_meta.get("answers") or "").strip()
+    if ref.startswith("${") and ref.endswith("}"):
+        ref = ref[2:-1].strip()
+    start = data_value(data, ref) if ref else None
+    return dict(start) if isinstance(start, dict) else None
+

@@ -125,6 +125,8 @@ def _task_meta(node: etree._Element, lane: str) -> dict[str, Any]:
         "indicators": props.get("indicators", "").strip(),
         # a stage code: the task page shows what the subject's previous cycle of this process decided in that stage
         "carry_over": props.get("carryOver", "").strip(),
+        # a variable (or `${chapter.draft}`) holding the answers the form starts from when it has none of its own
+        "answers": props.get("answers", "").strip(),
         "form": form.strip(),
         "instructions": instructions,
         "assignee": (node.get(_CAMUNDA + "assignee", "") or _zeebe(node, "assignmentDefinition", "assignee")).strip(),

@@ -89,7 +89,8 @@ def open_report(session: Session, actor: Person, year: int, deadline: date, now:
     outline = checked_outline(session, outline_for(session, year))
     school = school_subject(session)
     title = report_title(outline, school, year)
-    chapters = [{"key": c["key"], "title": c["title"], "unit": c["unit"], "sections": "、".join(c["sections"])}
+    chapters = [{"key": c["key"], "title": c["title"], "unit": c["unit"], "sections": "、".join(c["sections"]),
+                 "draft": {"sections": [{"heading": h, "text": ""} for h in c["sections"] or ["正文"]]}}
                 for c in included(outline)]
     facts = {"year": year, "report_title": title, "chapters": chapters, "deadline": deadline.isoformat()}
     instance = open_cycle(session, actor, PROCESS, school.code, school_year(year), now, facts=facts)

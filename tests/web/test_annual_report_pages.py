@@ -27,6 +27,11 @@ def test_the_office_opens_a_year_and_the_chapters_reach_the_departments(app, cli
     auth.login("qianjun")  # 教务科's head writes 人才培养
     inbox = client.get("/inbox").get_data(as_text=True)
     assert "撰写年报章节：2 人才培养" in inbox
+    from web.extensions import db
+    with app.app_context():
+        task_id = db.session.scalars(select(HumanTask.id).where(HumanTask.title == "撰写年报章节：2 人才培养")).one()
+    form = client.get(f"/tasks/{task_id}").get_data(as_text=True)
+    assert 'value="党建引领"' in form and 'value="就业质量"' in form  # the outline's sub-sections laid out
     assert client.get("/reports/annual").status_code == 403
 
 
