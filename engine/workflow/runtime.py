@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -71,11 +72,29 @@ def _walk_the_whole_tree() -> None:
             iterator.__init__.__defaults__ = tuple(defaults)
 
 
+def _name_a_missing_list() -> None:
+    """A parallel multi-instance task over a list the data lacks fails inside SpiffWorkflow with a TypeError (a
+    crash, not an incident); make it the data error the sequential kind raises, naming the list."""
+    if getattr(ParallelMultiInstanceTask.create_children, "_spiral", False):
+        return
+    original = ParallelMultiInstanceTask.create_children
+
+    def create_children(self: Any, my_task: Task) -> None:
+        if self.data_input is not None and self.data_input.get(my_task) is None:
+            self.raise_data_exception(f"多实例任务需要的列表“{self.data_input.bpmn_id}”不在周期的数据中"
+                                      "（应在启动时提供）", my_task)
+        original(self, my_task)
+
+    create_children._spiral = True  # type: ignore[attr-defined]
+    ParallelMultiInstanceTask.create_children = create_children
+
 
 def apply_spiff_patches() -> None:
-    """Make SpiffWorkflow's timers read Spiral's clock and walk the whole task tree (idempotent)."""
+    """Make SpiffWorkflow's timers read Spiral's clock, walk the whole task tree, and name a multi-instance
+    task's missing list (idempotent)."""
     spiff_timer.datetime = _EngineClock
     _walk_the_whole_tree()
+    _name_a_missing_list()
 
 
 def runtime_of(session: Session) -> Runtime:

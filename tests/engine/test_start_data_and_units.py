@@ -87,3 +87,13 @@ def test_a_fixed_unit_routes_there_whatever_the_subject(session):
     instance = start_cycle(session, None, "collect_all", "C-WDYY", "2025-2026", T0,
                            data={"topic": "经费", "deadline": "2025-10-15"})
     assert open_tasks(session, instance.id)[0].assignee.username == "dengmin"
+
+
+def test_a_task_over_a_list_the_start_data_lacks_is_refused_saying_which_list(session):
+    from engine.errors import ScriptError
+    from engine.workflow.models import ProcessInstance
+    deploy(session, None, [("collect.bpmn", per_unit_process())], T0)
+    with pytest.raises(ScriptError) as refused:
+        start_cycle(session, None, "collect_all", "SCH", "2025-2026", T0, data={"topic": "年报素材"})
+    assert "units" in refused.value.message
+    assert session.scalars(select(ProcessInstance)).first() is None
