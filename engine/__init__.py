@@ -155,6 +155,13 @@ from .quality.status import LABELS as STATUS_LABELS
 from .quality.values import ValueInput, correct_value, history, latest_values, record_values
 from .reporting import annual, dashboard
 from .reporting.annual_outline import default_outline, outline_for, outline_source, save_outline
+from .reporting.appraisal import Appraisal, AppraisalRow, appraise, sees_appraisal
+from .reporting.appraisal_sheet import appraisal_workbook
+from .reporting.appraisal_weights import KEYS as APPRAISAL_KEYS
+from .reporting.appraisal_weights import LABELS as APPRAISAL_LABELS
+from .reporting.appraisal_weights import RATES as APPRAISAL_RATES
+from .reporting.appraisal_weights import Weights as AppraisalWeights
+from .reporting.appraisal_weights import appraisal_weights, set_weights
 from .reporting.dashboard import sees_dashboard
 from .reporting.diagnosis import diagnosis_report, report_stage_task
 from .reporting.diagnosis import gather as gather_report
@@ -411,6 +418,17 @@ __all__ = [
     "outline_source",
     "save_outline",
     "sees_dashboard",
+    "Appraisal",
+    "AppraisalRow",
+    "AppraisalWeights",
+    "APPRAISAL_KEYS",
+    "APPRAISAL_LABELS",
+    "APPRAISAL_RATES",
+    "appraisal_weights",
+    "appraisal_workbook",
+    "appraise",
+    "sees_appraisal",
+    "set_weights",
     "Portrait",
     "may_see_portrait",
     "portrait",

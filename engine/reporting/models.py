@@ -1,11 +1,23 @@
 """The reports room's tables: the Word templates the quality office uploaded (each kind's versions kept), the
-dashboard's month counts, and the 质量年报's outlines, reports and chapters."""
+dashboard's month counts, the 质量年报's outlines, reports and chapters, and the weights of 考核."""
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db.base import Base
@@ -96,3 +108,16 @@ class AnnualChapter(Base):
     submitted_at: Mapped[datetime] = mapped_column(DateTime)
     report: Mapped[AnnualReport] = relationship(back_populates="chapters")
     submitted_by: Mapped[Person | None] = relationship()
+
+
+class AppraisalWeight(Base):
+    """The weight the quality office gave one component of 考核 (engine/reporting/appraisal_weights.py): the points
+    of a rate (on_time, goals, plans, improvements; together 100) or the points one item takes off (warning,
+    red_notice). A key without a row has its default."""
+
+    __tablename__ = "appraisal_weight"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    weight: Mapped[float] = mapped_column(Float)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_by: Mapped[Person | None] = relationship()
