@@ -198,6 +198,7 @@ def _register_blueprints(app: Flask) -> None:
     from .activities import bp as activities_bp
     from .activities import public_bp as activity_public_bp
     from .admin import bp as admin_bp
+    from .appraisal import bp as appraisal_bp
     from .auth import bp as auth_bp
     from .cycles import bp as cycles_bp
     from .dashboard import bp as dashboard_bp
@@ -214,7 +215,7 @@ def _register_blueprints(app: Flask) -> None:
     from .vendor import bp as vendor_bp
     for blueprint in (auth_bp, inbox_bp, cycles_bp, studio_bp, supervision_bp, notifications_bp, me_bp,
                       quality_bp, plans_bp, admin_bp, vendor_bp, activities_bp, activity_public_bp, planning_bp,
-                      help_bp, reports_bp, dashboard_bp):
+                      help_bp, reports_bp, dashboard_bp, appraisal_bp):
         app.register_blueprint(blueprint)
 
     @app.get("/")

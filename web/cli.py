@@ -395,12 +395,13 @@ COMMANDS = [init_db, db_group, demo, deploy_cmd, start, subjects_cmd, people_cmd
 def register(app: Flask) -> None:
     """Add Spiral's commands to `flask`/`spiral`."""
     from . import cli_accounts
+    from .cli_appraisal import COMMANDS as APPRAISAL_COMMANDS
     from .cli_planning import COMMANDS as PLANNING_COMMANDS
     from .cli_plans import COMMANDS as PLAN_COMMANDS
     from .cli_quality import COMMANDS as QUALITY_COMMANDS
     from .cli_reports import COMMANDS as REPORT_COMMANDS
     for command in (COMMANDS + QUALITY_COMMANDS + PLAN_COMMANDS + cli_accounts.COMMANDS + PLANNING_COMMANDS
-                    + REPORT_COMMANDS):
+                    + REPORT_COMMANDS + APPRAISAL_COMMANDS):
         app.cli.add_command(command)
 
 

@@ -11,10 +11,10 @@ from flask_login import login_required
 from . import bp
 
 AREAS = {"inbox": _l("待办"), "cycles": _l("诊改周期"), "supervision": _l("督办"), "studio": _l("流程管理"),
-         "dashboard": _l("驾驶舱")}
+         "dashboard": _l("驾驶舱"), "appraisal": _l("考核")}
 # the blueprint a page belongs to -> the area whose help the top bar offers on it
 AREA_OF_BLUEPRINT = {"inbox": "inbox", "cycles": "cycles", "supervision": "supervision", "studio": "studio",
-                     "dashboard": "dashboard"}
+                     "dashboard": "dashboard", "appraisal": "appraisal"}
 SHOTS = Path(__file__).resolve().parent.parent / "static" / "help"
 
 

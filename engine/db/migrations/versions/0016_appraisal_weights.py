@@ -2,7 +2,7 @@
 
 Revision ID: 0016
 Revises: 0015
-Create Date: 2026-12-09
+Create Date: 2026-12-03
 """
 from __future__ import annotations
 
