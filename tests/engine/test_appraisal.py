@@ -36,11 +36,11 @@ DUE = datetime(2025, 10, 10, 23, 59, 59)  # five working days from T0, across Na
 NOW = datetime(2025, 10, 13, 9, 0)
 
 
-def _complete_open(session, instance_id: int, at: datetime) -> None:  # type: ignore[no-untyped-def]
+def _complete_open(session, instance_id: int, at: datetime, **choices) -> None:  # type: ignore[no-untyped-def]
     task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.status == "open")
                            .order_by(HumanTask.id)).first()
     form = form_registry(session).get(task.form_id) if task.form_id else None
-    answers = sample_answers(form, {"decision": "approve"}) if form else {}
+    answers = sample_answers(form, {"decision": "approve", **choices}) if form else {}
     complete_task(session, task.assignee or task.candidates[0], task.id, answers, at,
                   uploads=sample_uploads(form) if form else None)
 
@@ -176,3 +176,51 @@ def test_the_workbook_has_its_three_sheets_and_numbers_not_text(story):
     assert people["chenxiaoyu"][1] == "陈晓雨" and people["chenxiaoyu"][-1] == 0
     weights = {r[1]: r[2] for r in book["权重"].iter_rows(min_row=2, values_only=True)}
     assert weights == DEFAULTS
+
+
+def test_goal_attainment_is_the_mean_of_the_departments_goals_and_the_owners(session):
+    from engine.quality.goals import GoalInput, review_goal, save_cycle_goal
+    from engine.workflow.cycles import find_subject
+    office, lead = find_person(session, "zhaohong"), find_person(session, "chenxiaoyu")
+    wdyy = find_subject(session, "C-WDYY")
+    reached = save_cycle_goal(session, lead, None, wdyy, TERM, GoalInput("网店运营课程合格率达到 90%"), T0)
+    missed = save_cycle_goal(session, lead, None, wdyy, YEAR, GoalInput("建成校级精品课程", origin_key="b"), T0)
+    save_cycle_goal(session, lead, None, wdyy, "2024-2025", GoalInput("上一学年的目标", origin_key="c"), T0)
+    session.commit()
+    assert not appraise(session, YEAR, NOW).departments  # nothing reviewed yet: nothing to appraise
+    review_goal(session, office, reached.id, True, NOW)
+    review_goal(session, office, missed.id, False, NOW)
+    session.commit()
+    year, term = appraise(session, YEAR, NOW), appraise(session, TERM, NOW)
+    trade = row(year.departments, "财经商贸部")
+    assert (trade.goals, trade.goal_attainment) == (2, 0.5)
+    assert row(term.departments, "财经商贸部").goals == 2  # a term counts its own and its year's goals
+    assert row(year.people, "chenxiaoyu").goal_attainment == 0.5
+    # goals are the only rate: the score is their attainment
+    assert trade.score == 50.0
+
+
+def test_plan_tasks_count_the_departments_shares_due_in_the_period_done_over_not_cancelled(org_session):
+    from engine.calendar.school_year import period_info
+    from engine.demo.school import seed_demo
+    from engine.planning.plans.models import PlanAssignment
+    from engine.workflow.cycle_admin import cancel_cycle
+    from engine.workflow.models import ProcessInstance
+    seed_demo(org_session, T0)
+    session = org_session
+    before = {r.key: (r.plans_done, r.plans) for r in appraise(session, YEAR, NOW).departments if r.plans}
+    assert before and all(done == 0 for done, _ in before.values())  # the demo's plan has just begun
+    shares = [a for a in session.scalars(select(PlanAssignment).order_by(PlanAssignment.id))
+              if a.instance is not None and a.instance.status == "running" and a.unit.name in before
+              and period_info(session, a.task.due_on).year == YEAR]  # due this school year
+    first = shares[0]
+    finished = next(a for a in shares if a.unit.name != first.unit.name)
+    cancel_cycle(session, find_person(session, "zhaohong"), first.instance_id, "任务调整", NOW)
+    for _ in range(12):  # every step of the other share's cycle, with sample answers
+        if session.get(ProcessInstance, finished.instance_id).status != "running":
+            break
+        _complete_open(session, finished.instance_id, NOW, percent=100)
+    assert session.get(ProcessInstance, finished.instance_id).status == "completed"
+    after = {r.key: (r.plans_done, r.plans) for r in appraise(session, YEAR, NOW).departments if r.plans}
+    assert after[first.unit.name][1] == before[first.unit.name][1] - 1  # a cancelled share is not counted
+    assert after[finished.unit.name] == (1, before[finished.unit.name][1])
