@@ -66,7 +66,7 @@ def stored_weights(app) -> dict[str, float]:  # type: ignore[no-untyped-def]
 
 def test_the_principal_reads_both_tables_from_the_top_bar_but_does_not_set_weights(demo_app):
     client = signed_in(demo_app, "wangjianguo")
-    assert 'href="/appraisal"' in client.get("/dashboard").get_data(as_text=True)  # the top bar's 考核
+    assert 'href="/appraisal"' in client.get("/dashboard").get_data(as_text=True)  # the dashboard's 报告 line links 考核
     page = client.get(f"/appraisal?period={YEAR}").get_data(as_text=True)
     assert "部门考核" in page and "个人考核" in page
     found = engine_figures(demo_app)
