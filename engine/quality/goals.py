@@ -114,10 +114,15 @@ class GoalNode:
 
     @property
     def colour(self) -> str:
-        """green from 100 %, yellow from 60 %, red below, grey when nothing can be judged."""
-        if self.attainment is None:
-            return "grey"
-        return "green" if self.attainment >= 0.999 else "yellow" if self.attainment >= 0.6 else "red"
+        """The attainment's colour (colour_of)."""
+        return colour_of(self.attainment)
+
+
+def colour_of(attainment: float | None) -> str:
+    """green from 100 %, yellow from 60 %, red below, grey when nothing can be judged."""
+    if attainment is None:
+        return "grey"
+    return "green" if attainment >= 0.999 else "yellow" if attainment >= 0.6 else "red"
 
 
 def goal_tree(session: Session, year: str) -> list[GoalNode]:
@@ -138,6 +143,73 @@ def goal_tree(session: Session, year: str) -> list[GoalNode]:
     for node in roots:
         _roll_up(node, set())
     return roots
+
+
+@dataclass
+class ChainRow:
+    """A goal of the chain as the 驾驶舱 lists it: plain values, its depth and rolled-up attainment."""
+
+    goal_id: int
+    title: str
+    subject: str
+    level: str
+    depth: int
+    attainment: float | None
+
+    @property
+    def colour(self) -> str:
+        """The attainment's colour (colour_of)."""
+        return colour_of(self.attainment)
+
+
+def goal_chain(session: Session, year: str) -> list[ChainRow]:
+    """The year's goals top down (each after its parent) with attainment rolled up as goal_tree does, read as
+    plain rows — no objects — so a province's thousands of goals come back in a few indexed queries."""
+    like = Goal.period.like(f"{year}%")
+    goals = session.execute(select(Goal.id, Goal.parent_id, Goal.weight, Goal.review_done, Goal.subject_id,
+                                   Goal.period, Goal.title, Subject.name, Subject.level)
+                            .join(Subject, Subject.id == Goal.subject_id).where(like).order_by(Goal.id)).all()
+    measures: dict[int, list[tuple[int, float, float | None, str]]] = {}
+    for goal_id, indicator_id, weight, target, direction in session.execute(
+            select(GoalIndicator.goal_id, GoalIndicator.indicator_id, GoalIndicator.weight, GoalIndicator.target,
+                   Indicator.direction).join(Goal, Goal.id == GoalIndicator.goal_id)
+            .join(Indicator, Indicator.id == GoalIndicator.indicator_id).where(like)):
+        measures.setdefault(goal_id, []).append((indicator_id, weight, target, direction))
+    matrix = status_matrix(session, wanted=select(GoalIndicator.indicator_id, Goal.subject_id, Goal.period)
+                           .join(Goal, Goal.id == GoalIndicator.goal_id).where(like))
+    own: dict[int, float | None] = {}
+    for g in goals:
+        goal_id, review_done, subject_id, period = g[0], g[3], g[4], g[5]
+        kept = measures.get(goal_id)
+        if kept:
+            total = sum(w for _, w, _, _ in kept) or 1.0
+            own[goal_id] = sum(w for i, w, t, d in kept if _reached(matrix.get((i, subject_id, period)), t, d)) / total
+        else:
+            own[goal_id] = None if review_done is None else float(review_done)
+    weights = {g[0]: g[2] or 1.0 for g in goals}
+    children: dict[int | None, list[int]] = {}
+    for g in goals:
+        children.setdefault(g[1] if g[1] in own else None, []).append(g[0])
+    attainment: dict[int, float | None] = {}
+    order: list[tuple[int, int]] = []  # (goal id, depth), each goal after its parent
+
+    def roll(goal_id: int, depth: int, seen: set[int]) -> float | None:
+        seen.add(goal_id)
+        order.append((goal_id, depth))
+        mine = own[goal_id]
+        parts = [(mine, 1.0)] if mine is not None else []
+        for child in children.get(goal_id, ()):
+            if child not in seen:
+                value = roll(child, depth + 1, seen)
+                if value is not None:
+                    parts.append((value, weights[child]))
+        attainment[goal_id] = _combined(parts)
+        return attainment[goal_id]
+    for root in children.get(None, ()):
+        roll(root, 0, set())
+    named = {g[0]: g for g in goals}
+    return [ChainRow(goal_id, named[goal_id][6], named[goal_id][7], named[goal_id][8], depth, attainment[goal_id])
+            for goal_id, depth in order]
 
 
 def attainment_of(session: Session, goal: Goal) -> float | None:
@@ -190,12 +262,16 @@ def _own(goal: Goal, matrix: dict[tuple[int, int, str], tuple[float, str]]) -> f
 
 
 def _met(latest: tuple[float, str] | None, measure: GoalIndicator) -> bool:
+    return _reached(latest, measure.target, measure.indicator.direction)
+
+
+def _reached(latest: tuple[float, str] | None, target: float | None, direction: str) -> bool:
+    """A measure is met by the latest value: its own target when it has one, else 达标 or better."""
     if latest is None:
         return False
     value, status = latest
-    if measure.target is not None:
-        higher = measure.indicator.direction == "higher"
-        return value >= measure.target if higher else value <= measure.target
+    if target is not None:
+        return value >= target if direction == "higher" else value <= target
     return status in GOOD
 
 
@@ -207,9 +283,14 @@ def _roll_up(node: GoalNode, seen: set[int]) -> float | None:
             value = _roll_up(child, seen)
             if value is not None:
                 parts.append((value, child.goal.weight or 1.0))
-    total = sum(w for _, w in parts)
-    node.attainment = sum(v * w for v, w in parts) / total if parts and total else None
+    node.attainment = _combined(parts)
     return node.attainment
+
+
+def _combined(parts: list[tuple[float, float]]) -> float | None:
+    """A goal's attainment from its own (weight 1) and its children's (their weights)."""
+    total = sum(w for _, w in parts)
+    return sum(v * w for v, w in parts) / total if parts and total else None
 
 
 def _parent(session: Session, subject: Subject, period: str, ref: str) -> Goal | None:

@@ -24,7 +24,7 @@ from engine.org.access import can_supervise
 from engine.org.departments import department_names, subject_departments
 from engine.org.models import Person, Subject
 from engine.planning.plans.progress import overview, plans
-from engine.quality.goals import GoalNode, goal_tree
+from engine.quality.goals import goal_chain
 from engine.quality.models import Indicator, IndicatorValue
 from engine.quality.status import BAD
 from engine.reporting.months import count_months, kept_months, month_names, month_of
@@ -329,17 +329,8 @@ def goal_figures(session: Session, actor: Person | None, year: str) -> list[Goal
     """The goal chain of an academic year, top down (each goal after its parent), with attainment as the goal
     chain page rolls it up; raises NotAllowed."""
     _may_see(session, actor)
-    found: list[GoalFigure] = []
-
-    def walk(node: GoalNode, depth: int) -> None:
-        goal = node.goal
-        found.append(GoalFigure(goal.id, goal.title, goal.subject.name, goal.subject.level, depth,
-                                node.attainment, node.colour))
-        for child in node.children:
-            walk(child, depth + 1)
-    for root in goal_tree(session, year):
-        walk(root, 0)
-    return found
+    return [GoalFigure(r.goal_id, r.title, r.subject, r.level, r.depth, r.attainment, r.colour)
+            for r in goal_chain(session, year)]
 
 
 def plan_figures(session: Session, actor: Person | None, now: datetime) -> list[PlanFigure]:
