@@ -56,7 +56,10 @@ def on_time_rates(session: Session, group: str, now: datetime, period: str = "")
 
     def row(value: Any, unit_id: int | None) -> RateRow:
         key = key_of(value, unit_id)
-        return rows.setdefault(key, RateRow(key))
+        found = rows.get(key)
+        if found is None:
+            found = rows[key] = RateRow(key)
+        return found
 
     for value, unit_id, still_open, done, on_time in session.execute(_counts_query(group, period)):
         if still_open or done:
