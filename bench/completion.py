@@ -72,13 +72,18 @@ class Memory:
 
     def complete(self, cycle: CycleSpec, data: dict[str, Any], timer: Timer) -> str:
         with timer:
-            workflow = self.workflows[cycle.index]
-            task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
-            task.data.update(data)
-            task.run()
-            workflow.refresh_waiting_tasks()
-            workflow.do_engine_steps()
-        return task.task_spec.bpmn_id
+            done = self.step(cycle, data)
+        return done
+
+    def step(self, cycle: CycleSpec, data: dict[str, Any]) -> str:
+        """Complete the cycle's ready task in memory and run on to the next wait; its BPMN id."""
+        workflow = self.workflows[cycle.index]
+        task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+        task.data.update(data)
+        task.run()
+        workflow.refresh_waiting_tasks()
+        workflow.do_engine_steps()
+        return str(task.task_spec.bpmn_id)
 
 
 def _init(workflow: BpmnWorkflow, data: dict[str, Any]) -> None:
@@ -148,17 +153,12 @@ class Floor(Memory):
 
     def complete(self, cycle: CycleSpec, data: dict[str, Any], timer: Timer) -> str:
         with timer:
-            workflow = self.workflows[cycle.index]
-            task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
-            task.data.update(data)
-            task.run()
-            workflow.refresh_waiting_tasks()
-            workflow.do_engine_steps()
+            done = self.step(cycle, data)
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute("INSERT INTO done (cycle, data) VALUES (?, ?)",
                             (cycle.index, json.dumps(data, ensure_ascii=False, default=str)))
             self.db.execute("COMMIT")
-        return task.task_spec.bpmn_id
+        return done
 
 
 class Spiral:

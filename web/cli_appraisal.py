@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from .cli_files import check_out, write_out
 from .extensions import db
 
 
@@ -16,17 +17,12 @@ from .extensions import db
 @with_appcontext
 def appraisal_cmd(period: str, out: Path) -> None:
     """Write 考核 of PERIOD by department and person (sheets 部门考核, 个人考核, 权重) to FILE.xlsx."""
-    from engine import InvalidInput, appraisal_workbook, appraise, school_name
+    from engine import appraisal_workbook, appraise, school_name
 
     from . import clock
-    if out.suffix.lower() != ".xlsx":
-        raise InvalidInput(f"输出文件应以 .xlsx 结尾：{out}")
+    check_out(out, ".xlsx")
     found = appraise(db.session, period, clock.now())
-    content = appraisal_workbook(found, school_name(db.session))
-    try:
-        out.write_bytes(content)
-    except OSError as exc:
-        raise InvalidInput(f"无法写入 {out}：{exc.strerror or exc}") from exc
+    write_out(out, appraisal_workbook(found, school_name(db.session)))
     click.echo(f"已导出考核：{out}（{found.period}，{len(found.departments)} 个部门，{len(found.people)} 人）")
 
 

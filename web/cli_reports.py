@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from .cli_files import check_out, write_out
 from .extensions import db
 
 
@@ -22,13 +23,12 @@ def report_group() -> None:
 @with_appcontext
 def diagnosis_cmd(cycle_id: int, out: Path) -> None:
     """Write cycle CYCLE_ID's 自我诊断报告 to FILE.docx, from the template in use."""
-    from engine import InvalidInput, gather_report, get_instance, render_report
+    from engine import gather_report, get_instance, render_report
 
     from . import clock
-    if out.suffix.lower() != ".docx":
-        raise InvalidInput(f"输出文件应以 .docx 结尾：{out}")
+    check_out(out, ".docx")
     data = gather_report(db.session, get_instance(db.session, cycle_id), clock.now())
-    _write(out, render_report(db.session, "diagnosis", data))
+    write_out(out, render_report(db.session, "diagnosis", data))
     click.echo(f"已生成自我诊断报告：{out}（{data['title']}，{data['period']}）")
 
 
@@ -39,22 +39,12 @@ def diagnosis_cmd(cycle_id: int, out: Path) -> None:
 @with_appcontext
 def annual_cmd(year: int, out: Path) -> None:
     """Write year YYYY's 质量年报 to FILE.docx: the published report, or a draft compiled from what exists so far."""
-    from engine import InvalidInput, annual
+    from engine import annual
 
-    if out.suffix.lower() != ".docx":
-        raise InvalidInput(f"输出文件应以 .docx 结尾：{out}")
+    check_out(out, ".docx")
     content, published = annual.report_file(db.session, None, year)
-    _write(out, content)
+    write_out(out, content)
     click.echo(f"已生成 {year} 年度质量年报：{out}（{'已发布的年报' if published else '草稿，按目前已提交的章节汇总'}）")
-
-
-def _write(out: Path, content: bytes) -> None:
-    from engine import InvalidInput
-
-    try:
-        out.write_bytes(content)
-    except OSError as exc:
-        raise InvalidInput(f"无法写入 {out}：{exc.strerror or exc}") from exc
 
 
 COMMANDS = [report_group]
