@@ -4,9 +4,12 @@ warning, 1 in 20 corrected by a newer value), with a goal chain (a goal per scho
 
 Each figure is timed on its own (engine.reporting.dashboard's functions; the first call apart: the on-time trend
 counts the ended months once per process, then moves them by the completions since), then the whole dashboard
-recounted and the whole dashboard as the page reads it within the minute (kept per process)."""
+recounted and the whole dashboard as the page reads it within the minute (kept per process) — by a fresh process
+on the built database, as a web worker reads it."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 import time
 from datetime import date, timedelta
@@ -15,6 +18,9 @@ from typing import Any
 
 from sqlalchemy import text
 
+from engine.assembly import build_engine, session_factory
+from engine.db.session import make_engine
+from engine.heap import settle
 from engine.org.models import Person
 from engine.org.people import find_person
 from engine.quality.library import IndicatorFields, save_indicator
@@ -87,6 +93,47 @@ def _time(sessions: Any, fn: Any, repeat: int = REPEAT) -> Timer:
     return timer
 
 
+def _timer(samples: list[float]) -> Timer:
+    timer = Timer()
+    timer.samples = samples
+    return timer
+
+
+def _read_figures(folder: Path, principal_id: int, goals: int) -> list[tuple[str, list[float]]]:
+    """Each figure timed on its own, then the whole dashboard: run in a fresh process on the built database."""
+    db_engine = make_engine(f"sqlite:///{folder / 'spiral.sqlite'}")
+    sessions = session_factory(db_engine, build_engine(upload_dir=folder / "uploads"))
+    settle()  # as a web worker does at the end of its start-up (engine/heap.py)
+
+    def who(session: Any) -> Person:
+        person = session.get(Person, principal_id)
+        assert person is not None
+        return person
+
+    year = "2025-2026"
+    rows = [
+        ("a worker's first dashboard (its connection and page cache cold)",
+         _time(sessions, lambda s, k: board.dashboard(s, who(s), NOW, year=year, fresh=True), 1)),
+        ("cycles by level and stage (cycles_by_stage)", _time(sessions, lambda s, k: board.cycles_by_stage(s, who(s), NOW))),
+        ("on-time rate by department (on_time_by_department = on_time_rates)",
+         _time(sessions, lambda s, k: board.on_time_by_department(s, who(s), NOW))),
+        ("on-time rate by month, 12 months (on_time_trend)",
+         _time(sessions, lambda s, k: board.on_time_trend(s, who(s), NOW + timedelta(seconds=k)))),
+        ("open 督办 by colour (open_notices = colour_counts)", _time(sessions, lambda s, k: board.open_notices(s, who(s)))),
+        ("warnings by indicator (warnings_by_indicator)",
+         _time(sessions, lambda s, k: board.warnings_by_indicator(s, who(s)))),
+        (f"goal chain, {goals:,} goals (goal_figures)",
+         _time(sessions, lambda s, k: board.goal_figures(s, who(s), year))),
+        ("plan progress (plan_figures)", _time(sessions, lambda s, k: board.plan_figures(s, who(s), NOW))),
+        ("the whole dashboard, recounted (dashboard fresh=True)",
+         _time(sessions, lambda s, k: board.dashboard(s, who(s), NOW, year=year, fresh=True), 5)),
+        ("the whole dashboard within the minute (dashboard, kept)",
+         _time(sessions, lambda s, k: board.dashboard(s, who(s), NOW + timedelta(seconds=k), year=year))),
+    ]
+    db_engine.dispose()
+    return [(label, timer.samples) for label, timer in rows]
+
+
 def bench_dashboard(folder: Path, size: str) -> list[str]:
     """The dashboard's queries among item 4's task rows and `VALUES[size]` indicator values."""
     n_rows, schools = ROWS[size], SCHOOLS[size]
@@ -99,33 +146,18 @@ def bench_dashboard(folder: Path, size: str) -> list[str]:
         conn.execute(text("ANALYZE"))
     with sessions() as session:
         refresh_month_counts(session, NOW)  # the ended months, as the hourly tick keeps them
+    with db_engine.begin() as conn:  # the bulk load wrote the WAL in one go; a server's checkpoints keep it short
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     load_s = time.perf_counter() - started
     with sessions() as session:
         principal_id = find_person(session, "wangjianguo").id
-
-    def who(session: Any) -> Person:
-        person = session.get(Person, principal_id)
-        assert person is not None
-        return person
-
-    year = "2025-2026"
-    rows = [
-        ("cycles by level and stage (cycles_by_stage)", _time(sessions, lambda s, k: board.cycles_by_stage(s, who(s), NOW))),
-        ("on-time rate by department (on_time_by_department = on_time_rates)",
-         _time(sessions, lambda s, k: board.on_time_by_department(s, who(s), NOW))),
-        ("on-time rate by month, 12 months (on_time_trend)",
-         _time(sessions, lambda s, k: board.on_time_trend(s, who(s), NOW + timedelta(seconds=k)))),
-        ("open 督办 by colour (open_notices = colour_counts)", _time(sessions, lambda s, k: board.open_notices(s, who(s)))),
-        ("warnings by indicator (warnings_by_indicator)",
-         _time(sessions, lambda s, k: board.warnings_by_indicator(s, who(s)))),
-        (f"goal chain, {quality['goals']:,} goals (goal_figures)",
-         _time(sessions, lambda s, k: board.goal_figures(s, who(s), year))),
-        ("plan progress (plan_figures)", _time(sessions, lambda s, k: board.plan_figures(s, who(s), NOW))),
-        ("the whole dashboard, recounted (dashboard fresh=True)",
-         _time(sessions, lambda s, k: board.dashboard(s, who(s), NOW, year=year, fresh=True), 5)),
-        ("the whole dashboard within the minute (dashboard, kept)",
-         _time(sessions, lambda s, k: board.dashboard(s, who(s), NOW + timedelta(seconds=k), year=year))),
-    ]
+    db_engine.dispose()
+    os.sync()  # the kernel writes the freshly built file out now, not while the figures are timed
+    # read by a fresh process, as a web worker reads a database it did not build (the builder's heap of a
+    # million rows' worth of objects is no worker's)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        timed = pool.apply(_read_figures, (folder / "dashboard", principal_id, quality["goals"]))
+    rows = [(label, _timer(samples)) for label, samples in timed]
     return [table(f"8. The 驾驶舱 — {n_rows:,} human_task rows, {schools} schools, {facts['notices']:,} notices; "
                   f"{quality['values']:,} indicator values ({quality['warnings']:,} warnings); data built in "
                   f"{load_s:.0f} s; SQLite ({load_note()})",

@@ -120,6 +120,7 @@ def app(tmp_path: Path, templates, shared_specs):
         "FORMS_DIR": str(tmp_path / "forms"),
         "SPIRAL_NOW": T0.isoformat(),
         "WTF_CSRF_ENABLED": False,
+        "SETTLE_HEAP": False,  # a test's app is short-lived: freezing would keep every earlier test's garbage
     })
     app.extensions["spiral"].specs = shared_specs
     yield app

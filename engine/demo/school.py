@@ -17,6 +17,7 @@ from engine.org.catalogue import seed_roles
 from engine.org.imports import import_org
 from engine.org.models import Person, Subject, Unit
 from engine.org.workbook import read_org_workbook
+from engine.reporting.months import refresh_month_counts
 from engine.supervision.ladders import seed_ladders
 from engine.supervision.notices import all_notices, close, extend, record_talk, remind
 from engine.tick import run_tick
@@ -150,6 +151,7 @@ def seed_demo(session: Session, now: datetime) -> dict[str, int]:
     seed_schedules(session, now)  # from now on: the ticks above stood for days before it was set
     _supervise(session, now)
     seed_activities(session, now)  # 家长学校: lectures with parents' sign-ins, feedback and summaries
+    refresh_month_counts(session, now, force=True)  # the months as of the history written after the ticks
     return {"units": session.query(Unit).count(), "people": session.query(Person).count(),
             "subjects": session.query(Subject).count(), "open_tasks":
                 session.query(HumanTask).filter(HumanTask.status == "open").count()}

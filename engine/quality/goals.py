@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 import engine.audit as audit
@@ -17,7 +18,7 @@ from engine.org.models import LEVEL_NAMES, LEVELS, Person, Subject
 from engine.org.snapshot import snapshot
 
 from .centre import status_matrix
-from .models import Goal, GoalIndicator, Indicator
+from .models import Goal, GoalIndicator, Indicator, IndicatorValue
 
 GOOD = ("excellent", "pass")
 
@@ -164,32 +165,42 @@ class ChainRow:
 
 def goal_chain(session: Session, year: str) -> list[ChainRow]:
     """The year's goals top down (each after its parent) with attainment rolled up as goal_tree does, read as
-    plain rows — no objects — so a province's thousands of goals come back in a few indexed queries."""
-    like = Goal.period.like(f"{year}%")
-    goals = session.execute(select(Goal.id, Goal.parent_id, Goal.weight, Goal.review_done, Goal.subject_id,
-                                   Goal.period, Goal.title, Subject.name, Subject.level)
-                            .join(Subject, Subject.id == Goal.subject_id).where(like).order_by(Goal.id)).all()
-    measures: dict[int, list[tuple[int, float, float | None, str]]] = {}
-    for goal_id, indicator_id, weight, target, direction in session.execute(
-            select(GoalIndicator.goal_id, GoalIndicator.indicator_id, GoalIndicator.weight, GoalIndicator.target,
-                   Indicator.direction).join(Goal, Goal.id == GoalIndicator.goal_id)
-            .join(Indicator, Indicator.id == GoalIndicator.indicator_id).where(like)):
-        measures.setdefault(goal_id, []).append((indicator_id, weight, target, direction))
-    matrix = status_matrix(session, wanted=select(GoalIndicator.indicator_id, Goal.subject_id, Goal.period)
-                           .join(Goal, Goal.id == GoalIndicator.goal_id).where(like))
+    plain rows — no objects — in one indexed query (each measure with its latest value), so a province's
+    thousands of goals come back in a few milliseconds."""
+    newest = (select(func.max(IndicatorValue.id))
+              .where(IndicatorValue.indicator_id == GoalIndicator.indicator_id,
+                     IndicatorValue.subject_id == Goal.subject_id, IndicatorValue.period == Goal.period)
+              .correlate(GoalIndicator, Goal).scalar_subquery())
+    rows = session.connection().execute(  # Core rows: nothing of the ORM's loading is needed for plain columns
+        select(Goal.id, Goal.parent_id, Goal.weight, Goal.review_done, Goal.title, Subject.name, Subject.level,
+               GoalIndicator.weight, GoalIndicator.target, Indicator.direction, IndicatorValue.value,
+               IndicatorValue.status)
+        .join(Subject, Subject.id == Goal.subject_id)
+        .outerjoin(GoalIndicator, GoalIndicator.goal_id == Goal.id)
+        .outerjoin(Indicator, Indicator.id == GoalIndicator.indicator_id)
+        .outerjoin(IndicatorValue, IndicatorValue.id == newest)
+        .where(Goal.period.like(f"{year}%")).order_by(Goal.id)).all()
+    named: dict[int, tuple[Any, ...]] = {}
+    measured: dict[int, list[float]] = {}  # goal id → [weight of its measures, weight of those met]
+    for goal_id, parent_id, weight, review_done, title, name, level, m_weight, target, direction, value, status \
+            in rows:
+        if goal_id not in named:
+            named[goal_id] = (parent_id, weight or 1.0, review_done, title, name, level)
+        if m_weight is not None:
+            sums = measured.setdefault(goal_id, [0.0, 0.0])
+            sums[0] += m_weight
+            if value is not None and _reached((value, status), target, direction):
+                sums[1] += m_weight
     own: dict[int, float | None] = {}
-    for g in goals:
-        goal_id, review_done, subject_id, period = g[0], g[3], g[4], g[5]
-        kept = measures.get(goal_id)
-        if kept:
-            total = sum(w for _, w, _, _ in kept) or 1.0
-            own[goal_id] = sum(w for i, w, t, d in kept if _reached(matrix.get((i, subject_id, period)), t, d)) / total
+    for goal_id, (_parent_id, _weight, review_done, *_rest) in named.items():
+        sums = measured.get(goal_id)
+        if sums is not None:
+            own[goal_id] = sums[1] / (sums[0] or 1.0)
         else:
             own[goal_id] = None if review_done is None else float(review_done)
-    weights = {g[0]: g[2] or 1.0 for g in goals}
     children: dict[int | None, list[int]] = {}
-    for g in goals:
-        children.setdefault(g[1] if g[1] in own else None, []).append(g[0])
+    for goal_id, (parent_id, *_rest) in named.items():
+        children.setdefault(parent_id if parent_id in named else None, []).append(goal_id)
     attainment: dict[int, float | None] = {}
     order: list[tuple[int, int]] = []  # (goal id, depth), each goal after its parent
 
@@ -197,18 +208,18 @@ def goal_chain(session: Session, year: str) -> list[ChainRow]:
         seen.add(goal_id)
         order.append((goal_id, depth))
         mine = own[goal_id]
-        parts = [(mine, 1.0)] if mine is not None else []
+        total, weights = (mine, 1.0) if mine is not None else (0.0, 0.0)  # _combined, summed as it goes
         for child in children.get(goal_id, ()):
             if child not in seen:
                 value = roll(child, depth + 1, seen)
                 if value is not None:
-                    parts.append((value, weights[child]))
-        attainment[goal_id] = _combined(parts)
-        return attainment[goal_id]
+                    weight = named[child][1]
+                    total, weights = total + value * weight, weights + weight
+        found = attainment[goal_id] = total / weights if weights else None
+        return found
     for root in children.get(None, ()):
         roll(root, 0, set())
-    named = {g[0]: g for g in goals}
-    return [ChainRow(goal_id, named[goal_id][6], named[goal_id][7], named[goal_id][8], depth, attainment[goal_id])
+    return [ChainRow(goal_id, named[goal_id][3], named[goal_id][4], named[goal_id][5], depth, attainment[goal_id])
             for goal_id, depth in order]
 
 

@@ -72,8 +72,8 @@ class IndicatorValue(Base):
     __tablename__ = "indicator_value"
     __table_args__ = (Index("ix_value_indicator_subject_period", "indicator_id", "subject_id", "period", "id"),
                       Index("ix_value_status", "status", "period"),
-                      # the few 预警/不合格 values alone (the 驾驶舱 counts them): the planner starts from these
-                      Index("ix_value_bad", "indicator_id", "subject_id", "period", "id",
+                      # the few 预警/不合格 values alone, with their status: the 驾驶舱 counts them from it
+                      Index("ix_value_bad", "indicator_id", "subject_id", "period", "id", "status",
                             sqlite_where=text("status IN ('warning', 'fail')"),
                             postgresql_where=text("status IN ('warning', 'fail')")))
     id: Mapped[int] = mapped_column(primary_key=True)

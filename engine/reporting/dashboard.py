@@ -8,13 +8,12 @@ for at most a minute (`MAX_AGE`), keyed by the database's change token, so a pag
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, literal_column, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.db.cache import snapshot
@@ -27,13 +26,13 @@ from engine.planning.plans.progress import overview, plans
 from engine.quality.goals import goal_chain
 from engine.quality.models import Indicator, IndicatorValue
 from engine.quality.status import BAD
-from engine.reporting.months import count_months, kept_months, month_names, month_of
+from engine.reporting.months import count_months, kept_months, month_names, month_of, next_month
 from engine.supervision.notices import colour_counts
 from engine.supervision.reports import RateRow, on_time_rates
 from engine.workflow.models import HumanTask, ProcessInstance
 
 MAX_AGE = timedelta(seconds=60)  # figures that change within the day are at most a minute old
-RECOUNT_MONTHS = timedelta(hours=1)  # ended months are moved by new completions, and recounted hourly
+RECOUNT_MONTHS = timedelta(hours=1)  # the months' done tasks are moved by new completions, and recounted hourly
 T = TypeVar("T")
 
 
@@ -184,25 +183,16 @@ def on_time_trend(session: Session, actor: Person | None, now: datetime, months:
     completions over completions and open tasks past their deadline), for the school or one department;
     raises NotAllowed.
 
-    A month that has ended is counted once per process and then only moved by what was completed since (a task
-    due in it and done later is late; none can be done on time any more); the current month and the open tasks
-    past their deadline are counted at every call."""
+    The done tasks of each month are as the tick kept them (engine/reporting/months.py), else counted once per
+    process, and then only moved by what was completed since; the open tasks past their deadline are counted at
+    every call."""
     _may_see(session, actor)
     start, names = _months_back(now, months)
-    current = datetime(now.year, now.month, 1)
     cycles = _department_cycles(session, department) if department else None
     rows = {name: RateRow(name) for name in names}
-    closed = _closed_months(session, start, current, now, department, cycles)
-    for name, (done, on_time) in closed.items():
+    for name, (done, on_time) in _done_months(session, start, now, department, cycles).items():
         if name in rows:
             rows[name].done, rows[name].on_time, rows[name].late = done, on_time, done - on_time
-    done_now = _month_counts(session, "done", current, now, cycles)
-    for name, count, timely in done_now:
-        row = rows.get(str(name))
-        if row is not None:
-            row.done += int(count)
-            row.on_time += int(timely or 0)
-            row.late += int(count) - int(timely or 0)
     for name, count, _timely in _month_counts(session, "open", start, now, cycles):
         row = rows.get(str(name))
         if row is not None:
@@ -226,37 +216,38 @@ def _month_counts(session: Session, status: str, start: datetime, end: datetime,
 _months_kept: dict[tuple[Any, ...], tuple[datetime, dict[str, tuple[int, int]]]] = {}
 
 
-def _closed_months(session: Session, start: datetime, current: datetime, now: datetime, department: str,
-                   cycles: list[int] | None) -> dict[str, tuple[int, int]]:
-    """(done, on time) of the tasks due in each ended month from `start`: the school's as the tick kept them
-    (engine/reporting/months.py), else counted once per process; then moved by the completions since (read
-    through the index on status and completion time)."""
-    key = (snapshot(session).token, department, start, current)
+def _done_months(session: Session, start: datetime, now: datetime, department: str,
+                 cycles: list[int] | None) -> dict[str, tuple[int, int]]:
+    """(done, on time) of the tasks due in each month from `start` to the current one: the school's as the tick
+    kept them, else counted once per process; then moved by the completions since (read through the index on
+    status and completion time)."""
+    end = next_month(now)
+    key = (snapshot(session).token, department, start, end)
     found = _months_kept.get(key)
     if found is None or not timedelta(0) <= now - found[0] < RECOUNT_MONTHS:
-        stored = kept_months(session, month_names(start, current)) if cycles is None else None
+        stored = kept_months(session, month_names(start, end)) if cycles is None else None
         found = stored if stored is not None and stored[0] <= now else (
-            now, count_months(session, start, current, now, cycles))
+            now, count_months(session, start, end, now, cycles))
         with _kept_lock:
             _months_kept[key] = found
             while len(_months_kept) > KEEP:
                 _months_kept.pop(next(iter(_months_kept)))
     since, counts = found
     moved = dict(counts)
-    for name, count, timely in _late_since(session, start, current, since, now, cycles):
+    for name, count, timely in _done_since(session, start, end, since, now, cycles):
         done, on_time = moved.get(str(name), (0, 0))
         moved[str(name)] = (done + int(count), on_time + int(timely or 0))
     return moved
 
 
-def _late_since(session: Session, start: datetime, current: datetime, since: datetime, now: datetime,
+def _done_since(session: Session, start: datetime, end: datetime, since: datetime, now: datetime,
                 cycles: list[int] | None) -> list[Any]:
-    """(month, tasks, on time) of the tasks due in [start, current) completed in [since, now]."""
+    """(month, tasks, on time) of the tasks due in [start, end) completed in [since, now]."""
     month = month_of(session)
     on_time = func.sum(case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
     query = (select(month, func.count(), on_time)
              .where(HumanTask.status == "done", HumanTask.completed_at >= since, HumanTask.completed_at <= now,
-                    HumanTask.due_at >= start, HumanTask.due_at < current).group_by(month))
+                    HumanTask.due_at >= start, HumanTask.due_at < end).group_by(month))
     if cycles is not None:
         query = query.where(HumanTask.instance_id.in_(cycles))
     return list(session.execute(query))
@@ -287,7 +278,7 @@ def late_tasks(session: Session, actor: Person | None, department: str, now: dat
         start = _month_start(month)
         if start is None:
             return [], []
-        end = datetime(start.year + start.month // 12, start.month % 12 + 1, 1)
+        end = next_month(start)
         base = base.where(HumanTask.due_at >= start, HumanTask.due_at < end)
     overdue = session.scalars(base.where(HumanTask.status == "open", HumanTask.due_at < now)
                               .order_by(HumanTask.due_at.desc(), HumanTask.id))
@@ -304,20 +295,22 @@ def open_notices(session: Session, actor: Person | None) -> dict[str, int]:
 
 def warnings_by_indicator(session: Session, actor: Person | None, period: str = "") -> list[WarningCount]:
     """Latest values at 预警 or 不合格 by indicator (with its level), as the warning centre lists them when
-    filtered by status; raises NotAllowed. Starts from the few bad values (index on status) and keeps those no
-    newer value of the same indicator × subject × period replaces."""
+    filtered by status; raises NotAllowed. Counts the few bad values (their partial index) that no newer value of
+    the same indicator × subject × period replaces."""
     _may_see(session, actor)
     newer = aliased(IndicatorValue)
     replaced = exists().where(newer.indicator_id == IndicatorValue.indicator_id,
                               newer.subject_id == IndicatorValue.subject_id, newer.period == IndicatorValue.period,
                               newer.id > IndicatorValue.id)
-    # one row per warning, ungrouped, so the plan starts from the index on status (a GROUP BY would tempt SQLite
-    # to walk every value in indicator order instead), counted here
-    query = select(IndicatorValue.indicator_id, IndicatorValue.status).where(IndicatorValue.status.in_(BAD), ~replaced)
+    # grouped in SQL: the plan walks the partial index of the bad values, which holds their status (migration 0017);
+    # the statuses are written into the SQL, as the index's own WHERE is, or SQLite cannot match them to it
+    bad = IndicatorValue.status.in_([literal_column(f"'{status}'") for status in BAD])
+    query = (select(IndicatorValue.indicator_id, IndicatorValue.status, func.count())
+             .where(bad, ~replaced)
+             .group_by(IndicatorValue.indicator_id, IndicatorValue.status))
     if period:
         query = query.where(IndicatorValue.period == period)
-    counted = [(i, status, count) for (i, status), count in Counter(
-        (i, status) for i, status in session.execute(query)).items()]
+    counted = [(i, status, int(count)) for i, status, count in session.execute(query)]
     found = {i: (level, code, name) for i, level, code, name in session.execute(
         select(Indicator.id, Indicator.level, Indicator.code, Indicator.name)
         .where(Indicator.id.in_({i for i, _, _ in counted})))} if counted else {}

@@ -1,9 +1,10 @@
-"""The on-time trend's ended months, kept in the database: the tick counts the tasks due in each of the last
-`MONTHS` ended months once an hour (and when a month has just ended), so the 驾驶舱 reads a dozen rows and moves
-them by what was completed since, instead of counting every task of the school year on its first call.
+"""The on-time trend's months, kept in the database: the tick counts the tasks due in each of the last `MONTHS`
+ended months and in the current one once an hour (and when a month has just ended), so the 驾驶舱 reads a couple of
+dozen rows and moves them by what was completed since, instead of counting the school year's tasks at each read.
 
 A done task never changes, so the kept counts moved by the completions since `counted_at` are exact; the hourly
-recount only bounds how many completions a page moves them by.
+recount only bounds how many completions a page moves them by. A month's figure counts every task due in it that
+is done (one due later this month and done early is on time), as the 按时完成率 report does.
 """
 from __future__ import annotations
 
@@ -58,30 +59,35 @@ def kept_months(session: Session, names: list[str]) -> tuple[datetime, dict[str,
     return rows[0][3], {month: (int(done), int(on_time)) for month, done, on_time, _ in rows}
 
 
-def count_months(session: Session, start: datetime, current: datetime, until: datetime,
+def count_months(session: Session, start: datetime, end: datetime, until: datetime,
                  cycles: list[int] | None = None) -> dict[str, tuple[int, int]]:
-    """month → (done, on time) of the tasks due in [start, current) done before `until` (of `cycles` when given);
+    """month → (done, on time) of the tasks due in [start, end) done before `until` (of `cycles` when given);
     what is done at `until` or later is moved in by the reader (completed in [since, now])."""
     month = month_of(session)
     on_time = func.sum(case((HumanTask.completed_at <= HumanTask.due_at, 1), else_=0))
     query = (select(month, func.count(), on_time)
-             .where(HumanTask.status == "done", HumanTask.due_at >= start, HumanTask.due_at < current,
+             .where(HumanTask.status == "done", HumanTask.due_at >= start, HumanTask.due_at < end,
                     HumanTask.completed_at < until).group_by(month))
     if cycles is not None:
         query = query.where(HumanTask.instance_id.in_(cycles))
     return {str(name): (int(count), int(timely or 0)) for name, count, timely in session.execute(query)}
 
 
+def next_month(moment: datetime) -> datetime:
+    """The first moment of the month after the one of `moment`."""
+    return datetime(moment.year + moment.month // 12, moment.month % 12 + 1, 1)
+
+
 def refresh_month_counts(session: Session, now: datetime, force: bool = False) -> bool:
-    """Count the last MONTHS ended months again (what was done SETTLE before `now`) when the kept counts are
-    older than an hour or a month has ended since (or `force`); commits. True when it counted."""
-    current = datetime(now.year, now.month, 1)
-    names = month_names(_first_kept(now), current)
+    """Count the last MONTHS ended months and the current one again (what was done SETTLE before `now`) when the
+    kept counts are older than an hour or a month has ended since (or `force`); commits. True when it counted."""
+    end = next_month(now)
+    names = month_names(_first_kept(now), end)
     kept = kept_months(session, names)
     if not force and kept is not None and SETTLE <= now - kept[0] < RECOUNT + SETTLE:
         return False
     counted_at = now - SETTLE
-    counts = count_months(session, _first_kept(now), current, counted_at)
+    counts = count_months(session, _first_kept(now), end, counted_at)
     session.execute(delete(TaskMonthCount))
     session.add_all(TaskMonthCount(month=name, done=counts.get(name, (0, 0))[0], on_time=counts.get(name, (0, 0))[1],
                                    counted_at=counted_at) for name in names)

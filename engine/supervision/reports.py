@@ -47,29 +47,23 @@ def on_time_rates(session: Session, group: str, now: datetime, period: str = "")
         raise ValueError(group)
     names = subject_departments(session) if group == "department" else None
     units = department_names(session) if group == "department" else {}
-    rows: dict[str, RateRow] = {}
 
     def key_of(value: Any, unit_id: int | None) -> Any:
         if names is None:
             return value  # a level or a period
         return units.get(unit_id, "") if unit_id is not None else names.get(value, "")
 
-    def row(value: Any, unit_id: int | None) -> RateRow:
-        key = key_of(value, unit_id)
-        found = rows.get(key)
-        if found is None:
-            found = rows[key] = RateRow(key)
-        return found
-
+    sums: dict[Any, list[int]] = {}  # key → [done, on time, open past the deadline]
     for value, unit_id, still_open, done, on_time in session.execute(_counts_query(group, period)):
         if still_open or done:
-            counted = row(value, unit_id)
-            counted.done += int(done)
-            counted.on_time += int(on_time)
-            counted.late += int(done) - int(on_time)
+            found = sums.setdefault(key_of(value, unit_id), [0, 0, 0])
+            found[0] += done
+            found[1] += on_time
     for (value, unit_id), overdue in Counter((v, u) for v, u in session.execute(_overdue_query(group, now, period))).items():
-        row(value, unit_id).overdue_open += overdue
-    return sorted(rows.values(), key=lambda r: (r.rate is None, -(r.rate or 0), r.key))
+        sums.setdefault(key_of(value, unit_id), [0, 0, 0])[2] += overdue
+    rows = [RateRow(key, done=int(done), on_time=int(on_time), late=int(done) - int(on_time),
+                    overdue_open=overdue) for key, (done, on_time, overdue) in sums.items()]
+    return sorted(rows, key=lambda r: (r.rate is None, -(r.rate or 0), r.key))
 
 
 def _counts_query(group: str, period: str) -> Select[Any]:

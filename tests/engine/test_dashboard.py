@@ -167,6 +167,19 @@ def test_an_ended_month_of_the_trend_moves_when_its_late_task_is_done(demo):
     assert after.on_time == before.on_time
 
 
+def test_a_task_due_later_this_month_and_done_early_counts_on_time_in_this_month(demo):
+    office = find_person(demo, "zhaohong")
+    month = f"{NOW:%Y-%m}"
+    before = {m.month: m.rate for m in board.on_time_trend(demo, office, NOW)}[month]
+    task = demo.query(HumanTask).filter(HumanTask.status == "open").order_by(HumanTask.id).first()
+    task.due_at = NOW + timedelta(days=2)  # still this month (the demo's NOW is the 26th)
+    task.status, task.completed_at = "done", NOW + timedelta(minutes=1)
+    demo.commit()
+    assert f"{task.due_at:%Y-%m}" == month
+    after = {m.month: m.rate for m in board.on_time_trend(demo, office, NOW + timedelta(minutes=2))}[month]
+    assert (after.done, after.on_time, after.late) == (before.done + 1, before.on_time + 1, before.late)
+
+
 def test_the_trend_reads_the_months_the_tick_kept_and_moves_them_by_later_completions(demo):
     from sqlalchemy import update
 

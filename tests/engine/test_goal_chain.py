@@ -10,7 +10,15 @@ import pytest
 from engine.definitions.specs import form_registry
 from engine.errors import InvalidInput
 from engine.org.people import find_person
-from engine.quality.goals import GoalInput, goal_tree, previous_goals, review_goal, save_cycle_goal, subject_goals
+from engine.quality.goals import (
+    GoalInput,
+    goal_chain,
+    goal_tree,
+    previous_goals,
+    review_goal,
+    save_cycle_goal,
+    subject_goals,
+)
 from engine.quality.library import IndicatorFields, save_indicator
 from engine.quality.values import ValueInput, record_values
 from engine.task_page import task_page
@@ -54,6 +62,33 @@ def test_a_course_goal_supports_its_majors_goal_and_attainment_rolls_up(session)
     assert (child.goal.id, child.attainment) == (mine.id, 0.5)
     assert root.own == 1.0 and root.attainment == pytest.approx(0.75)
     assert child.colour == "red" and root.colour == "yellow"
+
+
+def test_the_dashboards_plain_goal_chain_rolls_up_as_the_tree_does(session):
+    _library(session)
+    major, course, other = (find_subject(session, c) for c in ("MAJ-730701", "C-WDYY", "C-PY"))
+    top = save_cycle_goal(session, None, None, major, YEAR, GoalInput("专业目标", indicators=[("G-SSX", None)],
+                                                                    origin_key="goal_text"), T0)
+    save_cycle_goal(session, None, None, course, TERM, GoalInput("课程目标", parent=f"G{top.id}",
+                    indicators=[("G-HG", None), ("G-PJ", 92)], origin_key="goal_text"), T0)
+    reviewed = save_cycle_goal(session, None, None, other, TERM, GoalInput("修订课程标准", parent=f"G{top.id}"), T0)
+    save_cycle_goal(session, None, None, other, TERM, GoalInput("无人评价的目标"), T0)
+    session.commit()
+    review_goal(session, find_person(session, "zhaohong"), reviewed.id, False, T0)
+    _value(session, "G-HG", "C-WDYY", TERM, 80)
+    _value(session, "G-HG", "C-WDYY", TERM, 91)   # the correction is the latest value: it counts
+    _value(session, "G-PJ", "C-WDYY", TERM, 93)   # above the goal's own target
+    _value(session, "G-SSX", "MAJ-730701", YEAR, 70)
+
+    def flat(nodes, depth=0):  # type: ignore[no-untyped-def]
+        for node in nodes:
+            yield node.goal.id, depth, node.attainment
+            yield from flat(node.children, depth + 1)
+    chain = goal_chain(session, YEAR)
+    assert len(chain) == 4
+    assert sorted((r.goal_id, r.depth, r.attainment) for r in chain) == sorted(flat(goal_tree(session, YEAR)))
+    (root,) = [r for r in chain if r.goal_id == top.id]
+    assert root.attainment == pytest.approx((0 + 1 + 0) / 3)  # its own 0, the course 1 (latest values), review 0
 
 
 def test_a_parent_from_outside_the_chain_is_refused(session):
