@@ -193,9 +193,9 @@ def goal_chain(session: Session, year: str) -> list[ChainRow]:
                 sums[1] += m_weight
     own: dict[int, float | None] = {}
     for goal_id, (_parent_id, _weight, review_done, *_rest) in named.items():
-        sums = measured.get(goal_id)
-        if sums is not None:
-            own[goal_id] = sums[1] / (sums[0] or 1.0)
+        kept = measured.get(goal_id)
+        if kept is not None:
+            own[goal_id] = kept[1] / (kept[0] or 1.0)
         else:
             own[goal_id] = None if review_done is None else float(review_done)
     children: dict[int | None, list[int]] = {}
