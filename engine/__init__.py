@@ -54,6 +54,7 @@ from .errors import (
     SpiralError,
     Unavailable,
 )
+from .heap import settle
 from .notify.delivery import deliveries, retry_delivery
 from .notify.models import Notification
 from .notify.notifications import mark_read, notifications_of, preference_of, set_channels, unread_count
@@ -465,6 +466,7 @@ __all__ = [
     "seed_ladders",
     "set_channels",
     "set_follow_up",
+    "settle",
     "shown_inline",
     "SMALL_LOOP",
     "SpiralError",

@@ -30,6 +30,8 @@ class FormRegistry:
         self.directory = Path(directory)
         self.directories = (self.directory, *(Path(d) for d in fallbacks))
         self._cache: dict[Path, tuple[tuple[int, int, int], FormDef]] = {}
+        self._found: dict[str, tuple[Path, int]] = {}  # id → (its file, which directory), checked at each use
+        self._shelf_list: list[Path] | None = None
         self._lock = threading.Lock()
 
     def get(self, form_id: str) -> FormDef:
@@ -84,18 +86,34 @@ class FormRegistry:
     def _path(self, form_id: str) -> Path | None:
         if not isinstance(form_id, str) or not ID_RE.match(form_id):
             return None
-        for directory in self.directories:
-            for folder in (directory, *self._shelves(directory)):
-                path = folder / f"{form_id}{SUFFIX}"
-                if path.is_file():
-                    return path
+        found = self._found.get(form_id)
+        if found is not None:  # still there, and no earlier directory has gained one (a studio save)
+            path, index = found
+            if path.is_file() and not any(self._in(directory, form_id) for directory in self.directories[:index]):
+                return path
+        for index, directory in enumerate(self.directories):
+            path = self._in(directory, form_id)
+            if path is not None:
+                self._found[form_id] = (path, index)
+                return path
+        return None
+
+    def _in(self, directory: Path, form_id: str) -> Path | None:
+        for folder in (directory, *self._shelves(directory)):
+            path = folder / f"{form_id}{SUFFIX}"
+            if path.is_file():
+                return path
         return None
 
     def _shelves(self, directory: Path) -> list[Path]:
-        """The shipped library's sub-folders (one per level: library/course/…); other directories are flat."""
+        """The shipped library's sub-folders (one per level: library/course/…), listed once: the package does not
+        change under a running process; other directories are flat."""
         if directory != LIBRARY:
             return []
-        return sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+        if self._shelf_list is None:
+            self._shelf_list = sorted(p for p in directory.iterdir()
+                                      if p.is_dir() and not p.name.startswith((".", "_")))
+        return self._shelf_list
 
     def _path_by_json_id(self, form_id: str) -> Path | None:
         # Camunda's formRef names the JSON "id", which need not match the file name.

@@ -13,8 +13,7 @@ from sqlalchemy import event
 from werkzeug.routing import IntegerConverter, Map
 
 import forms
-from engine import MailSettings, Person, build_engine, sqlite_pragmas
-from engine.heap import settle
+from engine import MailSettings, Person, build_engine, settle, sqlite_pragmas
 
 from .campus import campus_config
 from .extensions import babel, csrf, db, login_manager

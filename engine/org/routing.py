@@ -166,7 +166,8 @@ def route_task(session: Session, meta: dict[str, Any], subject: Subject, data: d
 def _start_of(session: Session, meta: dict[str, Any], subject: Subject, data: dict[str, Any]) -> _Start | Route:
     """Where the walk starts; an unroutable Route when the task names a unit the school does not have."""
     if not str(meta.get("unit") or "").strip():
-        return _Start(subject.unit_id, subject.unit.name, subject.person_id)
+        return _Start(subject.unit_id, snapshot(session).unit_names(session).get(subject.unit_id, ""),
+                      subject.person_id)
     ref = _resolve_text(meta["unit"], data)
     unit = unit_by_ref(session, ref)
     if unit is None:

@@ -35,6 +35,11 @@ class OrgSnapshot:
         """unit id → parent unit id."""
         return self._snap.section("org.parents", session, lambda s: dict(s.execute(select(Unit.id, Unit.parent_id)).all()))
 
+    def unit_names(self, session: Session) -> dict[int, str]:
+        """unit id → its name."""
+        return self._snap.section("org.unit_names", session,
+                                  lambda s: dict(s.execute(select(Unit.id, Unit.name)).all()))
+
     def ancestors(self, session: Session, unit_id: int) -> list[int]:
         """`unit_id`, its parent, and so on up to the school."""
         parents, chain = self.parents(session), []

@@ -71,12 +71,8 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
     stages = [meta["tasks"].get(t.task_spec.bpmn_id, {}).get("stage", "")
               for t in Runtime.ready_user_tasks(workflow)]
     stages = [s for s in stages if s]
-    # One row per stage, in the order first reached (not one row per finished task: flat in history).
-    session.flush()
-    done_rows = session.scalars(select(HumanTask.stage).where(HumanTask.instance_id == instance.id,
-                                                              HumanTask.status == "done")
-                                .group_by(HumanTask.stage).order_by(func.min(HumanTask.id))).all()
-    done = [s for s in dict.fromkeys(done_rows) if s and s not in stages]
+    done_rows = _done_stages(session, instance.id)
+    done = [s for s in done_rows if s and s not in stages]
     instance.stages_done = done
     instance.next_timer_at = Runtime.next_timer_at(workflow, now)
     if stages:
@@ -85,5 +81,19 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
         instance.status = "completed"
         instance.completed_at = now
         instance.current_stage = ""
-        instance.stages_done = list(dict.fromkeys(done_rows))
+        instance.stages_done = done_rows
         publish(session, CycleFinished(instance, now))
+
+
+def _done_stages(session: Session, instance_id: int) -> list[str]:
+    """The stages of the cycle's done tasks in the order first reached: one row per stage from the database (flat
+    in history), joined with the tasks this transaction has done and not flushed yet (no flush for it)."""
+    with session.no_autoflush:
+        first = dict(session.execute(select(HumanTask.stage, func.min(HumanTask.id))
+                                     .where(HumanTask.instance_id == instance_id, HumanTask.status == "done")
+                                     .group_by(HumanTask.stage)).all())
+    for row in session.dirty:  # the modified rows only (SQLAlchemy keeps them apart)
+        if isinstance(row, HumanTask) and row.instance_id == instance_id and row.status == "done" \
+                and row.id is not None and row.id < first.get(row.stage, row.id + 1):
+            first[row.stage] = row.id
+    return [str(stage) for stage, _ in sorted(first.items(), key=lambda item: item[1])]
