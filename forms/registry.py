@@ -92,10 +92,10 @@ class FormRegistry:
             if path.is_file() and not any(self._in(directory, form_id) for directory in self.directories[:index]):
                 return path
         for index, directory in enumerate(self.directories):
-            path = self._in(directory, form_id)
-            if path is not None:
-                self._found[form_id] = (path, index)
-                return path
+            hit = self._in(directory, form_id)
+            if hit is not None:
+                self._found[form_id] = (hit, index)
+                return hit
         return None
 
     def _in(self, directory: Path, form_id: str) -> Path | None:
