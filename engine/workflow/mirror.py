@@ -96,4 +96,4 @@ def _done_stages(session: Session, instance_id: int) -> list[str]:
         if isinstance(row, HumanTask) and row.instance_id == instance_id and row.status == "done" \
                 and row.id is not None and row.id < first.get(row.stage, row.id + 1):
             first[row.stage] = row.id
-    return [str(stage) for stage, _ in sorted(first.items(), key=lambda item: item[1])]
+    return [str(stage or "") for stage, _ in sorted(first.items(), key=lambda item: item[1])]
