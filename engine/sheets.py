@@ -15,12 +15,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
 from .errors import InvalidWorkbook, SheetProblem
 
 CellValue = str | int | float | date | datetime | None
@@ -37,6 +31,8 @@ def read_workbook(data: bytes, columns: dict[str, tuple[str, ...]], required: di
     if len(data) > MAX_BYTES:
         raise InvalidWorkbook([SheetProblem("文件", None, "", f"文件太大（最多 {MAX_BYTES // 1024 // 1024} MB）")])
     not_a_workbook = InvalidWorkbook([SheetProblem("文件", None, "", "不是 Excel 工作簿（.xlsx），请用模板另存为 .xlsx 后再上传")])
+    from openpyxl import load_workbook  # openpyxl is loaded when a workbook is read or written, not at start-up
+    from openpyxl.utils.exceptions import InvalidFileException
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
@@ -140,12 +136,16 @@ def typed(value: Any) -> Any:
         return value.replace(tzinfo=None)
     if value is None or isinstance(value, (int, float, date)):
         return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))
 
 
 def typed_workbook(sheets: Sequence[SheetData], *, creator: str = "", title: str = "") -> bytes:
     """An .xlsx of `sheets`: a bold, frozen header row, typed cells (see `typed`), text that looks like a
     formula stored as text with Excel's quote prefix, dates formatted, columns sized to their text."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
     book = Workbook()
     book.remove(book.worksheets[0])
     if creator:

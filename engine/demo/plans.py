@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,6 +47,7 @@ def _target(title: str) -> str:
 
 def workbook(start: date) -> bytes:
     """The plan as an .xlsx, with its three phases."""
+    from openpyxl import Workbook  # loaded when a workbook is made, not at start-up (engine/sheets.py)
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
-
-from ldap3 import NONE, SUBTREE, Connection, Server
-from ldap3.utils.conv import escape_filter_chars
-from ldap3.utils.dn import escape_rdn
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import Unavailable
+
+if TYPE_CHECKING:  # ldap3 is loaded when the directory is asked, not at start-up
+    from ldap3 import Connection, Server
 
 UNAVAILABLE = "统一身份认证服务器（LDAP）暂时无法连接，请稍后再试，或联系管理员"
 STUDENT_VALUES = frozenset({"学生", "student", "students"})
@@ -55,10 +54,12 @@ class DirectoryPerson:
 
 
 def _server(settings: LdapSettings) -> Server:
+    from ldap3 import NONE, Server
     return Server(settings.url, connect_timeout=int(settings.timeout), get_info=NONE)
 
 
 def _connection(settings: LdapSettings, user: str | None, password: str | None) -> Connection:
+    from ldap3 import Connection
     return Connection(_server(settings), user=user, password=password, receive_timeout=int(settings.timeout),
                       read_only=True, raise_exceptions=False, auto_referrals=False)
 
@@ -77,6 +78,9 @@ def _service(settings: LdapSettings) -> Connection:
 
 def _user_dn(settings: LdapSettings, username: str) -> str | None:
     """The DN of the entry whose user attribute is `username` (None when there is none or several)."""
+    from ldap3 import SUBTREE
+    from ldap3.utils.conv import escape_filter_chars
+    from ldap3.utils.dn import escape_rdn
     if settings.user_dn:
         return settings.user_dn.format(username=escape_rdn(username))
     connection = _service(settings)
@@ -148,6 +152,7 @@ def read_people(settings: LdapSettings) -> list[DirectoryPerson]:
 
 def _entries(connection: Connection, settings: LdapSettings, attributes: list[str]) -> Iterator[dict[str, Any]]:
     """The matching entries, 500 a page (directories cap a plain search's answer, often at 500 or 1000)."""
+    from ldap3 import SUBTREE
     for entry in connection.extend.standard.paged_search(settings.base_dn, settings.people_filter, SUBTREE,
                                                          attributes=attributes, paged_size=500, generator=True):
         if entry.get("type") == "searchResEntry":

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from engine.sheets import CellValue, Sheets, read_workbook
 
 OrgSheets = Sheets
@@ -82,6 +79,8 @@ def read_org_workbook(data: bytes) -> OrgSheets:
 def write_workbook(sheets: dict[str, list[tuple[CellValue, ...]]], notes: bool = False) -> bytes:
     """An .xlsx with one sheet per entry (headers from COLUMNS, bold, then the rows) and, with `notes`, a 说明
     sheet explaining every column."""
+    from openpyxl import Workbook  # loaded when a workbook is made, not at start-up (engine/sheets.py)
+    from openpyxl.styles import Font
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     for name, rows in sheets.items():

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -172,6 +171,7 @@ def import_values(session: Session, actor: Person | None, data: bytes, now: date
 
 def export_library(session: Session) -> bytes:
     """The library as a workbook the import reads back unchanged (the school's lines, newest period)."""
+    from openpyxl import Workbook  # loaded when a workbook is made, not at start-up (engine/sheets.py)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -201,7 +201,7 @@ def export_values(session: Session, rows: list[IndicatorValue] | None = None) ->
     return typed_workbook([SheetData(VALUES_SHEET, headers, cells, [colours.get(v.status) for v in values])])
 
 
-def _bytes(book: Workbook) -> bytes:
+def _bytes(book: Any) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

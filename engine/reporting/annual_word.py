@@ -11,10 +11,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 from sqlalchemy.orm import Session
 
 from engine.workflow.models import Evidence
@@ -41,6 +37,8 @@ class Chapter:
 def annual_docx(session: Session, title: str, span: str, chapters: list[Chapter], tables: list[AnnexTable],
                 draft: bool) -> bytes:
     """The report's .docx bytes."""
+    from docx import Document  # python-docx is loaded when a report is made, not at start-up
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     document = Document()
     _chinese_fonts(document)
     document.add_heading(title + ("（草稿）" if draft else ""), level=0)
@@ -96,6 +94,8 @@ def _picture(session: Session, doc: object, photo: dict[str, object]) -> None:
     name = str(photo.get("filename") or "")
     if evidence is None or not evidence.filename.lower().endswith(PICTURES):
         return
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm
     try:
         doc.add_picture(str(Path(evidence.stored_path)), width=Cm(14))  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 — a missing or broken image must not stop the report
@@ -127,6 +127,8 @@ def _number(value: float | None) -> str:
 
 def _chinese_fonts(document: object) -> None:
     """宋体 for the body and 黑体 for headings, so that Word and LibreOffice show Chinese alike."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
     styles = document.styles  # type: ignore[attr-defined]
     for name, font in (("Normal", "宋体"), ("Title", "黑体"), ("Heading 1", "黑体"), ("Heading 2", "黑体")):
         style = styles[name]

@@ -11,9 +11,8 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docxtpl import DocxTemplate, Listing
 from jinja2 import TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import func, select, update
@@ -25,6 +24,9 @@ from engine.org.access import is_quality_office
 from engine.org.models import Person
 
 from .models import ReportTemplate
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_TEMPLATE = 5 * 1024 * 1024
@@ -113,6 +115,7 @@ def template_versions(session: Session, kind: str) -> list[ReportTemplate]:
 
 def render_docx(template: bytes, data: dict[str, Any]) -> bytes:
     """Fill a template with a report's data (in a sandbox; multi-line texts keep their lines)."""
+    from docxtpl import DocxTemplate  # python-docx is loaded when a report is made, not at start-up
     document = DocxTemplate(io.BytesIO(template))
     document.render(_for_word(data), _environment(), autoescape=True)
     out = io.BytesIO()
@@ -127,6 +130,7 @@ def render_report(session: Session, kind: str, data: dict[str, Any]) -> bytes:
 
 def _for_word(value: Any) -> Any:
     if isinstance(value, str) and "\n" in value:
+        from docxtpl import Listing
         return Listing(value)
     if isinstance(value, dict):
         return {k: _for_word(v) for k, v in value.items()}
@@ -154,6 +158,7 @@ def check_template(kind: str, content: bytes, filename: str) -> Checked:
     if not zipfile.is_zipfile(io.BytesIO(content)):
         raise InvalidInput("该文件不是有效的 Word 文档（.docx），请在 Word 中另存为 .docx 后再上传",
                            {"file": ["不是 .docx 文件"]})
+    from docxtpl import DocxTemplate
     try:
         document = DocxTemplate(io.BytesIO(content))
         xml = _template_xml(document)

@@ -3,10 +3,9 @@ back to /login/cas/callback with a ticket; the ticket is checked with the server
 CAS user (or the attribute SPIRAL_CAS_ATTRIBUTE) is the person's 工号."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-import requests
-from cas import CASClient
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -21,19 +20,25 @@ from .routes import _safe_next, login_page_options, problem_text, start_session
 TIMEOUT = 5.0  # seconds the CAS server has to answer a ticket check
 
 
-class _TimelySession(requests.Session):
-    """A requests session whose calls give up after TIMEOUT (python-cas sets none)."""
+@cache
+def _timely_session_class() -> Any:
+    """A requests session whose calls give up after TIMEOUT (python-cas sets none); requests and python-cas are
+    loaded at the first CAS sign-in, not at start-up."""
+    import requests
 
-    def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        kwargs.setdefault("timeout", TIMEOUT)
-        return super().request(*args, **kwargs)
+    class TimelySession(requests.Session):
+        def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            kwargs.setdefault("timeout", TIMEOUT)
+            return super().request(*args, **kwargs)
+    return TimelySession
 
 
 def _client() -> Any:
     server = str(current_app.config.get("SPIRAL_CAS_URL") or "")
     if not server:
         abort(404)
-    return CASClient(version=3, server_url=server.rstrip("/") + "/", session=_TimelySession(),
+    from cas import CASClient
+    return CASClient(version=3, server_url=server.rstrip("/") + "/", session=_timely_session_class()(),
                      service_url=url_for("auth.cas_callback", _external=True))
 
 
@@ -54,6 +59,7 @@ def cas_callback():  # type: ignore[no-untyped-def]
     client, ticket = _client(), request.args.get("ticket", "")
     if not ticket:
         return redirect(url_for("auth.cas_login"))
+    import requests
     try:
         user, attributes, _pgt = client.verify_ticket(ticket)
     except (requests.RequestException, ValueError, IndexError, SyntaxError) as exc:  # unreachable or not CAS XML

@@ -8,8 +8,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -78,6 +76,8 @@ def plan_tally(session: Session, actor: Person | None, plan: ActivityPlan, now: 
 
 def tally_workbook(tally: Tally) -> bytes:
     """The tally as an .xlsx: one row per participant, a ✓ column per event, the count, the share, 优秀学员."""
+    from openpyxl import Workbook  # loaded when a workbook is made, not at start-up (engine/sheets.py)
+    from openpyxl.styles import Font
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from engine.org.models import Person
@@ -46,6 +45,7 @@ def export_progress(session: Session, actor: Person | None, plan_id: int, now: d
 
 def plan_template() -> bytes:
     """An empty plan workbook with the sheet 计划任务's headers and one example row, and the sheet 阶段."""
+    from openpyxl import Workbook  # loaded when a workbook is made, not at start-up (engine/sheets.py)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
