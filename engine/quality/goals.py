@@ -208,14 +208,13 @@ def goal_chain(session: Session, year: str) -> list[ChainRow]:
         seen.add(goal_id)
         order.append((goal_id, depth))
         mine = own[goal_id]
-        total, weights = (mine, 1.0) if mine is not None else (0.0, 0.0)  # _combined, summed as it goes
+        parts = [(mine, 1.0)] if mine is not None else []
         for child in children.get(goal_id, ()):
             if child not in seen:
                 value = roll(child, depth + 1, seen)
                 if value is not None:
-                    weight = named[child][1]
-                    total, weights = total + value * weight, weights + weight
-        found = attainment[goal_id] = total / weights if weights else None
+                    parts.append((value, named[child][1]))
+        found = attainment[goal_id] = _combined(parts)  # as goal_tree combines them
         return found
     for root in children.get(None, ()):
         roll(root, 0, set())
