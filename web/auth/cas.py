@@ -3,7 +3,6 @@ back to /login/cas/callback with a ticket; the ticket is checked with the server
 CAS user (or the attribute SPIRAL_CAS_ATTRIBUTE) is the person's 工号."""
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -17,28 +16,15 @@ from ..views_helpers import landing_url
 from . import bp
 from .routes import _safe_next, login_page_options, problem_text, start_session
 
-TIMEOUT = 5.0  # seconds the CAS server has to answer a ticket check
-
-
-@cache
-def _timely_session_class() -> Any:
-    """A requests session whose calls give up after TIMEOUT (python-cas sets none); requests and python-cas are
-    loaded at the first CAS sign-in, not at start-up."""
-    import requests
-
-    class TimelySession(requests.Session):
-        def request(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-            kwargs.setdefault("timeout", TIMEOUT)
-            return super().request(*args, **kwargs)
-    return TimelySession
-
 
 def _client() -> Any:
     server = str(current_app.config.get("SPIRAL_CAS_URL") or "")
     if not server:
         abort(404)
-    from cas import CASClient
-    return CASClient(version=3, server_url=server.rstrip("/") + "/", session=_timely_session_class()(),
+    from cas import CASClient  # python-cas and requests load at the first CAS sign-in, not at start-up
+
+    from .cas_session import TimelySession
+    return CASClient(version=3, server_url=server.rstrip("/") + "/", session=TimelySession(),
                      service_url=url_for("auth.cas_callback", _external=True))
 
 
