@@ -38,7 +38,8 @@ from .reporting import annual
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.cycles import running_cycles
-from .workflow.events import CycleFinished, TaskClaimed, TaskClosed, TaskCompleting, TaskHandedOver, TaskOpened
+from .workflow.events import CycleFinished, TaskClaimed, TaskClosed, TaskCompleting, TaskHandedOver, TaskOpened, \
+    TaskOpening
 from .workflow.runtime import Runtime, StoreLimits, apply_spiff_patches
 from .workflow.uploads import UploadStore
 
@@ -90,7 +91,7 @@ def wire(bus: MessageBus) -> None:
     bus.subscribe(TaskCompleting, goals_form.record_goals)
     bus.subscribe(TaskCompleting, plan_handlers.record_progress)
     bus.subscribe(TaskCompleting, annual.record_chapter)
-    bus.subscribe(TaskOpened, supervision_handlers.schedule_ladder)
+    bus.subscribe(TaskOpening, supervision_handlers.schedule_ladder)
     bus.subscribe(TaskOpened, notify_handlers.tell_new_holders)
     bus.subscribe(TaskOpened, notify_handlers.push_task_created)
     bus.subscribe(TaskClosed, notify_handlers.push_task_completed)

@@ -100,8 +100,8 @@ def fire_timers(session: Session, now: datetime) -> int:
                 upcoming = runtime.next_timer_at(workflow, now)
                 if upcoming is None or upcoming > now:
                     break
-            sync_tasks(session, instance, workflow, loaded.meta, None, now)
             instance.state = runtime.dump(workflow)
+            sync_tasks(session, instance, workflow, loaded.meta, None, now)
             session.commit()
         except Exception as exc:  # noqa: BLE001 - one failing cycle must not stop the others' timers
             _record_incident(session, instance, exc, now)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from engine.definitions.specs import get_form
 from engine.workflow.events import TaskCompleting
 
-from .loop import facts_for
+from .loop import FACTS_KEY, facts_for
 from .models import Indicator
 from .values import ValueInput, record_values
 
@@ -26,6 +26,8 @@ def record_bound_fields(session: Session, event: TaskCompleting) -> None:
                   for code, label, number in _bound_answers(session, event.form_id, event.data)]
         if inputs:
             record_values(session, event.actor, inputs, event.now, origin="form")
+    if FACTS_KEY not in event.context:  # a warning's improvement carries its value's facts from its start
+        return
     facts = facts_for(session, event.instance.id)
     if facts is not None:
         event.data.update(facts)

@@ -68,10 +68,13 @@ def problem_text(value: IndicatorValue) -> str:
             f"{source}），{line}（{LABELS[value.status]}）。")
 
 
+FACTS_KEY = "indicator_code"  # in every task's data of an improvement a warning started (facts_of, open_cycle)
+
+
 def facts_of(value: IndicatorValue) -> dict[str, Any]:
     """What an improvement's tasks know of the value: shown on the task page, read by its gateways."""
     indicator = value.indicator
-    return {"indicator_code": indicator.code, "indicator_name": indicator.name,
+    return {FACTS_KEY: indicator.code, "indicator_name": indicator.name,
             "indicator_unit": indicator.measure_unit, "indicator_direction": indicator.direction,
             "indicator_value": value.value, "indicator_status": value.status,
             "indicator_status_label": LABELS[value.status], "indicator_aim": value.aim,

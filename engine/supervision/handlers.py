@@ -5,15 +5,16 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from engine.calendar.closures import load_calendar
-from engine.workflow.events import TaskClaimed, TaskClosed, TaskOpened
+from engine.workflow.events import TaskClaimed, TaskClosed, TaskOpening
 
 from .ladders import ladder_for, schedule
 from .notices import name_current_holders
 from .notices import settle_notices as settle
 
 
-def schedule_ladder(session: Session, event: TaskOpened) -> None:
-    """A new task climbs the ladder its BPMN names (or the default one) from its first rung."""
+def schedule_ladder(session: Session, event: TaskOpening) -> None:
+    """A new task climbs the ladder its BPMN names (or the default one) from its first rung (set before its row is
+    written)."""
     schedule(event.task, ladder_for(session, event.escalation), load_calendar(session))
 
 

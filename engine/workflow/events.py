@@ -1,7 +1,7 @@
 """What the workflow room tells the rooms above it (engine/bus.py): a task opened, closed or changed hands.
 
-Handlers are wired in engine/assembly.py: the supervision room schedules a new task's ladder and settles a
-closed task's notices; the notify room tells the people who got a task.
+Handlers are wired in engine/assembly.py: the supervision room schedules a new task's ladder (before its row is
+written) and settles a closed task's notices; the notify room tells the people who got a task.
 """
 from __future__ import annotations
 
@@ -15,14 +15,22 @@ from .models import HumanTask, ProcessInstance
 
 
 @dataclass(frozen=True)
+class TaskOpening:
+    """A task row is about to be written (it has no id yet): `escalation` names its ladder ("" = the default).
+    What a handler sets on the row is written with it."""
+
+    task: HumanTask
+    escalation: str = ""
+
+
+@dataclass(frozen=True)
 class TaskOpened:
-    """A task row was created; `escalation` names its ladder ("" = the default); `tell` who to notify."""
+    """A task row was written (it has its id); `tell` who to notify."""
 
     task: HumanTask
     instance: ProcessInstance
     actor: Person | None
     now: datetime
-    escalation: str = ""
     tell: list[int] = field(default_factory=list)
 
 

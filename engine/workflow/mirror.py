@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from engine.bus import publish
 from engine.calendar.closures import load_calendar
@@ -20,6 +21,12 @@ from .events import CycleFinished
 from .models import HumanTask, ProcessInstance
 from .runtime import Runtime
 
+_TASK = HumanTask.__table__.c
+# built once, asked at every engine step (the ORM's select costs ~5× these statements)
+_OPEN_TASKS = select(_TASK.id).where(_TASK.instance_id == bindparam("instance_id"), _TASK.status == "open") \
+    .order_by(_TASK.id)
+_DONE_STAGES = select(_TASK.stage, func.min(_TASK.id)).where(
+    _TASK.instance_id == bindparam("instance_id"), _TASK.status == "done").group_by(_TASK.stage)
 MOVED_ON = "任务已不再需要办理（流程已转向），督办自动结束"
 
 
@@ -35,16 +42,17 @@ def task_title(name: str, data: dict[str, Any]) -> str:
 
 def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, meta: dict[str, Any],
                actor: Person | None, now: datetime) -> list[HumanTask]:
-    """Create rows for newly ready tasks, cancel rows whose task left the ready state; return new rows."""
+    """Create rows for newly ready tasks, cancel rows whose task left the ready state; return new rows.
+
+    The caller sets the cycle's new `state` first: the cycle's row, the closed tasks and the new ones are written
+    in one flush (the new rows' ids), so the cycle's row is written once."""
     ready = {str(t.id): t for t in Runtime.ready_user_tasks(workflow)}
-    open_rows = [row for row in session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
-                                                                        HumanTask.status == "open"))
-                 if row.status == "open"]  # a task completed in this transaction may not be flushed yet
+    open_rows = _open_rows(session, instance.id)
     for row in open_rows:
         if row.spiff_task_id not in ready:
             task_state.cancel(session, row, actor, now, MOVED_ON)
     known = {row.spiff_task_id for row in open_rows}
-    created = []
+    created: list[task_state.NewTask] = []
     cal: WorkCalendar | None = None
     for spiff_id, task in ready.items():
         if spiff_id in known:
@@ -60,10 +68,21 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                         unroutable=route.unroutable, form_id=task_meta.get("form", ""), status="open",
                         created_at=now, due_at=task_due(task_meta, now, task.data, cal), data={}, instance=instance,
                         working_days=is_working_calendar(task_meta.get("due_calendar", "")))
-        task_state.open_task(session, instance, row, route, actor, now, task_meta.get("escalation", ""))
-        created.append(row)
+        created.append(task_state.NewTask(row, route, task_meta.get("escalation", "")))
     _update_progress(session, instance, workflow, meta, now)
-    return created
+    task_state.open_tasks(session, instance, created, actor, now)
+    return [new.row for new in created]
+
+
+def _open_rows(session: Session, instance_id: int) -> list[HumanTask]:
+    """The cycle's open task rows: their ids in one plain statement, the rows from the session where it holds
+    them (a task completed in this transaction may not be written yet: it is open in the table, done here)."""
+    ids = session.connection().execute(_OPEN_TASKS, {"instance_id": instance_id}).scalars().all()
+    held = {task_id: session.identity_map.get(identity_key(HumanTask, task_id)) for task_id in ids}
+    missing = [task_id for task_id, row in held.items() if row is None]
+    if missing:  # the identity map holds rows weakly: keep the loaded ones
+        held.update({row.id: row for row in session.scalars(select(HumanTask).where(HumanTask.id.in_(missing)))})
+    return [row for row in held.values() if isinstance(row, HumanTask) and row.status == "open"]
 
 
 def _update_progress(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
@@ -88,10 +107,7 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
 def _done_stages(session: Session, instance_id: int) -> list[str]:
     """The stages of the cycle's done tasks in the order first reached: one row per stage from the database (flat
     in history), joined with the tasks this transaction has done and not flushed yet (no flush for it)."""
-    with session.no_autoflush:
-        first = dict(session.execute(select(HumanTask.stage, func.min(HumanTask.id))
-                                     .where(HumanTask.instance_id == instance_id, HumanTask.status == "done")
-                                     .group_by(HumanTask.stage)).all())
+    first: dict[str, int] = dict(session.connection().execute(_DONE_STAGES, {"instance_id": instance_id}).all())
     for row in session.dirty:  # the modified rows only (SQLAlchemy keeps them apart)
         if isinstance(row, HumanTask) and row.instance_id == instance_id and row.status == "done" \
                 and row.id is not None and row.id < first.get(row.stage, row.id + 1):

@@ -7,6 +7,7 @@ the notify room tells the right people, in the same transaction. Nothing else wr
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,29 +20,44 @@ from engine.org.models import Person
 from engine.org.routing import Route
 
 from . import cycle_counts
-from .events import TaskClosed, TaskHandedOver, TaskOpened
+from .events import TaskClosed, TaskHandedOver, TaskOpened, TaskOpening
 from .models import HumanTask, ProcessInstance, TaskCandidate
 
 
-def open_task(session: Session, instance: ProcessInstance, row: HumanTask, route: Route, actor: Person | None,
-              now: datetime, escalation: str = "") -> HumanTask:
-    """Add a new open task routed by `route`; its holders are told (except the actor, who sees it at once)."""
-    row.status = "open"
-    session.add(row)
+@dataclass(frozen=True)
+class NewTask:
+    """A task row about to open, the route that chose its holders, and the ladder its BPMN names."""
+
+    row: HumanTask
+    route: Route
+    escalation: str = ""
+
+
+def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], actor: Person | None,
+               now: datetime) -> None:
+    """Add new open tasks, each routed by its route; their holders are told (except the actor, who sees them at
+    once). One flush gives the rows their ids, with whatever else the transaction holds unwritten."""
+    for task in new:
+        task.row.status = "open"
+        session.add(task.row)
+        cycle_counts.moved(instance, cycle_counts.NOTHING, cycle_counts.of(task.row))
+        publish(session, TaskOpening(task.row, task.escalation))
+    if not new:
+        return
     session.flush()
-    for person_id in route.candidate_ids:
-        session.add(TaskCandidate(task_id=row.id, person_id=person_id))
-    cycle_counts.moved(instance, cycle_counts.NOTHING, cycle_counts.of(row))
-    audit.record(session, actor, "task.created", now, instance=instance, task=row,
-                 summary=f"任务“{row.title}”已派发" + ("（无法路由，转质量办）：" + route.reason
-                                                      if route.unroutable else ""),
-                 after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
-                        "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None,
-                        **({"unroutable_reason": route.reason} if route.unroutable else {})})
-    holders = [route.assignee_id] if route.assignee_id else route.candidate_ids
-    tell = [pid for pid in holders if actor is None or pid != actor.id]
-    publish(session, TaskOpened(row, instance, actor, now, escalation, tell))
-    return row
+    for task in new:
+        row, route = task.row, task.route
+        for person_id in route.candidate_ids:
+            session.add(TaskCandidate(task_id=row.id, person_id=person_id))
+        audit.record(session, actor, "task.created", now, instance=instance, task=row,
+                     summary=f"任务“{row.title}”已派发" + ("（无法路由，转质量办）：" + route.reason
+                                                          if route.unroutable else ""),
+                     after={"assignee_id": route.assignee_id, "candidates": route.candidate_ids,
+                            "role": route.role_name, "due": row.due_at.isoformat() if row.due_at else None,
+                            **({"unroutable_reason": route.reason} if route.unroutable else {})})
+        holders = [route.assignee_id] if route.assignee_id else route.candidate_ids
+        tell = [pid for pid in holders if actor is None or pid != actor.id]
+        publish(session, TaskOpened(row, instance, actor, now, tell))
 
 
 def complete(session: Session, task: HumanTask, actor: Person, now: datetime, data: dict[str, Any]) -> None:

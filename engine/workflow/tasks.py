@@ -165,8 +165,8 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
             raise
         with session.no_autoflush:  # one flush for the new tasks' ids, one at commit
             task_state.complete(session, task, actor, now, clean)
-            sync_tasks(session, instance, workflow, loaded.meta, actor, now)
             instance.state = state
+            sync_tasks(session, instance, workflow, loaded.meta, actor, now)
         session.commit()
     except StaleDataError as exc:
         _discard(session, written)

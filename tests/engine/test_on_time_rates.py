@@ -90,7 +90,8 @@ def task(session, instance: ProcessInstance, due: datetime | None) -> HumanTask:
     """A task opened the one way tasks open (engine/workflow/task_state.py), offered to nobody."""
     row = HumanTask(instance=instance, spiff_task_id=str(uuid4()), bpmn_id="Task_x", title="任务", status="open",
                     created_at=T0, due_at=due)
-    return task_state.open_task(session, instance, row, Route(), None, T0)
+    task_state.open_tasks(session, instance, [task_state.NewTask(row, Route())], None, T0)
+    return row
 
 
 def finish(row: HumanTask, status: str, at: datetime) -> None:
