@@ -38,8 +38,15 @@ from .reporting import annual
 from .supervision import handlers as supervision_handlers
 from .supervision.ladders import unknown_ladders
 from .workflow.cycles import running_cycles
-from .workflow.events import CycleFinished, TaskClaimed, TaskClosed, TaskCompleting, TaskHandedOver, TaskOpened, \
-    TaskOpening
+from .workflow.events import (
+    CycleFinished,
+    TaskClaimed,
+    TaskClosed,
+    TaskCompleting,
+    TaskHandedOver,
+    TaskOpened,
+    TaskOpening,
+)
 from .workflow.runtime import Runtime, StoreLimits, apply_spiff_patches
 from .workflow.uploads import UploadStore
 

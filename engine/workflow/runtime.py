@@ -32,6 +32,8 @@ from engine.definitions.sandbox import make_script_engine
 from engine.errors import ScriptError, SpiralError
 from engine.parts import part
 
+from .kept import KeptWorkflows
+
 STATE_KEY = "serializer_version"
 _engine_now: ContextVar[datetime | None] = ContextVar("spiral_engine_now", default=None)
 
@@ -146,6 +148,7 @@ class Runtime:
         self.registry = BpmnWorkflowSerializer.configure(config)
         self.serializer = BpmnWorkflowSerializer(self.registry)
         self.script_engine = make_script_engine(self.limits)
+        self.kept = KeptWorkflows()
 
     def new_workflow(self, loaded: LoadedProcess, data: dict[str, Any], now: datetime) -> BpmnWorkflow:
         """A fresh workflow of `loaded` with initial data, run (as of `now`) until it waits for people."""

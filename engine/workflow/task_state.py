@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 import engine.audit as audit
@@ -45,10 +45,11 @@ def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], 
     if not new:
         return
     session.flush()
+    offered = [{"task_id": task.row.id, "person_id": person_id} for task in new for person_id in task.route.candidate_ids]
+    if offered:  # plain statements from here on: the commit finds nothing left to flush
+        session.execute(insert(TaskCandidate.__table__), offered)
     for task in new:
         row, route = task.row, task.route
-        for person_id in route.candidate_ids:
-            session.add(TaskCandidate(task_id=row.id, person_id=person_id))
         audit.record(session, actor, "task.created", now, instance=instance, task=row,
                      summary=f"任务“{row.title}”已派发" + ("（无法路由，转质量办）：" + route.reason
                                                           if route.unroutable else ""),

@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 import engine.audit as audit
@@ -38,9 +39,11 @@ class Upload:
     data: bytes
 
 
-def get_task(session: Session, task_id: int, with_cycle: bool = False) -> HumanTask:
-    """The task with this id (`with_cycle`: its cycle, definition and subject in the same query); raises NotFound."""
-    options = [joinedload(HumanTask.instance).joinedload(ProcessInstance.definition),
+def get_task(session: Session, task_id: int, with_cycle: bool = False, state: bool = True) -> HumanTask:
+    """The task with this id (`with_cycle`: its cycle, definition and subject in the same query; `state=False`:
+    without the cycle's saved workflow, read by `_saved_state` when needed); raises NotFound."""
+    cycle = joinedload(HumanTask.instance)
+    options = [(cycle if state else cycle.defer(ProcessInstance.state)).joinedload(ProcessInstance.definition),
                joinedload(HumanTask.instance).joinedload(ProcessInstance.subject)] if with_cycle else []
     task = session.get(HumanTask, task_id, options=options)
     if task is None:
@@ -48,14 +51,27 @@ def get_task(session: Session, task_id: int, with_cycle: bool = False) -> HumanT
     return task
 
 
+_STATE = select(ProcessInstance.__table__.c.state).where(ProcessInstance.__table__.c.id == bindparam("id"))
+
+
+def _saved_state(session: Session, instance: ProcessInstance) -> dict[str, Any]:
+    """The cycle's saved workflow: read now if the row was loaded without it (one plain statement)."""
+    if "state" in inspect(instance).unloaded:
+        set_committed_value(instance, "state", session.connection().execute(_STATE, {"id": instance.id}).scalar())
+    return instance.state
+
+
 def task_context(session: Session, task: HumanTask) -> dict[str, Any]:
     """The data an open task sees (what earlier steps wrote); a finished task's own submitted data."""
     if task.status != "open":
         return dict(task.data or {})
-    runtime = runtime_of(session)
-    workflow = runtime.load(loaded_for(session, task.instance.definition), task.instance.state)
+    runtime, instance = runtime_of(session), task.instance
+    workflow = runtime.kept.take(instance.id, instance.version, instance.definition_id) or \
+        runtime.load(loaded_for(session, instance.definition), _saved_state(session, instance))
     spiff_task = runtime.find_task(workflow, task.spiff_task_id)
-    return dict(spiff_task.data) if spiff_task is not None else {}
+    found = dict(spiff_task.data) if spiff_task is not None else {}
+    runtime.kept.keep(instance.id, instance.version, instance.definition_id, workflow)  # read, not changed
+    return found
 
 
 def _refuse_finished(task: HumanTask) -> None:
@@ -138,17 +154,22 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     A candidate claims the task first. Raises NotFound, NotAllowed, Conflict (done by someone else),
     InvalidInput (per-field errors; nothing changed), ScriptError (the cycle records an incident).
     """
-    task = get_task(session, task_id, with_cycle=True)
+    task = get_task(session, task_id, with_cycle=True, state=False)
     _refuse_finished(task)
     must_claim = ensure_may_act(session, actor, task)
     instance = task.instance
     loaded = loaded_for(session, instance.definition)
     runtime = runtime_of(session)
-    workflow = runtime.load(loaded, instance.state)
+    kept = runtime.kept.take(instance.id, instance.version, instance.definition_id)
+    workflow = kept or runtime.load(loaded, _saved_state(session, instance))
     spiff_task = runtime.find_task(workflow, task.spiff_task_id)
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict(code="task.not_ready")
-    clean = _validated(session, task, data, uploads or [], locale, earlier=spiff_task.data)
+    try:
+        clean = _validated(session, task, data, uploads or [], locale, earlier=spiff_task.data)
+    except InvalidInput:  # the page shows the form again from the same workflow, untouched
+        runtime.kept.keep(instance.id, instance.version, instance.definition_id, workflow)
+        raise
     written: list[Path] = []
     try:
         if must_claim:
@@ -168,6 +189,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
             instance.state = state
             sync_tasks(session, instance, workflow, loaded.meta, actor, now)
         session.commit()
+        runtime.kept.keep(instance.id, instance.version, instance.definition_id, workflow, state)
     except StaleDataError as exc:
         _discard(session, written)
         session.refresh(task)
