@@ -60,11 +60,25 @@ def build_schema(form: FormDef, locale: str = "zh_CN") -> type[Schema]:
     return per_form[lang]
 
 
+_instances: weakref.WeakKeyDictionary[FormDef, dict[str, Schema]] = weakref.WeakKeyDictionary()
+
+
+def _schema_of(form: FormDef, locale: str) -> Schema:
+    """One schema object per form and language: making one copies every field, and a load keeps no state on it."""
+    lang = language(locale)
+    found = _instances.get(form, {}).get(lang)
+    if found is None:
+        found = build_schema(form, locale)()
+        with _cache_lock:
+            _instances.setdefault(form, {})[lang] = found
+    return found
+
+
 def validate_submission(
     form: FormDef, data: Mapping[str, Any], locale: str = "zh_CN"
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Validate submitted data; return (clean data, {dotted field path: one message in the user's locale})."""
-    schema = build_schema(form, locale)()
+    schema = _schema_of(form, locale)
     try:
         return schema.load(data), {}
     except ValidationError as exc:

@@ -233,11 +233,13 @@ def _preference_row(session: Session, person_id: int) -> tuple[ChannelPreference
 def channel_choices(session: Session) -> dict[int, tuple[bool, str, str, str, bool]]:
     """person id → (email chosen, email address, WeCom webhook, DingTalk webhook, active), for those who chose;
     cached under the change token (engine/db/cache.py)."""
-    query = (select(ChannelPreference.person_id, ChannelPreference.email, Person.email,
-                    ChannelPreference.wecom_webhook, ChannelPreference.dingtalk_webhook, Person.active)
-             .join(Person, Person.id == ChannelPreference.person_id))
-    return snapshot(session).section("notify.channels", session, lambda s: {
-        row[0]: (bool(row[1]), row[2] or "", row[3] or "", row[4] or "", bool(row[5])) for row in s.execute(query)})
+    def load(s: Session) -> dict[int, tuple[bool, str, str, str, bool]]:
+        query = (select(ChannelPreference.person_id, ChannelPreference.email, Person.email,
+                        ChannelPreference.wecom_webhook, ChannelPreference.dingtalk_webhook, Person.active)
+                 .join(Person, Person.id == ChannelPreference.person_id))
+        return {row[0]: (bool(row[1]), row[2] or "", row[3] or "", row[4] or "", bool(row[5]))
+                for row in s.execute(query)}
+    return snapshot(session).section("notify.channels", session, load)
 
 
 def notify_people(session: Session, person_ids: list[int], *, kind: str, title: str, body: str, link: str,

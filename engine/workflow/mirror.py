@@ -46,7 +46,8 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
 
     The caller sets the cycle's new `state` first: the cycle's row, the closed tasks and the new ones are written
     in one flush (the new rows' ids), so the cycle's row is written once."""
-    ready = {str(t.id): t for t in Runtime.ready_user_tasks(workflow)}
+    ready_tasks = Runtime.ready_user_tasks(workflow)
+    ready = {str(t.id): t for t in ready_tasks}
     open_rows = _open_rows(session, instance.id)
     for row in open_rows:
         if row.spiff_task_id not in ready:
@@ -69,7 +70,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                         created_at=now, due_at=task_due(task_meta, now, task.data, cal), data={}, instance=instance,
                         working_days=is_working_calendar(task_meta.get("due_calendar", "")))
         created.append(task_state.NewTask(row, route, task_meta.get("escalation", "")))
-    _update_progress(session, instance, workflow, meta, now)
+    _update_progress(session, instance, workflow, ready_tasks, meta, now)
     task_state.open_tasks(session, instance, created, actor, now)
     return [new.row for new in created]
 
@@ -85,10 +86,9 @@ def _open_rows(session: Session, instance_id: int) -> list[HumanTask]:
     return [row for row in held.values() if isinstance(row, HumanTask) and row.status == "open"]
 
 
-def _update_progress(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+def _update_progress(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, ready: list[Any],
                      meta: dict[str, Any], now: datetime) -> None:
-    stages = [meta["tasks"].get(t.task_spec.bpmn_id, {}).get("stage", "")
-              for t in Runtime.ready_user_tasks(workflow)]
+    stages = [meta["tasks"].get(t.task_spec.bpmn_id, {}).get("stage", "") for t in ready]
     stages = [s for s in stages if s]
     done_rows = _done_stages(session, instance.id)
     done = [s for s in done_rows if s and s not in stages]

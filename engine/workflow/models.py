@@ -82,10 +82,11 @@ class HumanTask(Base):
     next_rung_at: Mapped[datetime | None] = mapped_column(DateTime)  # set only while open; the tick's index
     follow_up_at: Mapped[datetime | None] = mapped_column(DateTime)  # the owner's own 跟进提醒
     instance: Mapped[ProcessInstance] = relationship()
-    assignee: Mapped[Person | None] = relationship(foreign_keys=[assignee_id])
-    completed_by: Mapped[Person | None] = relationship(foreign_keys=[completed_by_id])
-    scope_unit: Mapped[Unit | None] = relationship()
-    candidates: Mapped[list[Person]] = relationship(secondary="task_candidate")
+    # read, never written through (the ids are set; task_state.py): the unit of work skips them at every flush
+    assignee: Mapped[Person | None] = relationship(foreign_keys=[assignee_id], viewonly=True)
+    completed_by: Mapped[Person | None] = relationship(foreign_keys=[completed_by_id], viewonly=True)
+    scope_unit: Mapped[Unit | None] = relationship(viewonly=True)
+    candidates: Mapped[list[Person]] = relationship(secondary="task_candidate", viewonly=True)
 
 class TaskCandidate(Base):
     """A person who may claim an unassigned task."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -255,18 +255,20 @@ def _store_uploads(session: Session, actor: Person, task: HumanTask, uploads: li
         path, digest, new = store.write(task.instance_id, upload.filename, upload.data)
         if new:
             written.append(path)
-        evidence = Evidence(task_id=task.id, instance_id=task.instance_id, field_key=upload.field,
-                            filename=fit_bytes(upload.filename, 255), content_type=content_type_for(upload.filename),
-                            size=len(upload.data), sha256=digest, stored_path=str(path),
-                            uploaded_by_id=actor.id, uploaded_at=now)
-        session.add(evidence)
-        session.flush()
+        row = {"task_id": task.id, "instance_id": task.instance_id, "field_key": upload.field,
+               "filename": fit_bytes(upload.filename, 255), "content_type": content_type_for(upload.filename),
+               "size": len(upload.data), "sha256": digest, "stored_path": str(path), "uploaded_by_id": actor.id,
+               "uploaded_at": now}
+        evidence_id = session.connection().execute(_ADD_EVIDENCE, row).scalar_one()  # no flush for its id
         audit.record(session, actor, "evidence.uploaded", now, instance=task.instance, task=task,
-                     summary=f"上传佐证材料“{upload.filename}”", object_type="evidence", object_id=evidence.id)
+                     summary=f"上传佐证材料“{upload.filename}”", object_type="evidence", object_id=evidence_id)
         added.setdefault(upload.field, list(clean.get(upload.field, []))).append(
-            {"evidence_id": evidence.id, "filename": evidence.filename, "size": evidence.size,
-             "content_type": evidence.content_type})
+            {"evidence_id": evidence_id, "filename": row["filename"], "size": row["size"],
+             "content_type": row["content_type"]})
     return added
+
+
+_ADD_EVIDENCE = insert(Evidence.__table__).returning(Evidence.__table__.c.id)
 
 
 def _record_incident(session: Session, actor: Person, task: HumanTask, exc: ScriptError, now: datetime) -> None:
