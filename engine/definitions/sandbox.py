@@ -7,6 +7,7 @@ anything runs, and execute with a short list of harmless builtins only.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,7 +76,10 @@ def check_code(source: str, mode: str) -> list[str]:
     return list(result.errors)
 
 
+@functools.lru_cache(maxsize=2048)
 def _compile(source: str, mode: str) -> Any:
+    """The code object of a checked script or condition, compiled once per text (a code object is immutable;
+    a refused one raises every time)."""
     problems = check_code(source, mode)
     if problems:
         raise ScriptError("沙箱拒绝执行：" + "；".join(problems))

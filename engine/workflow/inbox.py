@@ -1,6 +1,7 @@
 """Read-side queries for the inbox, the CLI and the cycle pages; they read `human_task`, never workflows."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -118,6 +119,32 @@ def instance_tasks(session: Session, instance: ProcessInstance) -> list[HumanTas
     return list(session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)
                                 .options(selectinload(HumanTask.assignee), selectinload(HumanTask.candidates))
                                 .order_by(HumanTask.id)))
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """An open task of a cycle, as a person who just submitted hears of it: who has it, or who may claim it."""
+
+    title: str
+    assignee: str | None
+    candidates: list[str]
+
+
+def next_steps(session: Session, instance_id: int, limit: int = 3) -> list[NextStep]:
+    """The cycle's first `limit` open tasks, oldest first, with their holder's name (or up to five candidates')."""
+    task, person, offer = HumanTask.__table__.c, Person.__table__.c, TaskCandidate.__table__.c
+    rows = session.execute(select(task.id, task.title, person.name).outerjoin(Person.__table__,
+                                                                              person.id == task.assignee_id)
+                           .where(task.instance_id == instance_id, task.status == "open")
+                           .order_by(task.id).limit(limit)).all()
+    offered: dict[int, list[str]] = {}
+    unassigned = [row.id for row in rows if row.name is None]
+    if unassigned:
+        for task_id, name in session.execute(select(offer.task_id, person.name).join(
+                Person.__table__, person.id == offer.person_id).where(offer.task_id.in_(unassigned))
+                .order_by(offer.task_id, person.id)):
+            offered.setdefault(task_id, []).append(name)
+    return [NextStep(row.title, row.name, offered.get(row.id, [])[:5]) for row in rows]
 
 
 def task_to_dict(task: HumanTask) -> dict[str, Any]:

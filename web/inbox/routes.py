@@ -27,11 +27,10 @@ from engine import (
     content_type_for,
     form_of,
     get_evidence,
-    get_instance,
     get_task,
     inbox,
     inbox_total,
-    instance_tasks,
+    next_steps,
     save_task_draft,
     school_name,
     set_follow_up,
@@ -135,8 +134,8 @@ def claim_many():  # type: ignore[no-untyped-def]
 @bp.post("/tasks/<int:task_id>/complete")
 @login_required
 def complete(task_id: int):  # type: ignore[no-untyped-def]
-    task = get_task(db.session, task_id, with_cycle=True)
-    title = task.title  # read before the commit expires it
+    task = get_task(db.session, task_id, with_cycle=True, state=False)  # the engine reads the workflow if needed
+    title, instance_id = task.title, task.instance_id
     form = form_of(db.session, task)
     values = parse_form_post(form, request.form) if form else {}
     row_action = request.form.get("_add_row") or request.form.get("_remove_row")
@@ -154,7 +153,7 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     except Conflict as exc:
         db.session.rollback()
         return _render_task(task_id, status=409, error=error_text(exc))
-    flash(_next_step_words(title, task.instance_id), "success")
+    flash(_next_step_words(title, instance_id), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -176,12 +175,12 @@ def draft(task_id: int):  # type: ignore[no-untyped-def]
 
 def _next_step_words(title: str, instance_id: int) -> str:
     """What a submit did: who got the cycle's next step (assigned, or offered to claim), or that it ended."""
-    following = [t for t in instance_tasks(db.session, get_instance(db.session, instance_id)) if t.status == "open"]
+    following = next_steps(db.session, instance_id)
     if not following:
         return _("已提交：“%(title)s”。该周期的任务已全部完成。", title=title)
     steps = []
-    for step in following[:3]:
-        who = step.assignee.name if step.assignee else _("%(names)s 认领", names="、".join(p.name for p in step.candidates[:5]))
+    for step in following:
+        who = step.assignee or _("%(names)s 认领", names="、".join(step.candidates))
         steps.append(_("“%(step)s”交给 %(who)s", step=step.title, who=who))
     return _("已提交：“%(title)s”。下一步：%(steps)s。", title=title, steps="；".join(steps))
 
