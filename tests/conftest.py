@@ -13,6 +13,7 @@ from engine.db import cache
 from engine.db.session import make_engine
 from engine.definitions.specs import SpecCache
 from engine.demo.school import deploy_shipped, seed_org
+from engine.parts import engine_of
 from engine.tables import create_schema
 
 # local SMTP server and robot webhook fixtures; a private OpenLDAP; a local CAS 3.0 server
@@ -106,6 +107,16 @@ def org_session(request, tmp_path: Path, spiral_engine, templates):
 def session(org_session):
     """The demo school's org plus every shipped process deployed."""
     return org_session
+
+
+@pytest.fixture
+def two_sessions(session):
+    """Two more sessions on the test's database and engine: two requests at once."""
+    factory = session_factory(session.get_bind(), engine_of(session))
+    first, second = factory(), factory()
+    yield first, second
+    first.close()
+    second.close()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 import engine.audit as audit
 from engine.bus import publish
+from engine.db.rows import insert_now, update_now
 from engine.org.models import Person
 from engine.org.routing import Route
 
@@ -39,12 +40,11 @@ def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], 
     once). One flush gives the rows their ids, with whatever else the transaction holds unwritten."""
     for task in new:
         task.row.status = "open"
-        session.add(task.row)
         cycle_counts.moved(instance, cycle_counts.NOTHING, cycle_counts.of(task.row))
         publish(session, TaskOpening(task.row, task.escalation))
     if not new:
         return
-    session.flush()
+    _write_step(session, [task.row for task in new])
     offered = [{"task_id": task.row.id, "person_id": person_id} for task in new for person_id in task.route.candidate_ids]
     if offered:  # plain statements from here on: the commit finds nothing left to flush
         session.execute(insert(TaskCandidate.__table__), offered)
@@ -59,6 +59,15 @@ def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], 
         holders = [route.assignee_id] if route.assignee_id else route.candidate_ids
         tell = [pid for pid in holders if actor is None or pid != actor.id]
         publish(session, TaskOpened(row, instance, actor, now, tell))
+
+
+def _write_step(session: Session, rows: list[HumanTask]) -> None:
+    """Write what this step changed of its cycle and tasks, then the new task rows (their ids), one plain statement
+    each (engine/db/rows.py); anything else the transaction changed is left to the commit's flush."""
+    if not all(update_now(session, obj) for obj in session.dirty if isinstance(obj, ProcessInstance | HumanTask)):
+        session.flush()  # one set a relationship: the unit of work writes what is left, foreign keys included
+    for row in rows:
+        insert_now(session, row)
 
 
 def complete(session: Session, task: HumanTask, actor: Person, now: datetime, data: dict[str, Any]) -> None:

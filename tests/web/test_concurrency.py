@@ -7,12 +7,10 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine.assembly import session_factory
 from engine.audit import AuditEvent
 from engine.definitions.specs import form_registry
 from engine.errors import Conflict
 from engine.org.people import find_person
-from engine.parts import engine_of
 from engine.workflow.cycles import start_cycle
 from engine.workflow.models import Evidence, HumanTask, ProcessInstance
 from engine.workflow.sample import SAMPLE_PDF, sample_answers
@@ -48,15 +46,6 @@ def test_second_teacher_to_submit_is_told_who_completed_the_task(app, spiral, im
         assert db.session.get(ProcessInstance, implement_task.instance_id).status == "running"
         assert db.session.scalar(select(func.count(Evidence.id))
                                  .where(Evidence.task_id == implement_task.id)) == 1
-
-
-@pytest.fixture
-def two_sessions(session):
-    factory = session_factory(session.get_bind(), engine_of(session))
-    first, second = factory(), factory()
-    yield first, second
-    first.close()
-    second.close()
 
 
 def _goal_task(session) -> int:
