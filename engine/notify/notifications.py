@@ -10,8 +10,10 @@ the server never posts to an address a user made up.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -65,17 +67,24 @@ def notify_all(session: Session, messages: list[Message], now: datetime) -> list
     return [new_id for new_id, _person_id in made]
 
 
+@functools.cache
+def _insert_once(dialect: str) -> Any:
+    """The dialect's INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING, built once (None: no such form)."""
+    dialect_insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
+    if dialect_insert is None:
+        return None
+    table = Notification.__table__
+    # attr-defined: the dict of the two dialects' insert() loses their Insert types, which both have this
+    return dialect_insert(table).on_conflict_do_nothing(  # type: ignore[attr-defined]
+        index_elements=["dedupe_key"]).returning(table.c.id, table.c.person_id)
+
+
 def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[tuple[int, int]]:
     """Insert the notifications whose dedupe_key is unused; (id, person_id) of the new ones, by id."""
     if not rows:
         return []
-    dialect_insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(
-        session.get_bind().dialect.name)
-    if dialect_insert is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
-        table = Notification.__table__
-        # attr-defined: the dict of the two dialects' insert() loses their Insert types, which both have this
-        statement = dialect_insert(table).on_conflict_do_nothing(  # type: ignore[attr-defined]
-            index_elements=["dedupe_key"]).returning(table.c.id, table.c.person_id)
+    statement = _insert_once(session.get_bind().dialect.name)
+    if statement is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
         return sorted((row.id, row.person_id) for row in session.execute(statement, rows))
     made = []
     for values in rows:

@@ -42,8 +42,6 @@ def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], 
         task.row.status = "open"
         cycle_counts.moved(instance, cycle_counts.NOTHING, cycle_counts.of(task.row))
         publish(session, TaskOpening(task.row, task.escalation))
-    if not new:
-        return
     _write_step(session, [task.row for task in new])
     offered = [{"task_id": task.row.id, "person_id": person_id} for task in new for person_id in task.route.candidate_ids]
     if offered:  # plain statements from here on: the commit finds nothing left to flush
