@@ -1,9 +1,10 @@
 """The load generator for item 3, run as its own process: people log in and complete their tasks over HTTP.
 
 Each virtual user is one demo person with their own login session. It does what the browser does: GET the
-login page for the CSRF token, POST the login, then for each task assigned to them POST the task form
-(multipart, with the evidence file) to /tasks/<id>/complete, exactly as the task page submits it. Which task
-to complete next is read from the database (what the inbox link would give); only the POST is timed.
+login page for the CSRF token, POST the login, then for each task assigned to them POST the task form to
+/tasks/<id>/complete exactly as the task page submits it: multipart with the evidence file when the form has a
+file field, URL-encoded otherwise. Which task to complete next is read from the database (what the inbox link
+would give); only the POST is timed.
 
 `python -m bench.driver URL DB_URL SECONDS USERS` prints one JSON line: latencies and counts.
 """
@@ -117,7 +118,10 @@ def run(base: str, db_url: str, seconds: float, usernames: list[str]) -> dict[st
             fields = encode_form_post(form, sample_answers(form, APPROVE)) if form else []
             files = [(c.key, "佐证材料.pdf", SAMPLE_PDF) for c in form.fields
                      if c.type == "filepicker" and c.required and c.key] if form else []
-            body, ctype = multipart([("csrf_token", token), *fields], files)
+            if form is not None and form.file_fields:  # the page sends multipart only when it has a file field
+                body, ctype = multipart([("csrf_token", token), *fields], files)
+            else:
+                body, ctype = urlencode([("csrf_token", token), *fields]).encode(), "application/x-www-form-urlencoded"
             t0 = time.perf_counter()
             try:
                 status, _ = browser.request("POST", f"/tasks/{row.id}/complete", body, ctype)
