@@ -3,7 +3,9 @@ from the workflow itself instead of rebuilding it from its saved state.
 
 An entry serves only the cycle's row it was saved with: the same version (the optimistic lock moves it on every
 write of the cycle, from any process) and the same definition. It is taken out while in use, so a completion
-that fails never leaves a half-run workflow behind; it goes back only after its transaction committed.
+that fails never leaves a half-run workflow behind; it goes back only after its transaction committed. Every write
+of a cycle's state goes through the ORM, which moves the version (a data migration of saved states runs with the
+app stopped, and a started worker begins with nothing kept).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-SIZE = 128  # cycles kept per process: a workflow in play is ~10–50 kB of objects (its trimmed history)
+SIZE = 64  # cycles kept per process: a workflow in play is ~10–50 kB of objects (its trimmed history)
 
 
 class KeptWorkflows:

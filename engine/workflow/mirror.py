@@ -44,8 +44,8 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                actor: Person | None, now: datetime) -> list[HumanTask]:
     """Create rows for newly ready tasks, cancel rows whose task left the ready state; return new rows.
 
-    The caller sets the cycle's new `state` first: the cycle's row, the closed tasks and the new ones are written
-    in one flush (the new rows' ids), so the cycle's row is written once."""
+    The caller sets the cycle's new `state` first: the cycle's row, the closed tasks and the new ones are then
+    written together, one plain statement each (task_state.open_tasks), so the cycle's row is written once."""
     ready_tasks = Runtime.ready_user_tasks(workflow)
     ready = {str(t.id): t for t in ready_tasks}
     open_rows = _open_rows(session, instance.id)

@@ -37,7 +37,7 @@ class NewTask:
 def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], actor: Person | None,
                now: datetime) -> None:
     """Add new open tasks, each routed by its route; their holders are told (except the actor, who sees them at
-    once). One flush gives the rows their ids, with whatever else the transaction holds unwritten."""
+    once). The step's changed cycle and task rows are written first, then the new rows (their ids)."""
     for task in new:
         task.row.status = "open"
         cycle_counts.moved(instance, cycle_counts.NOTHING, cycle_counts.of(task.row))

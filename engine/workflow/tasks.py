@@ -184,7 +184,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
             _discard(session, written)
             _record_incident(session, actor, task, exc, now)
             raise
-        with session.no_autoflush:  # one flush for the new tasks' ids, one at commit
+        with session.no_autoflush:  # the step's rows are written together at its end (task_state.open_tasks)
             task_state.complete(session, task, actor, now, clean)
             instance.state = state
             sync_tasks(session, instance, workflow, loaded.meta, actor, now)
