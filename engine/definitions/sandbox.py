@@ -95,11 +95,18 @@ def _value_of(context: dict[str, Any]) -> Any:
     return value_of
 
 
-def _safe_globals(budget: Budget) -> dict[str, Any]:
+@functools.cache
+def _allowed_builtins() -> dict[str, Any]:
+    """RestrictedPython's safe builtins with ours, without the forbidden names (worked out once)."""
     builtins = dict(safe_builtins)
     builtins.update(_EXTRA_BUILTINS)
     for name in FORBIDDEN_NAMES:
         builtins.pop(name, None)
+    return builtins
+
+
+def _safe_globals(budget: Budget) -> dict[str, Any]:
+    builtins = dict(_allowed_builtins())  # a copy per run: a script cannot change the next one's builtins
     guarded = budget.guarded()
     builtins.update({name: value for name, value in guarded.items() if not name.startswith("_")})
     return {

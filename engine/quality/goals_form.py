@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.definitions.specs import get_form
 from engine.errors import InvalidInput
 from engine.workflow.events import TaskCompleting
 from forms import FormDef
@@ -28,9 +27,9 @@ def writes_goal(form: FormDef) -> bool:
 
 def record_goals(session: Session, event: TaskCompleting) -> None:
     """Save the goal the completed form states (InvalidInput names the wrong field; the completion rolls back)."""
-    if not event.form_id:
+    form = event.form
+    if form is None:
         return
-    form = get_form(session, event.form_id)
     title = next((c for c in form.fields if _props(c).get("goal") == "title"), None)
     if title is None or not str(event.data.get(title.key or "") or "").strip():
         return

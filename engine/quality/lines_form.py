@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.definitions.specs import get_form
 from engine.errors import InvalidInput
 from engine.workflow.events import TaskCompleting
 from forms import FormDef
@@ -39,9 +38,9 @@ def suggested_names(form: FormDef) -> set[str]:
 def check_and_tighten(session: Session, event: TaskCompleting) -> None:
     """Refuse a code that is not in the library of the cycle's level (with the field it is in), and set the lines
     a `tighten` list gives; InvalidInput names each wrong field, and the completion is rolled back."""
-    if not event.form_id:
+    form = event.form
+    if form is None:
         return
-    form = get_form(session, event.form_id)
     if "indicators" not in suggested_names(form):
         return
     subject = event.instance.subject

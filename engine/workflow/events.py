@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.org.models import Person
+from forms import FormDef
 
 from .models import HumanTask, ProcessInstance
 
@@ -65,7 +66,7 @@ class TaskCompleting:
     instance: ProcessInstance
     actor: Person | None
     data: dict[str, Any]
-    form_id: str
+    form: FormDef | None  # the form the answers were validated against (None: a task without a form)
     now: datetime
     context: dict[str, Any] = field(default_factory=dict)  # what the task saw (a multi-instance task's item)
 

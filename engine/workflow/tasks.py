@@ -18,7 +18,7 @@ from engine.db.session import rowcount
 from engine.definitions.specs import get_form, loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
 from engine.org.models import Person
-from forms import check_upload, validate_submission
+from forms import FormDef, check_upload, validate_submission
 
 from . import task_state
 from .access import can_view_instance, ensure_may_act, is_candidate
@@ -165,8 +165,9 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     spiff_task = runtime.find_task(workflow, task.spiff_task_id)
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict(code="task.not_ready")
+    form = get_form(session, task.form_id) if task.form_id else None
     try:
-        clean = _validated(session, task, data, uploads or [], locale, earlier=spiff_task.data)
+        clean = _validated(session, form, data, uploads or [], locale, earlier=spiff_task.data)
     except InvalidInput:  # the page shows the form again from the same workflow, untouched
         runtime.kept.keep(instance.id, instance.version, instance.definition_id, workflow)
         raise
@@ -175,7 +176,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
         if must_claim:
             _claim(session, actor, task, now)
         clean.update(_store_uploads(session, actor, task, uploads or [], now, clean, written))
-        publish(session, TaskCompleting(task, instance, actor, clean, task.form_id or "", now,
+        publish(session, TaskCompleting(task, instance, actor, clean, form, now,
                                         context=dict(spiff_task.data)))
         try:
             runtime.complete(workflow, spiff_task, clean, now)
@@ -201,11 +202,10 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     return task
 
 
-def _validated(session: Session, task: HumanTask, data: dict[str, Any], uploads: list[Upload], locale: str,
+def _validated(session: Session, form: FormDef | None, data: dict[str, Any], uploads: list[Upload], locale: str,
                earlier: dict[str, Any]) -> dict[str, Any]:
-    if not task.form_id:
+    if form is None:
         return {}
-    form = get_form(session, task.form_id)
     data = dict(data)
     for key in form.file_fields:  # files attached in an earlier round (a returned task) stay attached
         if earlier.get(key) and not data.get(key):
