@@ -18,7 +18,7 @@ def tell_new_holders(session: Session, event: TaskOpened) -> None:
     """The assignee, or each candidate, learns of the new task (and, for one sent back, who returned it and why)."""
     if not event.tell:
         return
-    returned = sent_back(session, event.task)
+    returned = sent_back(session, event.task) if event.repeats else ""
     for person_id in event.tell:
         notify_new_task(session, event.task, event.instance, person_id, event.now, returned)
 

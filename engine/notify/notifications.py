@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -132,19 +132,9 @@ def notify_new_task(session: Session, task: HumanTask, instance: ProcessInstance
                   now=now, dedupe_key=f"task:{task.id}:assigned:{person_id}")
 
 
-_TASK = HumanTask.__table__.c
-# built once: asked whenever a task opens (the ORM's select costs ~5× this statement)
-_DONE_BEFORE = select(_TASK.id).where(_TASK.instance_id == bindparam("instance_id"),
-                                      _TASK.bpmn_id == bindparam("bpmn_id"), _TASK.status == "done").limit(1)
-
-
 def sent_back(session: Session, task: HumanTask) -> str:
-    """When `task` opens again in its cycle because another step sent it back (a review): who returned it, in which
-    step, and their comment (the review form's `comment` field); "" otherwise."""
-    again = session.connection().execute(_DONE_BEFORE, {"instance_id": task.instance_id,
-                                                        "bpmn_id": task.bpmn_id}).first()
-    if again is None:
-        return ""
+    """For a task whose step was done before in its cycle (TaskOpened.repeats): when another step sent it back (a
+    review), who returned it, in which step, and their comment (the review form's `comment` field); "" otherwise."""
     last = session.scalars(select(HumanTask).where(HumanTask.instance_id == task.instance_id,
                                                    HumanTask.status == "done")
                            .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1)).first()

@@ -26,13 +26,15 @@ class TaskOpening:
 
 @dataclass(frozen=True)
 class TaskOpened:
-    """A task row was written (it has its id); `tell` who to notify."""
+    """A task row was written (it has its id); `tell` who to notify; `repeats`: its step was done before in the
+    cycle (sent back for revision, or a step that repeats itself)."""
 
     task: HumanTask
     instance: ProcessInstance
     actor: Person | None
     now: datetime
     tell: list[int] = field(default_factory=list)
+    repeats: bool = False
 
 
 @dataclass(frozen=True)

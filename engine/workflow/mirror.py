@@ -25,8 +25,8 @@ _TASK = HumanTask.__table__.c
 # built once, asked at every engine step (the ORM's select costs ~5× these statements)
 _OPEN_TASKS = select(_TASK.id).where(_TASK.instance_id == bindparam("instance_id"), _TASK.status == "open") \
     .order_by(_TASK.id)
-_DONE_STAGES = select(_TASK.stage, func.min(_TASK.id)).where(
-    _TASK.instance_id == bindparam("instance_id"), _TASK.status == "done").group_by(_TASK.stage)
+_DONE_STEPS = select(_TASK.stage, _TASK.bpmn_id, func.min(_TASK.id)).where(
+    _TASK.instance_id == bindparam("instance_id"), _TASK.status == "done").group_by(_TASK.stage, _TASK.bpmn_id)
 MOVED_ON = "任务已不再需要办理（流程已转向），督办自动结束"
 
 
@@ -53,6 +53,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
         if row.spiff_task_id not in ready:
             task_state.cancel(session, row, actor, now, MOVED_ON)
     known = {row.spiff_task_id for row in open_rows}
+    stages_done, steps_done = _done_steps(session, instance.id)
     created: list[task_state.NewTask] = []
     cal: WorkCalendar | None = None
     for spiff_id, task in ready.items():
@@ -69,8 +70,8 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
                         unroutable=route.unroutable, form_id=task_meta.get("form", ""), status="open",
                         created_at=now, due_at=task_due(task_meta, now, task.data, cal), data={}, instance=instance,
                         working_days=is_working_calendar(task_meta.get("due_calendar", "")))
-        created.append(task_state.NewTask(row, route, task_meta.get("escalation", "")))
-    _update_progress(session, instance, workflow, ready_tasks, meta, now)
+        created.append(task_state.NewTask(row, route, task_meta.get("escalation", ""), row.bpmn_id in steps_done))
+    _update_progress(session, instance, workflow, ready_tasks, stages_done, meta, now)
     task_state.open_tasks(session, instance, created, actor, now)
     return [new.row for new in created]
 
@@ -87,10 +88,9 @@ def _open_rows(session: Session, instance_id: int) -> list[HumanTask]:
 
 
 def _update_progress(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, ready: list[Any],
-                     meta: dict[str, Any], now: datetime) -> None:
+                     done_rows: list[str], meta: dict[str, Any], now: datetime) -> None:
     stages = [meta["tasks"].get(t.task_spec.bpmn_id, {}).get("stage", "") for t in ready]
     stages = [s for s in stages if s]
-    done_rows = _done_stages(session, instance.id)
     done = [s for s in done_rows if s and s not in stages]
     instance.stages_done = done
     instance.next_timer_at = Runtime.next_timer_at(workflow, now)
@@ -104,12 +104,18 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
         publish(session, CycleFinished(instance, now))
 
 
-def _done_stages(session: Session, instance_id: int) -> list[str]:
-    """The stages of the cycle's done tasks in the order first reached: one row per stage from the database (flat
-    in history), joined with the tasks this transaction has done and not flushed yet (no flush for it)."""
-    first: dict[str, int] = dict(session.connection().execute(_DONE_STAGES, {"instance_id": instance_id}).all())
-    for row in session.dirty:  # the modified rows only (SQLAlchemy keeps them apart)
-        if isinstance(row, HumanTask) and row.instance_id == instance_id and row.status == "done" \
-                and row.id is not None and row.id < first.get(row.stage, row.id + 1):
-            first[row.stage] = row.id
-    return [str(stage or "") for stage, _ in sorted(first.items(), key=lambda item: item[1])]
+def _done_steps(session: Session, instance_id: int) -> tuple[list[str], set[str]]:
+    """The stages of the cycle's done tasks in the order first reached, and the steps (BPMN ids) done: one row per
+    step from the database (flat in history), joined with the tasks this transaction has done and not written yet."""
+    first: dict[str, int] = {}
+    steps: set[str] = set()
+    done = [(stage, bpmn_id, task_id) for stage, bpmn_id, task_id in
+            session.connection().execute(_DONE_STEPS, {"instance_id": instance_id})]
+    done += [(row.stage, row.bpmn_id, row.id) for row in session.dirty  # the modified rows only
+             if isinstance(row, HumanTask) and row.instance_id == instance_id and row.status == "done"
+             and row.id is not None]
+    for stage, bpmn_id, task_id in done:
+        steps.add(bpmn_id)
+        if task_id < first.get(stage, task_id + 1):
+            first[stage] = task_id
+    return [str(stage or "") for stage, _ in sorted(first.items(), key=lambda item: item[1])], steps

@@ -32,6 +32,7 @@ class NewTask:
     row: HumanTask
     route: Route
     escalation: str = ""
+    repeats: bool = False  # its step was done before in the cycle (a return for revision, the next report)
 
 
 def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], actor: Person | None,
@@ -56,7 +57,7 @@ def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], 
                             **({"unroutable_reason": route.reason} if route.unroutable else {})})
         holders = [route.assignee_id] if route.assignee_id else route.candidate_ids
         tell = [pid for pid in holders if actor is None or pid != actor.id]
-        publish(session, TaskOpened(row, instance, actor, now, tell))
+        publish(session, TaskOpened(row, instance, actor, now, tell, task.repeats))
 
 
 def _write_step(session: Session, rows: list[HumanTask]) -> None:
