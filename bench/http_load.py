@@ -135,8 +135,9 @@ def bench_http(folder: Path, size: str, postgres: str | None = None) -> list[str
         rows.append(measure(folder / "http-pg", size, pg, "PostgreSQL, everybody at once"))
     copies, seconds = SETTINGS[size]
     return [table(f"3. Through HTTP — gunicorn, 2 sync workers, loopback; POST /tasks/<id>/complete with a "
-                  f"login session, CSRF token and evidence file; driver in its own process, one thread per "
-                  f"person ({seconds} s, {copies}× the demo school's subjects)",
+                  f"login session and CSRF token, as the page posts it (an evidence file where the form has a file "
+                  f"field); driver in its own process, one thread per person ({seconds} s, {copies}× the demo "
+                  f"school's subjects)",
                   ["database", "completions", "completions/s", "p50 ms", "p95 ms", "p99 ms",
                    "peak RSS of one process MB", "peak RSS, master + workers MB", "errors", "load at start"],
                   rows)]
