@@ -38,8 +38,8 @@ def _update_of(table: Table, columns: frozenset[str], pk: Any, version: Any) -> 
 
 def update_now(session: Session, obj: Base) -> bool:
     """UPDATE the changed columns of a loaded object at once (bumping and checking its version column, if it has
-    one: StaleDataError when another transaction moved it first); the object is clean after. False when it had
-    nothing to write or a changed relationship (the flush writes it then)."""
+    one: StaleDataError when another transaction moved it first); the object is clean after. False when it is
+    not a loaded row or a relationship of it changed (the flush writes it then)."""
     state = inspect(obj)
     mapper = state.mapper
     if state.key is None or state.deleted:
@@ -52,8 +52,9 @@ def update_now(session: Session, obj: Base) -> bool:
         new = state.dict.get(key)
         if new is not old or old is NO_VALUE:
             changes[key] = new
-    if not changes:
-        return False
+    if not changes:  # set to what it held: nothing to write
+        state._commit_all(state.dict, session.identity_map)
+        return True
     table = _table(mapper)
     (pk,) = mapper.primary_key
     version = mapper.version_id_col

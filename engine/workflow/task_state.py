@@ -63,7 +63,8 @@ def open_tasks(session: Session, instance: ProcessInstance, new: list[NewTask], 
 def _write_step(session: Session, rows: list[HumanTask]) -> None:
     """Write what this step changed of its cycle and tasks, then the new task rows (their ids), one plain statement
     each (engine/db/rows.py); anything else the transaction changed is left to the commit's flush."""
-    if not all(update_now(session, obj) for obj in session.dirty if isinstance(obj, ProcessInstance | HumanTask)):
+    written = [update_now(session, obj) for obj in session.dirty if isinstance(obj, ProcessInstance | HumanTask)]
+    if not all(written):
         session.flush()  # one set a relationship: the unit of work writes what is left, foreign keys included
     for row in rows:
         insert_now(session, row)

@@ -28,7 +28,8 @@ def test_an_updated_cycle_is_written_at_once_with_its_version_moved_and_is_clean
     session.expire_all()
     saved = session.get(ProcessInstance, instance.id)
     assert (saved.current_stage, saved.incident, saved.version) == ("design", "检查", version + 1)
-    assert not update_now(first, mine)  # nothing left to write
+    mine.incident = "检查"  # set to what it holds: nothing to write, and clean after
+    assert update_now(first, mine) and mine not in first.dirty and mine.version == version + 1
 
 
 def test_an_update_of_a_cycle_another_transaction_moved_first_is_refused(session, two_sessions):
