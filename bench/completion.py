@@ -27,7 +27,7 @@ from engine.definitions.sandbox import make_script_engine
 from engine.definitions.specs import loaded_for
 from engine.heap import settle
 from engine.org.models import Person
-from engine.org.people import find_person
+from engine.org.people import find_person, person_by_id
 from engine.workflow.cycles import start_cycle
 from engine.workflow.models import HumanTask
 from engine.workflow.sample import sample_answers, sample_uploads
@@ -197,7 +197,7 @@ class Spiral:
         answers = {k: v for k, v in data.items() if not (form and k in form.file_fields)}
         uploads = sample_uploads(form) if form else []
         with timer, self.sessions() as session:
-            task = complete_task(session, session.get(Person, actor_id), task_id, answers, _now(timer),
+            task = complete_task(session, person_by_id(session, actor_id), task_id, answers, _now(timer),
                                  uploads=uploads)
             bpmn_id = task.bpmn_id
         return bpmn_id

@@ -32,7 +32,7 @@ from .calendar.school_year import PeriodInfo, academic_years, month_period, peri
 from .calendar.years_admin import delete_term, delete_year, save_term, save_year
 from .db import Base
 from .db.cache import watch
-from .db.session import sqlite_pragmas
+from .db.session import JSON_OPTIONS, sqlite_pragmas
 from .definitions.deploy import deploy, latest_definition, latest_definitions, validate_files
 from .definitions.drafts import create_process, from_template, get_draft, save_draft, working_copy
 from .definitions.form_designs import checked_form, form_text, save_form
@@ -79,7 +79,7 @@ from .org.directory_sync import directory_sheets, sync_directory
 from .org.holdings_admin import HoldingChange, find_holdings, get_holding
 from .org.imports import ImportReport, OneTimePassword, export_org, import_org
 from .org.models import LEVELS, PERSON_KINDS, UNIT_KINDS, ApiToken, Person, Role, RoleHolding, School, Subject, Unit
-from .org.people import find_person, people, subjects
+from .org.people import find_person, people, person_by_id, subjects
 from .org.people_admin import (
     add_person,
     deactivate_person,
@@ -361,6 +361,7 @@ __all__ = [
     "end_substitution",
     "Evidence",
     "find_person",
+    "person_by_id",
     "sign_in",
     "SignInPolicy",
     "SignInResult",
@@ -473,6 +474,7 @@ __all__ = [
     "SMALL_LOOP",
     "SpiralError",
     "sqlite_pragmas",
+    "JSON_OPTIONS",
     "start_cycle",
     "STATUSES",
     "subjects",

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from werkzeug.routing import IntegerConverter, Map
 
 import forms
-from engine import MailSettings, Person, build_engine, settle, sqlite_pragmas
+from engine import JSON_OPTIONS, MailSettings, Person, build_engine, person_by_id, settle, sqlite_pragmas
 
 from .campus import campus_config
 from .extensions import babel, csrf, db, login_manager
@@ -69,6 +69,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 5) * 1024 * 1024
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("connect_args", {"timeout": 30})
+    for key, value in JSON_OPTIONS.items():  # the engine's own sessions write JSON the same way
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault(key, value)
     app.extensions["spiral"] = build_engine(
         upload_dir=Path(app.config["UPLOAD_DIR"]), max_upload_mb=app.config["MAX_UPLOAD_MB"],
         forms=forms.FormRegistry(app.config["FORMS_DIR"], forms.LIBRARY),
@@ -187,7 +189,7 @@ def _init_extensions(app: Flask) -> None:
         person_id, _, version = user_id.partition(":")
         if not person_id.isdigit() or not version.isdigit():
             return None
-        person = db.session.get(Person, int(person_id))
+        person = person_by_id(db.session, int(person_id))
         if person is None or not person.active or (person.session_version or 0) != int(version):
             return None
         return person

@@ -85,7 +85,7 @@ def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[tuple[i
         return []
     statement = _insert_once(session.get_bind().dialect.name)
     if statement is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
-        return sorted((row.id, row.person_id) for row in session.execute(statement, rows))
+        return sorted((row.id, row.person_id) for row in session.connection().execute(statement, rows))
     made = []
     for values in rows:
         try:

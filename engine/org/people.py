@@ -1,10 +1,18 @@
 """Finding people, subjects and units: the org's read side for pages and the shell."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from .models import Person, Role, RoleHolding, Subject, Unit
+
+# built once: every request reads the person signed in (session.get builds its statement again each time)
+_BY_ID = select(Person).where(Person.id == bindparam("id"))
+
+
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    """The person with this id (the one a request acts as), or None."""
+    return session.execute(_BY_ID, {"id": person_id}).scalar_one_or_none()
 
 
 def find_person(session: Session, username: str) -> Person | None:

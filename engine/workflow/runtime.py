@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as spiff_timer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
@@ -134,7 +135,10 @@ class StoreLimits:
 
 def json_size(value: Any) -> int:
     """Bytes `value` takes as JSON (how it is stored)."""
-    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).encode())
+    try:
+        return len(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS, default=str))
+    except TypeError:  # an int over 64 bits
+        return len(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).encode())
 
 
 class Runtime:
