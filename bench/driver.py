@@ -4,7 +4,8 @@ Each virtual user is one demo person with their own login session. It does what 
 login page for the CSRF token, POST the login, then for each task assigned to them POST the task form to
 /tasks/<id>/complete exactly as the task page submits it: multipart with the evidence file when the form has a
 file field, URL-encoded otherwise. Which task to complete next is read from the database (what the inbox link
-would give); only the POST is timed.
+would give) by one thread after completions, for everybody at once (OpenTasks): the load generator shares the two
+cores with the server, so it does not poll per person. Only the POST is timed.
 
 `python -m bench.driver URL DB_URL SECONDS USERS` prints one JSON line: latencies and counts.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import queue
 import re
 import sys
 import threading
@@ -90,44 +92,94 @@ class Browser:
         return _CSRF.search(page).group(1)
 
 
+class OpenTasks:
+    """Who has which open task, read from the database by one thread after completions and handed to each person
+    in id order (what their inbox link would give): one query for everybody, not one per person and poll."""
+
+    WINDOW = 500  # ids read again below the highest seen: a transaction that commits late still shows its task
+    EVERY = 0.02  # s between reads at most: the completions of that time are read together
+
+    def __init__(self, db: Any, ids: dict[str, int]) -> None:
+        self.db, self.person_ids = db, set(ids.values())
+        self.queues: dict[int, queue.SimpleQueue[tuple[int, str | None]]] = {
+            pid: queue.SimpleQueue() for pid in self.person_ids}
+        self.seen: set[int] = set()
+        self.top = 0
+        self.changed = threading.Event()
+        self.changed.set()
+
+    def refresh(self) -> None:
+        """Hand out the open tasks not handed out yet."""
+        self.changed.clear()
+        with self.db.connect() as conn:
+            rows = conn.execute(text("SELECT id, assignee_id, form_id FROM human_task WHERE status = 'open' "
+                                     "AND assignee_id IS NOT NULL AND id > :floor ORDER BY id"),
+                                {"floor": self.top - self.WINDOW}).all()
+        for task_id, person_id, form_id in rows:
+            if task_id in self.seen or person_id not in self.person_ids:
+                continue
+            self.seen.add(task_id)
+            self.top = max(self.top, task_id)
+            self.queues[person_id].put((task_id, form_id))
+
+    def watch(self, until: list[float]) -> None:
+        """Refresh after each completion (several that land during one read are read together)."""
+        while time.perf_counter() < until[0]:
+            if self.changed.wait(0.05):
+                self.refresh()
+                time.sleep(self.EVERY)
+
+
 def run(base: str, db_url: str, seconds: float, usernames: list[str]) -> dict[str, Any]:
     """Every user completes their open tasks until `seconds` have passed; latencies of the POSTs."""
     registry = default_registry()
-    db = create_engine(db_url, pool_size=len(usernames) + 2) if db_url.startswith("postgres") else \
+    db = create_engine(db_url, pool_size=4) if db_url.startswith("postgres") else \
         create_engine(db_url, connect_args={"timeout": 30})
     with db.connect() as conn:
-        ids = dict(conn.execute(text("SELECT username, id FROM person")).all())
+        ids = {name: pid for name, pid in conn.execute(text("SELECT username, id FROM person")).all()
+               if name in usernames}
+    work = OpenTasks(db, ids)
+    bodies: dict[str | None, tuple[list[tuple[str, str]], list[tuple[str, str, bytes]], bool]] = {}
     latencies: list[tuple[float, float]] = []  # (finished at, ms)
     errors: dict[str, int] = {}
     lock = threading.Lock()
     start = threading.Barrier(len(usernames) + 1)
     stop_at = [0.0]
 
-    def user(username: str) -> None:
-        browser = Browser(base)
-        token = browser.login(username)
-        start.wait()
-        while time.perf_counter() < stop_at[0]:
-            with db.connect() as conn:
-                row = conn.execute(text("SELECT id, form_id FROM human_task WHERE assignee_id = :p AND "
-                                        "status = 'open' ORDER BY id LIMIT 1"), {"p": ids[username]}).first()
-            if row is None:
-                time.sleep(0.05)  # nothing to do until a colleague's completion routes a task here
-                continue
-            form = registry.get(row.form_id) if row.form_id else None
+    def answers(form_id: str | None) -> tuple[list[tuple[str, str]], list[tuple[str, str, bytes]], bool]:
+        """The form's fields as the page posts them, its evidence files, and whether it posts multipart."""
+        found = bodies.get(form_id)
+        if found is None:
+            form = registry.get(form_id) if form_id else None
             fields = encode_form_post(form, sample_answers(form, APPROVE)) if form else []
             files = [(c.key, "佐证材料.pdf", SAMPLE_PDF) for c in form.fields
                      if c.type == "filepicker" and c.required and c.key] if form else []
-            if form is not None and form.file_fields:  # the page sends multipart only when it has a file field
+            # the page sends multipart only when it has a file field
+            found = bodies.setdefault(form_id, (fields, files, form is not None and bool(form.file_fields)))
+        return found
+
+    def user(username: str) -> None:
+        browser = Browser(base)
+        token = browser.login(username)
+        mine = work.queues[ids[username]]
+        start.wait()
+        while time.perf_counter() < stop_at[0]:
+            try:
+                task_id, form_id = mine.get(timeout=0.1)
+            except queue.Empty:
+                continue  # nothing to do until a colleague's completion routes a task here
+            fields, files, with_files = answers(form_id)
+            if with_files:
                 body, ctype = multipart([("csrf_token", token), *fields], files)
             else:
                 body, ctype = urlencode([("csrf_token", token), *fields]).encode(), "application/x-www-form-urlencoded"
             t0 = time.perf_counter()
             try:
-                status, _ = browser.request("POST", f"/tasks/{row.id}/complete", body, ctype)
+                status, _ = browser.request("POST", f"/tasks/{task_id}/complete", body, ctype)
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 status = type(exc).__name__
             t1 = time.perf_counter()
+            work.changed.set()
             with lock:
                 if status in (302, 303):
                     latencies.append((t1, (t1 - t0) * 1000))
@@ -138,9 +190,12 @@ def run(base: str, db_url: str, seconds: float, usernames: list[str]) -> dict[st
     for thread in threads:
         thread.start()
     stop_at[0] = time.perf_counter() + 3600
+    watcher = threading.Thread(target=work.watch, args=(stop_at,), daemon=True)
+    work.refresh()
     start.wait()
     began = time.perf_counter()
     stop_at[0] = began + seconds
+    watcher.start()
     for thread in threads:
         thread.join(timeout=seconds + 180)
     elapsed = time.perf_counter() - began

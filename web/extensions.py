@@ -28,6 +28,12 @@ class SpiralSQLAlchemy(SQLAlchemy):
     # At runtime db.session is a scoped_session, which proxies every Session method to the request's session.
     session: Session  # type: ignore[assignment]
 
+    def request_session(self) -> Session:
+        """The request's session itself, not the proxy: for a view that hands it to an engine service that
+        reaches it dozens of times (each reach through the proxy looks the request up again)."""
+        found: Session = self.__dict__["session"]()  # the scoped_session, called
+        return found
+
 
 watch(SpiralSession)
 db = SpiralSQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": SpiralSession})

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engine.calendar.closures import load_calendar
@@ -130,19 +130,23 @@ class NextStep:
     candidates: list[str]
 
 
+_TASK, _PERSON, _OFFER = HumanTask.__table__.c, Person.__table__.c, TaskCandidate.__table__.c
+# built once: asked after every submit from a page (which shows who has the next step)
+_NEXT_OPEN = select(_TASK.id, _TASK.title, _PERSON.name).outerjoin(
+    Person.__table__, _PERSON.id == _TASK.assignee_id).where(
+    _TASK.instance_id == bindparam("instance_id"), _TASK.status == "open").order_by(_TASK.id).limit(bindparam("n"))
+_OFFERED_TO = select(_OFFER.task_id, _PERSON.name).join(Person.__table__, _PERSON.id == _OFFER.person_id).where(
+    _OFFER.task_id.in_(bindparam("ids", expanding=True))).order_by(_OFFER.task_id, _PERSON.id)
+
+
 def next_steps(session: Session, instance_id: int, limit: int = 3) -> list[NextStep]:
     """The cycle's first `limit` open tasks, oldest first, with their holder's name (or up to five candidates')."""
-    task, person, offer = HumanTask.__table__.c, Person.__table__.c, TaskCandidate.__table__.c
-    rows = session.execute(select(task.id, task.title, person.name).outerjoin(Person.__table__,
-                                                                              person.id == task.assignee_id)
-                           .where(task.instance_id == instance_id, task.status == "open")
-                           .order_by(task.id).limit(limit)).all()
+    connection = session.connection()
+    rows = connection.execute(_NEXT_OPEN, {"instance_id": instance_id, "n": limit}).all()
     offered: dict[int, list[str]] = {}
     unassigned = [row.id for row in rows if row.name is None]
     if unassigned:
-        for task_id, name in session.execute(select(offer.task_id, person.name).join(
-                Person.__table__, person.id == offer.person_id).where(offer.task_id.in_(unassigned))
-                .order_by(offer.task_id, person.id)):
+        for task_id, name in connection.execute(_OFFERED_TO, {"ids": unassigned}):
             offered.setdefault(task_id, []).append(name)
     return [NextStep(row.title, row.name, offered.get(row.id, [])[:5]) for row in rows]
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
 
 import engine.audit as audit
 from engine.bus import publish
@@ -56,10 +57,26 @@ _GET_TASK = {(cycle, state): _task_statement(cycle, state) for cycle in (False, 
 def get_task(session: Session, task_id: int, with_cycle: bool = False, state: bool = True) -> HumanTask:
     """The task with this id (`with_cycle`: its cycle, definition and subject in the same query; `state=False`:
     without the cycle's saved workflow, read by `_saved_state` when needed); raises NotFound."""
+    held = _held(session, task_id, with_cycle, state)
+    if held is not None:  # the page read it already: what the query would give (it refreshes nothing)
+        return held
     task = session.execute(_GET_TASK[with_cycle, state], {"id": task_id}).scalar_one_or_none()
     if task is None:
         raise NotFound(code="task.not_found", params={"id": task_id})
     return task
+
+
+def _held(session: Session, task_id: int, with_cycle: bool, state: bool) -> HumanTask | None:
+    """The task as the session holds it, loaded (with what `with_cycle` and `state` ask for), or None."""
+    task = session.identity_map.get(identity_key(HumanTask, task_id))
+    if not isinstance(task, HumanTask) or inspect(task).expired:
+        return None
+    if not with_cycle:
+        return task
+    instance = task.__dict__.get("instance")
+    if instance is None or inspect(instance).expired or not {"definition", "subject"} <= instance.__dict__.keys():
+        return None
+    return None if state and "state" not in instance.__dict__ else task
 
 
 _STATE = select(ProcessInstance.__table__.c.state).where(ProcessInstance.__table__.c.id == bindparam("id"))

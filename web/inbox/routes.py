@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 
 from engine import (
     EXPORT_MAX,
@@ -134,9 +135,10 @@ def claim_many():  # type: ignore[no-untyped-def]
 @bp.post("/tasks/<int:task_id>/complete")
 @login_required
 def complete(task_id: int):  # type: ignore[no-untyped-def]
-    task = get_task(db.session, task_id, with_cycle=True, state=False)  # the engine reads the workflow if needed
+    session = db.request_session()
+    task = get_task(session, task_id, with_cycle=True, state=False)  # the engine reads the workflow if needed
     title, instance_id = task.title, task.instance_id
-    form = form_of(db.session, task)
+    form = form_of(session, task)
     values = parse_form_post(form, request.form) if form else {}
     row_action = request.form.get("_add_row") or request.form.get("_remove_row")
     if form is not None and row_action:
@@ -145,15 +147,15 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     uploads = [Upload(key, f.filename or "file", f.mimetype or "application/octet-stream", f.read())
                for key in (form.file_fields if form else ()) for f in request.files.getlist(key) if f.filename]
     try:
-        complete_task(db.session, current_user, task_id, values, clock.now(), uploads=uploads,
+        complete_task(session, current_user, task_id, values, clock.now(), uploads=uploads,
                       locale=str(get_locale()))
     except InvalidInput as exc:
-        db.session.rollback()
+        session.rollback()
         return _render_task(task_id, values=values, errors=exc.errors, status=422, error=error_text(exc))
     except Conflict as exc:
-        db.session.rollback()
+        session.rollback()
         return _render_task(task_id, status=409, error=error_text(exc))
-    flash(_next_step_words(title, instance_id), "success")
+    flash(_next_step_words(session, title, instance_id), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -173,9 +175,9 @@ def draft(task_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("inbox.show", task_id=task_id))
 
 
-def _next_step_words(title: str, instance_id: int) -> str:
+def _next_step_words(session: Session, title: str, instance_id: int) -> str:
     """What a submit did: who got the cycle's next step (assigned, or offered to claim), or that it ended."""
-    following = next_steps(db.session, instance_id)
+    following = next_steps(session, instance_id)
     if not following:
         return _("已提交：“%(title)s”。该周期的任务已全部完成。", title=title)
     steps = []
