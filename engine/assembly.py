@@ -47,7 +47,7 @@ from .workflow.events import (
     TaskOpened,
     TaskOpening,
 )
-from .workflow.runtime import Runtime, StoreLimits, apply_spiff_patches
+from .workflow.runtime import Runtime, StoreLimits
 from .workflow.uploads import UploadStore
 
 SCHOOL_ZONE = ZoneInfo("Asia/Shanghai")
@@ -81,7 +81,6 @@ def build_engine(*, upload_dir: Path | str = Path("instance/uploads"), max_uploa
     """Assemble an engine from its parts and wire every room's event handlers; every BPMN script, condition
     and instruction template runs at most `script_seconds` and adds at most `script_memory_mb`; a cycle's saved
     state may take `state_mb`, each submitted form value `value_mb`."""
-    apply_spiff_patches()
     limits = ScriptLimits(seconds=script_seconds, memory_mb=script_memory_mb)
     engine = Engine(forms=forms or default_registry(), uploads=UploadStore(Path(upload_dir), max_upload_mb),
                     mail=mail or MailSettings(), clock=clock or school_now, runtime=Runtime(limits, StoreLimits(state_mb, value_mb)))

@@ -395,7 +395,9 @@ def notice_to_dict(notice: SupervisionNotice) -> dict[str, Any]:
 
 _NOTICE = SupervisionNotice.__table__.c
 # built once: a task's active notices, asked at every completion (the ORM's select costs ~5× this statement)
-_ACTIVE_OF_TASK = select(_NOTICE.id).where(_NOTICE.task_id == bindparam("task_id"), _NOTICE.status.in_(ACTIVE))
+# (the statuses as ORs of plain binds: an IN list would be rendered again at each execution)
+_ACTIVE_OF_TASK = select(_NOTICE.id).where(_NOTICE.task_id == bindparam("task_id"),
+                                           or_(*(_NOTICE.status == status for status in ACTIVE)))
 
 
 def settle_notices(session: Session, task: HumanTask, actor: Person | None, now: datetime, note: str) -> None:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import String, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -22,11 +22,13 @@ from .models import HumanTask, ProcessInstance
 from .runtime import Runtime
 
 _TASK = HumanTask.__table__.c
-# built once, asked at every engine step (the ORM's select costs ~5× these statements)
-_OPEN_TASKS = select(_TASK.id).where(_TASK.instance_id == bindparam("instance_id"), _TASK.status == "open") \
-    .order_by(_TASK.id)
-_DONE_STEPS = select(_TASK.stage, _TASK.bpmn_id, func.min(_TASK.id)).where(
-    _TASK.instance_id == bindparam("instance_id"), _TASK.status == "done").group_by(_TASK.stage, _TASK.bpmn_id)
+# built once, asked at every engine step (the ORM's select costs ~5× this statement): the cycle's open tasks, and
+# one row per done step (its stage, BPMN id and first task id), in one statement
+_OPEN_AND_DONE = union_all(
+    select(_TASK.id, literal(None, String).label("stage"), literal(None, String).label("bpmn_id"),
+           literal(True).label("open")).where(_TASK.instance_id == bindparam("instance_id"), _TASK.status == "open"),
+    select(func.min(_TASK.id), _TASK.stage, _TASK.bpmn_id, literal(False)).where(
+        _TASK.instance_id == bindparam("instance_id"), _TASK.status == "done").group_by(_TASK.stage, _TASK.bpmn_id))
 MOVED_ON = "任务已不再需要办理（流程已转向），督办自动结束"
 
 
@@ -48,12 +50,14 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
     written together, one plain statement each (task_state.open_tasks), so the cycle's row is written once."""
     ready_tasks = Runtime.ready_user_tasks(workflow)
     ready = {str(t.id): t for t in ready_tasks}
-    open_rows = _open_rows(session, instance.id)
+    found = session.connection().execute(_OPEN_AND_DONE, {"instance_id": instance.id}).all()
+    open_rows = _open_rows(session, sorted(task_id for task_id, _stage, _step, is_open in found if is_open))
     for row in open_rows:
         if row.spiff_task_id not in ready:
             task_state.cancel(session, row, actor, now, MOVED_ON)
     known = {row.spiff_task_id for row in open_rows}
-    stages_done, steps_done = _done_steps(session, instance.id)
+    stages_done, steps_done = _done_steps(session, instance.id, [(stage, step, task_id) for task_id, stage, step,
+                                                                 is_open in found if not is_open])
     created: list[task_state.NewTask] = []
     cal: WorkCalendar | None = None
     for spiff_id, task in ready.items():
@@ -76,10 +80,9 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
     return [new.row for new in created]
 
 
-def _open_rows(session: Session, instance_id: int) -> list[HumanTask]:
-    """The cycle's open task rows: their ids in one plain statement, the rows from the session where it holds
-    them (a task completed in this transaction may not be written yet: it is open in the table, done here)."""
-    ids = session.connection().execute(_OPEN_TASKS, {"instance_id": instance_id}).scalars().all()
+def _open_rows(session: Session, ids: list[int]) -> list[HumanTask]:
+    """The cycle's open task rows, by the ids the table holds: from the session where it holds them (a task
+    completed in this transaction may not be written yet: it is open in the table, done here)."""
     held = {task_id: session.identity_map.get(identity_key(HumanTask, task_id)) for task_id in ids}
     missing = [task_id for task_id, row in held.items() if row is None]
     if missing:  # the identity map holds rows weakly: keep the loaded ones
@@ -104,13 +107,13 @@ def _update_progress(session: Session, instance: ProcessInstance, workflow: Bpmn
         publish(session, CycleFinished(instance, now))
 
 
-def _done_steps(session: Session, instance_id: int) -> tuple[list[str], set[str]]:
+def _done_steps(session: Session, instance_id: int, stored: list[tuple[str, str, int]]) -> tuple[list[str], set[str]]:
     """The stages of the cycle's done tasks in the order first reached, and the steps (BPMN ids) done: one row per
-    step from the database (flat in history), joined with the tasks this transaction has done and not written yet."""
+    step from the database (`stored`: flat in history), joined with the tasks this transaction has done and not
+    written yet."""
     first: dict[str, int] = {}
     steps: set[str] = set()
-    done = [(stage, bpmn_id, task_id) for stage, bpmn_id, task_id in
-            session.connection().execute(_DONE_STEPS, {"instance_id": instance_id})]
+    done = list(stored)
     done += [(row.stage, row.bpmn_id, row.id) for row in session.dirty  # the modified rows only
              if isinstance(row, HumanTask) and row.instance_id == instance_id and row.status == "done"
              and row.id is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engine.db.base import Base
@@ -45,16 +45,23 @@ class ProcessInstance(Base):
     subject: Mapped[Subject] = relationship()
     __mapper_args__ = {"version_id_col": version}
 
+def _only_set(column: str) -> dict[str, Any]:
+    """A partial index's options: only the rows where `column` is set (both dialects)."""
+    return {"sqlite_where": text(f"{column} IS NOT NULL"), "postgresql_where": text(f"{column} IS NOT NULL")}
+
+
 class HumanTask(Base):
     """A ready (or finished) manual task, mirrored from the workflow after every engine step."""
 
     __tablename__ = "human_task"
+    # every index is written at each completion and each new task: the ladder's, the follow-ups' and 已办's hold
+    # only the rows with a value there (migration 0018)
     __table_args__ = (Index("ix_task_assignee_status", "assignee_id", "status"),
-                      Index("ix_task_status_due", "status", "due_at"),
                       Index("ix_task_instance_status", "instance_id", "status"),
-                      Index("ix_task_next_rung", "next_rung_at"),
-                      Index("ix_task_follow_up", "follow_up_at"),
-                      Index("ix_task_done_by", "completed_by_id", "status", "completed_at"),  # inbox “已办”
+                      Index("ix_task_next_rung", "next_rung_at", **_only_set("next_rung_at")),
+                      Index("ix_task_follow_up", "follow_up_at", **_only_set("follow_up_at")),
+                      Index("ix_task_done_by", "completed_by_id", "status", "completed_at",  # inbox “已办”
+                            **_only_set("completed_by_id")),
                       # the 驾驶舱's on-time trend: tasks by deadline month, and the completions since a count
                       Index("ix_task_status_due_done", "status", "due_at", "completed_at"),
                       Index("ix_task_status_completed", "status", "completed_at", "due_at"))

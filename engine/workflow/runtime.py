@@ -145,6 +145,7 @@ class Runtime:
     """Runs workflows: build from a definition, step, and (de)serialize their state."""
 
     def __init__(self, limits: ScriptLimits | None = None, store: StoreLimits | None = None) -> None:
+        apply_spiff_patches()  # every runtime walks the whole tree and reads Spiral's clock, however it was built
         self.limits = limits or ScriptLimits()
         self.store = store or StoreLimits()
         config = dict(SPIFF_CONFIG)
