@@ -11,6 +11,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from engine.db.base import Base
+from engine.db.prepared import Prepared
 
 if TYPE_CHECKING:
     from engine.org.models import Person
@@ -51,7 +52,7 @@ def _audit_is_append_only(mapper: Any, connection: Any, target: AuditEvent) -> N
     raise RuntimeError("the audit log is append-only")
 
 
-_INSERT = insert(AuditEvent.__table__)  # built once: every state change writes through it
+_INSERT = Prepared(insert(AuditEvent.__table__), by_columns=True)  # built once: every state change writes through it
 
 
 def values(action: str, at: datetime, *, actor_id: int | None = None, summary: str = "",
@@ -76,7 +77,7 @@ def record(session: Session, actor: HasId | None, action: str, at: datetime, *, 
                  instance_id=instance.id if instance else None, task_id=task.id if task else None,
                  object_type=object_type, object_id=object_id, before=before, after=after)
     row["via"] = str(session.info.get(VIA, ""))[:100]
-    session.connection().execute(_INSERT, row)
+    _INSERT.run(session, row)
 
 
 def record_all(session: Session, events: list[dict[str, Any]]) -> None:

@@ -16,9 +16,10 @@ from sqlalchemy.orm.base import NO_VALUE
 from sqlalchemy.orm.exc import StaleDataError
 
 from .base import Base
+from .prepared import Prepared
 
-_UPDATES: dict[tuple[Table, frozenset[str]], Any] = {}  # built once per table and set of changed columns
-_INSERTS: dict[Table, Any] = {}
+_UPDATES: dict[tuple[Table, frozenset[str]], Prepared] = {}  # built once per table and set of changed columns
+_INSERTS: dict[Table, Prepared] = {}
 
 
 def _table(mapper: Any) -> Table:
@@ -27,11 +28,12 @@ def _table(mapper: Any) -> Table:
     return table
 
 
-def _update_of(table: Table, columns: frozenset[str], pk: Any, version: Any) -> Any:
+def _update_of(table: Table, columns: frozenset[str], pk: Any, version: Any) -> Prepared:
     found = _UPDATES.get((table, columns))
     if found is None:
         where = [pk == bindparam("w_pk")] + ([version == bindparam("w_version")] if version is not None else [])
-        found = table.update().where(*where).values({table.c[name]: bindparam(f"v_{name}") for name in columns})
+        found = Prepared(table.update().where(*where).values({table.c[name]: bindparam(f"v_{name}")
+                                                              for name in columns}))
         _UPDATES[(table, columns)] = found
     return found
 
@@ -68,7 +70,7 @@ def update_now(session: Session, obj: Base) -> bool:
         params["w_version"], params[f"v_{version.key}"] = current, current + 1
         changes[version_key] = current + 1
     columns = frozenset(name[2:] for name in params if name.startswith("v_"))
-    done = session.connection().execute(_update_of(table, columns, pk, version), params)
+    done = _update_of(table, columns, pk, version).run(session, params)
     if done.rowcount != 1:
         raise StaleDataError(f"{table.name} {identity[0]} was changed by another transaction")
     if version is not None:
@@ -107,8 +109,8 @@ def insert_now(session: Session, obj: Base) -> None:
     (pk,) = mapper.primary_key
     insert = _INSERTS.get(table)
     if insert is None:
-        insert = _INSERTS.setdefault(table, table.insert().returning(pk))
-    setattr(obj, mapper.get_property_by_column(pk).key, session.connection().execute(insert, values).scalar_one())
+        insert = _INSERTS.setdefault(table, Prepared(table.insert().returning(pk), by_columns=True))
+    setattr(obj, mapper.get_property_by_column(pk).key, insert.run(session, values).scalar())
     if obj in session:
         session.expunge(obj)
     make_transient_to_detached(obj)  # its history is reset: loaded and clean, as after a flush

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 import engine.audit as audit
 from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import END_OF_DAY, MAX_AHEAD
+from engine.db.prepared import Prepared
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.notify.notifications import notify_people
 from engine.org.access import can_supervise, headed_units, heads_some_unit, is_quality_office
@@ -396,13 +397,13 @@ def notice_to_dict(notice: SupervisionNotice) -> dict[str, Any]:
 _NOTICE = SupervisionNotice.__table__.c
 # built once: a task's active notices, asked at every completion (the ORM's select costs ~5× this statement)
 # (the statuses as ORs of plain binds: an IN list would be rendered again at each execution)
-_ACTIVE_OF_TASK = select(_NOTICE.id).where(_NOTICE.task_id == bindparam("task_id"),
-                                           or_(*(_NOTICE.status == status for status in ACTIVE)))
+_ACTIVE_OF_TASK = Prepared(select(_NOTICE.id).where(_NOTICE.task_id == bindparam("task_id"),
+                                                    or_(*(_NOTICE.status == status for status in ACTIVE))))
 
 
 def settle_notices(session: Session, task: HumanTask, actor: Person | None, now: datetime, note: str) -> None:
     """A task that left the open state ends its active notices (they wait for the supervisor's 办结)."""
-    ids = session.connection().execute(_ACTIVE_OF_TASK, {"task_id": task.id}).scalars().all()
+    ids = _ACTIVE_OF_TASK.run(session, {"task_id": task.id}).scalars()
     if not ids:  # most tasks close before any rung issues a notice: one plain statement
         return
     for notice in session.scalars(select(SupervisionNotice).where(SupervisionNotice.id.in_(ids))):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import END_OF_DAY
+from engine.db.prepared import Prepared
 from engine.org.models import Person, Subject
 
 from .models import HumanTask, ProcessInstance, TaskCandidate
@@ -132,23 +133,22 @@ class NextStep:
 
 _TASK, _PERSON, _OFFER = HumanTask.__table__.c, Person.__table__.c, TaskCandidate.__table__.c
 # built once: asked after every submit from a page (which shows who has the next step)
-_NEXT_OPEN = select(_TASK.id, _TASK.title, _PERSON.name).outerjoin(
+_NEXT_OPEN = Prepared(select(_TASK.id, _TASK.title, _PERSON.name).outerjoin(
     Person.__table__, _PERSON.id == _TASK.assignee_id).where(
-    _TASK.instance_id == bindparam("instance_id"), _TASK.status == "open").order_by(_TASK.id).limit(bindparam("n"))
+    _TASK.instance_id == bindparam("instance_id"), _TASK.status == "open").order_by(_TASK.id).limit(bindparam("n")))
 _OFFERED_TO = select(_OFFER.task_id, _PERSON.name).join(Person.__table__, _PERSON.id == _OFFER.person_id).where(
     _OFFER.task_id.in_(bindparam("ids", expanding=True))).order_by(_OFFER.task_id, _PERSON.id)
 
 
 def next_steps(session: Session, instance_id: int, limit: int = 3) -> list[NextStep]:
     """The cycle's first `limit` open tasks, oldest first, with their holder's name (or up to five candidates')."""
-    connection = session.connection()
-    rows = connection.execute(_NEXT_OPEN, {"instance_id": instance_id, "n": limit}).all()
+    rows = _NEXT_OPEN.run(session, {"instance_id": instance_id, "n": limit}).rows
     offered: dict[int, list[str]] = {}
-    unassigned = [row.id for row in rows if row.name is None]
+    unassigned = [task_id for task_id, _title, name in rows if name is None]
     if unassigned:
-        for task_id, name in connection.execute(_OFFERED_TO, {"ids": unassigned}):
+        for task_id, name in session.connection().execute(_OFFERED_TO, {"ids": unassigned}):
             offered.setdefault(task_id, []).append(name)
-    return [NextStep(row.title, row.name, offered.get(row.id, [])[:5]) for row in rows]
+    return [NextStep(title, name, offered.get(task_id, [])[:5]) for task_id, title, name in rows]
 
 
 def task_to_dict(task: HumanTask) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm.util import identity_key
 from engine.bus import publish
 from engine.calendar.closures import load_calendar
 from engine.calendar.deadlines import WorkCalendar, is_working_calendar, task_due
+from engine.db.prepared import Prepared
 from engine.org.models import Person
 from engine.org.routing import data_value, route_task
 
@@ -24,11 +25,11 @@ from .runtime import Runtime
 _TASK = HumanTask.__table__.c
 # built once, asked at every engine step (the ORM's select costs ~5× this statement): the cycle's open tasks, and
 # one row per done step (its stage, BPMN id and first task id), in one statement
-_OPEN_AND_DONE = union_all(
+_OPEN_AND_DONE = Prepared(union_all(
     select(_TASK.id, literal(None, String).label("stage"), literal(None, String).label("bpmn_id"),
            literal(True).label("open")).where(_TASK.instance_id == bindparam("instance_id"), _TASK.status == "open"),
     select(func.min(_TASK.id), _TASK.stage, _TASK.bpmn_id, literal(False)).where(
-        _TASK.instance_id == bindparam("instance_id"), _TASK.status == "done").group_by(_TASK.stage, _TASK.bpmn_id))
+        _TASK.instance_id == bindparam("instance_id"), _TASK.status == "done").group_by(_TASK.stage, _TASK.bpmn_id)))
 MOVED_ON = "任务已不再需要办理（流程已转向），督办自动结束"
 
 
@@ -50,7 +51,7 @@ def sync_tasks(session: Session, instance: ProcessInstance, workflow: BpmnWorkfl
     written together, one plain statement each (task_state.open_tasks), so the cycle's row is written once."""
     ready_tasks = Runtime.ready_user_tasks(workflow)
     ready = {str(t.id): t for t in ready_tasks}
-    found = session.connection().execute(_OPEN_AND_DONE, {"instance_id": instance.id}).all()
+    found = _OPEN_AND_DONE.run(session, {"instance_id": instance.id}).rows
     open_rows = _open_rows(session, sorted(task_id for task_id, _stage, _step, is_open in found if is_open))
     for row in open_rows:
         if row.spiff_task_id not in ready:

@@ -15,6 +15,7 @@ from sqlalchemy.orm.util import identity_key
 
 import engine.audit as audit
 from engine.bus import publish
+from engine.db.prepared import Prepared
 from engine.db.session import rowcount
 from engine.definitions.specs import get_form, loaded_for
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound, ScriptError
@@ -79,13 +80,13 @@ def _held(session: Session, task_id: int, with_cycle: bool, state: bool) -> Huma
     return None if state and "state" not in instance.__dict__ else task
 
 
-_STATE = select(ProcessInstance.__table__.c.state).where(ProcessInstance.__table__.c.id == bindparam("id"))
+_STATE = Prepared(select(ProcessInstance.__table__.c.state).where(ProcessInstance.__table__.c.id == bindparam("id")))
 
 
 def _saved_state(session: Session, instance: ProcessInstance) -> dict[str, Any]:
     """The cycle's saved workflow: read now if the row was loaded without it (one plain statement)."""
     if "state" in inspect(instance).unloaded:
-        set_committed_value(instance, "state", session.connection().execute(_STATE, {"id": instance.id}).scalar())
+        set_committed_value(instance, "state", _STATE.run(session, {"id": instance.id}).scalar())
     return instance.state
 
 
@@ -287,7 +288,7 @@ def _store_uploads(session: Session, actor: Person, task: HumanTask, uploads: li
                "filename": fit_bytes(upload.filename, 255), "content_type": content_type_for(upload.filename),
                "size": len(upload.data), "sha256": digest, "stored_path": str(path), "uploaded_by_id": actor.id,
                "uploaded_at": now}
-        evidence_id = session.connection().execute(_ADD_EVIDENCE, row).scalar_one()  # no flush for its id
+        evidence_id = _ADD_EVIDENCE.run(session, row).scalar()  # no flush for its id
         audit.record(session, actor, "evidence.uploaded", now, instance=task.instance, task=task,
                      summary=f"上传佐证材料“{upload.filename}”", object_type="evidence", object_id=evidence_id)
         added.setdefault(upload.field, list(clean.get(upload.field, []))).append(
@@ -296,7 +297,7 @@ def _store_uploads(session: Session, actor: Person, task: HumanTask, uploads: li
     return added
 
 
-_ADD_EVIDENCE = insert(Evidence.__table__).returning(Evidence.__table__.c.id)
+_ADD_EVIDENCE = Prepared(insert(Evidence.__table__).returning(Evidence.__table__.c.id), by_columns=True)
 
 
 def _record_incident(session: Session, actor: Person, task: HumanTask, exc: ScriptError, now: datetime) -> None:
