@@ -203,6 +203,7 @@ from .workflow.handover import hand_over_tasks
 from .workflow.inbox import (
     INBOX_SORTS,
     INBOX_VIEWS,
+    NextStep,
     actionable_tasks,
     due_state,
     inbox,
@@ -219,6 +220,7 @@ from .workflow.migration import migrate_cycles, migration_blockers, versions
 from .workflow.models import Comment, Evidence, HumanTask, ProcessInstance
 from .workflow.task_query import TaskQuery, count_tasks, query_tasks, visible_task
 from .workflow.tasks import (
+    Submitted,
     Upload,
     add_comment,
     claim_task,
@@ -226,6 +228,7 @@ from .workflow.tasks import (
     complete_task,
     get_evidence,
     get_task,
+    submit_task,
     task_comments,
 )
 from .workflow.unit_closing import close_blockers, close_unit
@@ -338,6 +341,9 @@ __all__ = [
     "claim_tasks",
     "closures",
     "complete_task",
+    "submit_task",
+    "Submitted",
+    "NextStep",
     "Conflict",
     "content_type_for",
     "create_process",

@@ -44,6 +44,7 @@ class AuditEvent(Base):
 
 # session.info key: how the acting person reached the engine ("API 令牌“教务系统”"), written on every event
 VIA = "audit_via"
+_HELD = "audit_held"  # session.info key: the events kept since `hold`
 
 
 @event.listens_for(AuditEvent, "before_update")
@@ -65,11 +66,29 @@ def values(action: str, at: datetime, *, actor_id: int | None = None, summary: s
             "before": before, "after": after, "via": ""}
 
 
+def hold(session: Session) -> None:
+    """From now on keep the session's audit events and write them together at `write_held` (a completion writes
+    three or four: one statement, and on PostgreSQL one round trip). The caller ends every path with `write_held`
+    or `drop_held`."""
+    session.info[_HELD] = []
+
+
+def write_held(session: Session) -> None:
+    """Write the events kept since `hold`, in order, and write each later one at once again."""
+    _INSERT.run_many(session, session.info.pop(_HELD, None) or [])
+
+
+def drop_held(session: Session) -> None:
+    """Forget the events kept since `hold` (the transaction is being rolled back)."""
+    session.info.pop(_HELD, None)
+
+
 def record(session: Session, actor: HasId | None, action: str, at: datetime, *, summary: str = "",
            instance: HasId | None = None, task: HasId | None = None, object_type: str = "",
            object_id: str | int = "", before: dict[str, Any] | None = None,
            after: dict[str, Any] | None = None) -> None:
-    """Write one audit event in the caller's transaction (its commit keeps it, its rollback drops it).
+    """Write one audit event in the caller's transaction (its commit keeps it, its rollback drops it); kept for
+    `write_held` while the caller holds them.
 
     A plain INSERT at once, not an ORM object left for the next flush: every service writes one or more, and the
     unit of work costs several times the statement."""
@@ -77,6 +96,10 @@ def record(session: Session, actor: HasId | None, action: str, at: datetime, *, 
                  instance_id=instance.id if instance else None, task_id=task.id if task else None,
                  object_type=object_type, object_id=object_id, before=before, after=after)
     row["via"] = str(session.info.get(VIA, ""))[:100]
+    kept = session.info.get(_HELD)
+    if kept is not None:
+        kept.append(row)
+        return
     _INSERT.run(session, row)
 
 
@@ -84,4 +107,9 @@ def record_all(session: Session, events: list[dict[str, Any]]) -> None:
     """Write many audit events (each made by `values`) in one statement, in order."""
     if events:
         via = str(session.info.get(VIA, ""))[:100]
-        session.execute(insert(AuditEvent.__table__), [{**e, "via": via} for e in events] if via else events)
+        rows = [{**e, "via": via} for e in events] if via else events
+        kept = session.info.get(_HELD)
+        if kept is not None:
+            kept.extend(rows)
+            return
+        session.execute(insert(AuditEvent.__table__), rows)

@@ -62,27 +62,34 @@ class Prepared:
 
     def run(self, session: Session, params: Mapping[str, Any] | None = None) -> Ran:
         """Execute with `params` in the session's transaction; raises SQLAlchemy's DBAPIError subclasses."""
+        return self._execute(session, [params or {}], many=False)
+
+    def run_many(self, session: Session, rows: list[Mapping[str, Any]]) -> None:
+        """Execute once per row (all with the same keys) in one call of the driver (psycopg sends them together)."""
+        if rows:
+            self._execute(session, rows, many=True)
+
+    def _execute(self, session: Session, many_params: list[Mapping[str, Any]], many: bool) -> Ran:
         connection = session.connection()
         dialect = connection.dialect
-        params = params or {}
-        key = (dialect.name, frozenset(params) if self._by_columns else None)
+        first = many_params[0]
+        key = (dialect.name, frozenset(first) if self._by_columns else None)
         compiled = self._by_key.get(key)
         if compiled is None:
-            compiled = self._compile(dialect, list(params) if self._by_columns else None)
+            compiled = self._compile(dialect, list(first) if self._by_columns else None)
             with self._lock:
                 self._by_key[key] = compiled
-        values = {**compiled.defaults, **params}
-        for name, processor in compiled.binds.items():
-            if processor is not None:
-                values[name] = processor(values[name])
-        arguments: Any = tuple(values[name] for name in compiled.names) if compiled.names is not None else values
+        arguments = [self._arguments(compiled, params) for params in many_params]
         cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(compiled.sql, arguments)
+            if many:
+                cursor.executemany(compiled.sql, arguments)
+                return Ran([], cursor.rowcount)
+            cursor.execute(compiled.sql, arguments[0])
             rows = cursor.fetchall() if cursor.description else []
             count = cursor.rowcount
         except dialect.loaded_dbapi.Error as error:
-            raise sa_exc.DBAPIError.instance(compiled.sql, arguments, error, dialect.loaded_dbapi.Error,
+            raise sa_exc.DBAPIError.instance(compiled.sql, arguments[0], error, dialect.loaded_dbapi.Error,
                                              dialect=dialect) from error
         finally:
             cursor.close()
@@ -90,6 +97,14 @@ class Prepared:
             rows = [tuple(value if processor is None else processor(value)
                           for processor, value in zip(compiled.results, row, strict=True)) for row in rows]
         return Ran([tuple(row) for row in rows], count)
+
+    @staticmethod
+    def _arguments(compiled: _Compiled, params: Mapping[str, Any]) -> Any:
+        values = {**compiled.defaults, **params}
+        for name, processor in compiled.binds.items():
+            if processor is not None:
+                values[name] = processor(values[name])
+        return tuple(values[name] for name in compiled.names) if compiled.names is not None else values
 
     def _compile(self, dialect: Dialect, column_keys: list[str] | None) -> _Compiled:
         compiled = self.statement.compile(dialect=dialect, column_keys=column_keys)

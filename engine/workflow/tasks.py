@@ -25,6 +25,7 @@ from forms import FormDef, check_upload, validate_submission
 from . import task_state
 from .access import can_view_instance, ensure_may_act, is_candidate
 from .events import TaskClaimed, TaskCompleting
+from .inbox import NextStep, next_steps
 from .mirror import sync_tasks
 from .models import Comment, Evidence, HumanTask, ProcessInstance
 from .runtime import json_size, runtime_of
@@ -176,6 +177,14 @@ def claim_tasks(session: Session, actor: Person, task_ids: list[int], now: datet
     return result
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A task completed from its page, and who has its cycle's next steps now (what the page tells the submitter)."""
+
+    task: HumanTask
+    next_steps: list[NextStep]
+
+
 def complete_task(session: Session, actor: Person, task_id: int, data: dict[str, Any], now: datetime,
                   uploads: list[Upload] | None = None, locale: str = "zh_CN") -> HumanTask:
     """Validate the form, store evidence, complete the task, advance the cycle and commit.
@@ -183,6 +192,18 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     A candidate claims the task first. Raises NotFound, NotAllowed, Conflict (done by someone else),
     InvalidInput (per-field errors; nothing changed), ScriptError (the cycle records an incident).
     """
+    return _complete(session, actor, task_id, data, now, uploads or [], locale, report=False).task
+
+
+def submit_task(session: Session, actor: Person, task_id: int, data: dict[str, Any], now: datetime,
+                uploads: list[Upload] | None = None, locale: str = "zh_CN") -> Submitted:
+    """complete_task, and the cycle's next steps read in the same transaction before its commit (the page asks;
+    after the commit they would cost a transaction of their own). Raises what complete_task raises."""
+    return _complete(session, actor, task_id, data, now, uploads or [], locale, report=True)
+
+
+def _complete(session: Session, actor: Person, task_id: int, data: dict[str, Any], now: datetime,
+              uploads: list[Upload], locale: str, report: bool) -> Submitted:
     task = get_task(session, task_id, with_cycle=True, state=False)
     _refuse_finished(task)
     must_claim = ensure_may_act(session, actor, task)
@@ -201,6 +222,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
         runtime.kept.keep(instance.id, instance.version, instance.definition_id, workflow)
         raise
     written: list[Path] = []
+    audit.hold(session)  # the step's audit events are written together, before the commit (or dropped)
     try:
         if must_claim:
             _claim(session, actor, task, now)
@@ -218,6 +240,8 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
             task_state.complete(session, task, actor, now, clean)
             instance.state = state
             sync_tasks(session, instance, workflow, loaded.meta, actor, now)
+        audit.write_held(session)
+        following = next_steps(session, instance.id) if report else []
         session.commit()
         runtime.kept.keep(instance.id, instance.version, instance.definition_id, workflow, state)
     except StaleDataError as exc:
@@ -228,7 +252,7 @@ def complete_task(session: Session, actor: Person, task_id: int, data: dict[str,
     except Exception:
         _discard(session, written)
         raise
-    return task
+    return Submitted(task, following)
 
 
 def _validated(session: Session, form: FormDef | None, data: dict[str, Any], uploads: list[Upload], locale: str,
@@ -270,6 +294,7 @@ def _validated(session: Session, form: FormDef | None, data: dict[str, Any], upl
 def _discard(session: Session, written: list[Path]) -> None:
     """Roll back and remove the files this attempt wrote (nothing half-done stays behind), unless a completion
     that committed meanwhile stored the same file under the same name."""
+    audit.drop_held(session)
     session.rollback()
     for path in written:
         if session.scalar(select(Evidence.id).where(Evidence.stored_path == str(path)).limit(1)) is None:

@@ -8,7 +8,6 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import Session
 
 from engine import (
     EXPORT_MAX,
@@ -18,24 +17,24 @@ from engine import (
     Evidence,
     InvalidInput,
     Listing,
+    NextStep,
     NotAllowed,
     SpiralError,
     Upload,
     add_comment,
     claim_task,
     claim_tasks,
-    complete_task,
     content_type_for,
     form_of,
     get_evidence,
     get_task,
     inbox,
     inbox_total,
-    next_steps,
     save_task_draft,
     school_name,
     set_follow_up,
     shown_inline,
+    submit_task,
     task_page,
     tasks_workbook,
 )
@@ -137,7 +136,7 @@ def claim_many():  # type: ignore[no-untyped-def]
 def complete(task_id: int):  # type: ignore[no-untyped-def]
     session = db.request_session()
     task = get_task(session, task_id, with_cycle=True, state=False)  # the engine reads the workflow if needed
-    title, instance_id = task.title, task.instance_id
+    title = task.title
     form = form_of(session, task)
     values = parse_form_post(form, request.form) if form else {}
     row_action = request.form.get("_add_row") or request.form.get("_remove_row")
@@ -147,15 +146,15 @@ def complete(task_id: int):  # type: ignore[no-untyped-def]
     uploads = [Upload(key, f.filename or "file", f.mimetype or "application/octet-stream", f.read())
                for key in (form.file_fields if form else ()) for f in request.files.getlist(key) if f.filename]
     try:
-        complete_task(session, current_user, task_id, values, clock.now(), uploads=uploads,
-                      locale=str(get_locale()))
+        submitted = submit_task(session, current_user, task_id, values, clock.now(), uploads=uploads,
+                                locale=str(get_locale()))
     except InvalidInput as exc:
         session.rollback()
         return _render_task(task_id, values=values, errors=exc.errors, status=422, error=error_text(exc))
     except Conflict as exc:
         session.rollback()
         return _render_task(task_id, status=409, error=error_text(exc))
-    flash(_next_step_words(session, title, instance_id), "success")
+    flash(_next_step_words(title, submitted.next_steps), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -175,9 +174,8 @@ def draft(task_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("inbox.show", task_id=task_id))
 
 
-def _next_step_words(session: Session, title: str, instance_id: int) -> str:
+def _next_step_words(title: str, following: list[NextStep]) -> str:
     """What a submit did: who got the cycle's next step (assigned, or offered to claim), or that it ended."""
-    following = next_steps(session, instance_id)
     if not following:
         return _("已提交：“%(title)s”。该周期的任务已全部完成。", title=title)
     steps = []
