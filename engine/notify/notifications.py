@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 import engine.audit as audit
 from engine.db.cache import snapshot
+from engine.db.prepared import Prepared
 from engine.db.session import rowcount
 from engine.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from engine.org.models import Person
@@ -68,23 +69,28 @@ def notify_all(session: Session, messages: list[Message], now: datetime) -> list
 
 
 @functools.cache
-def _insert_once(dialect: str) -> Any:
-    """The dialect's INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING, built once (None: no such form)."""
+def _insert_once(dialect: str) -> tuple[Any, Prepared] | None:
+    """The dialect's INSERT … ON CONFLICT (dedupe_key) DO NOTHING RETURNING, built once, and prepared for one row
+    (a new task's holder, at nearly every completion); None: the dialect has no such form."""
     dialect_insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}.get(dialect)
     if dialect_insert is None:
         return None
     table = Notification.__table__
     # attr-defined: the dict of the two dialects' insert() loses their Insert types, which both have this
-    return dialect_insert(table).on_conflict_do_nothing(  # type: ignore[attr-defined]
+    statement = dialect_insert(table).on_conflict_do_nothing(  # type: ignore[attr-defined]
         index_elements=["dedupe_key"]).returning(table.c.id, table.c.person_id)
+    return statement, Prepared(statement, by_columns=True)
 
 
 def _insert_new(session: Session, rows: list[dict[str, object]]) -> list[tuple[int, int]]:
     """Insert the notifications whose dedupe_key is unused; (id, person_id) of the new ones, by id."""
     if not rows:
         return []
-    statement = _insert_once(session.get_bind().dialect.name)
-    if statement is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
+    found = _insert_once(session.get_bind().dialect.name)
+    if found is not None:  # ON CONFLICT DO NOTHING: no exception, no savepoint, safe for racing ticks
+        statement, one = found
+        if len(rows) == 1:
+            return [(new_id, person_id) for new_id, person_id in one.run(session, rows[0]).rows]
         return sorted((row.id, row.person_id) for row in session.connection().execute(statement, rows))
     made = []
     for values in rows:
