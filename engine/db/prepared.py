@@ -80,7 +80,8 @@ class Prepared:
             with self._lock:
                 self._by_key[key] = compiled
         arguments = [self._arguments(compiled, params) for params in many_params]
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        raw = connection.connection.dbapi_connection
+        cursor = raw.cursor()  # type: ignore[union-attr]
         try:
             if many:
                 cursor.executemany(compiled.sql, arguments)
@@ -89,8 +90,11 @@ class Prepared:
             rows = cursor.fetchall() if cursor.description else []
             count = cursor.rowcount
         except dialect.loaded_dbapi.Error as error:
+            lost = dialect.is_disconnect(error, raw, cursor)
+            if lost:  # as SQLAlchemy does: the pool hands out this connection no more
+                connection.invalidate(error)
             raise sa_exc.DBAPIError.instance(compiled.sql, arguments[0], error, dialect.loaded_dbapi.Error,
-                                             dialect=dialect) from error
+                                             connection_invalidated=lost, dialect=dialect) from error
         finally:
             cursor.close()
         if any(compiled.results):

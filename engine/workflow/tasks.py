@@ -252,6 +252,8 @@ def _complete(session: Session, actor: Person, task_id: int, data: dict[str, Any
     except Exception:
         _discard(session, written)
         raise
+    finally:
+        audit.drop_held(session)  # whatever ended the step (written already when it committed)
     return Submitted(task, following)
 
 
